@@ -1,0 +1,90 @@
+#include "host/Router.h"
+
+#include <oxd/payload.h>
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <mutex>
+
+namespace oxd::core {
+
+bool Router::add(const std::string& type, Route route) {
+  std::unique_lock lock(mutex_);
+  return routes_.emplace(type, std::make_shared<const Route>(std::move(route))).second;
+}
+
+std::vector<std::string> Router::removeOwner(const std::string& owner) {
+  std::unique_lock lock(mutex_);
+  std::vector<std::string> removed;
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    if (it->second->owner == owner) {
+      removed.push_back(it->first);
+      it = routes_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
+RoutePtr Router::find(const std::string& type) const {
+  std::shared_lock lock(mutex_);
+  auto it = routes_.find(type);
+  return it == routes_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Router::types() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const auto& [type, route] : routes_) out.push_back(type);
+  return out;
+}
+
+namespace {
+
+template <typename Body>
+sdk::Reply guarded(const Route& route, Body&& body) {
+  GateEntry entry(route.gate.get());
+  if (!entry.entered()) return sdk::Reply::fail("plugin " + route.owner + " is not running");
+  auto started = std::chrono::steady_clock::now();
+  sdk::Reply reply;
+  std::string error;
+  try {
+    reply = body();
+    if (!reply.success) error = reply.error;
+  } catch (const sdk::BadPayload& bad) {
+    reply = sdk::Reply::fail("invalid payload: " + std::string(bad.what()));
+    error = reply.error;
+  } catch (const std::exception& exception) {
+    reply = sdk::Reply::fail(exception.what());
+    error = reply.error;
+  } catch (...) {
+    reply = sdk::Reply::fail("handler failed with an unknown exception");
+    error = reply.error;
+  }
+  if (route.gate) {
+    route.gate->record(CallGate::Kind::Call, std::chrono::steady_clock::now() - started,
+                       error.empty() ? nullptr : &error);
+  }
+  return reply;
+}
+
+}  // namespace
+
+sdk::Reply invokeRequest(const Route& route, const sdk::Request& request, sdk::Progress& progress) {
+  return guarded(route, [&] { return route.handler(request, progress); });
+}
+
+void invokeOneWay(const Route& route, const sdk::Request& request) {
+  sdk::Reply reply = guarded(route, [&] {
+    route.one_way(request);
+    return sdk::Reply::ok();
+  });
+  if (!reply.success) {
+    Poco::Logger::get("oxd.router").warning("one-way %s failed: %s", request.type, reply.error);
+  }
+}
+
+}  // namespace oxd::core

@@ -1,0 +1,64 @@
+#pragma once
+// Message type → handler. Built-ins are added first by the core, then plugins add theirs as
+// they start; a type can be owned once. Lookups are lock-shared and cheap: the IPC thread does
+// one per request.
+//
+// Routes are immutable once added and handed out as shared_ptr, so a route removed while a
+// call runs stays alive until that call returns. Thread-safe.
+
+#include "host/CallGate.h"
+
+#include <oxd/host.h>
+#include <oxd/message.h>
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace oxd::core {
+
+struct Route {
+  enum class Kind { Request, OneWay };
+  Kind kind = Kind::Request;
+  // Core handlers that never block and run no plugin code may run on the IPC thread itself;
+  // everything else is handed to the worker pool.
+  bool run_inline = false;
+  sdk::Handler handler;         // Kind::Request
+  sdk::OneWayHandler one_way;   // Kind::OneWay
+  std::string owner;            // "" for the core, else the plugin's name
+  std::shared_ptr<CallGate> gate;  // null for the core
+};
+using RoutePtr = std::shared_ptr<const Route>;
+
+class Router {
+ public:
+  // False if the type is already taken.
+  bool add(const std::string& type, Route route);
+  // Removes every route of `owner`; returns the types removed.
+  std::vector<std::string> removeOwner(const std::string& owner);
+  RoutePtr find(const std::string& type) const;
+  std::vector<std::string> types() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, RoutePtr> routes_;  // guarded by mutex_
+};
+
+// Runs a request route with every guard: the plugin's gate (a drained plugin answers
+// "plugin <name> is not running"), exception capture (BadPayload → "invalid payload: …",
+// anything else → its what()), counters. Never throws.
+sdk::Reply invokeRequest(const Route& route, const sdk::Request& request, sdk::Progress& progress);
+// Same guards for a one-way route; errors are counted and logged, never answered.
+void invokeOneWay(const Route& route, const sdk::Request& request);
+
+// A Progress that discards everything: for in-process calls and one-way messages.
+class NullProgress final : public sdk::Progress {
+ public:
+  void stage(std::string_view, std::string_view) override {}
+  void percent(std::string_view, int, std::string_view) override {}
+  bool cancelled() const override { return false; }
+};
+
+}  // namespace oxd::core
