@@ -1,0 +1,132 @@
+#include "daemon/Builtins.h"
+
+#include "daemon/Daemon.h"
+#include "daemon/StatusReport.h"
+#include "host/PluginManager.h"
+#include "host/Router.h"
+#include "runtime/EventBus.h"
+#include "state/ErrorStore.h"
+#include "state/HeartbeatHandler.h"
+#include "state/InstanceStore.h"
+
+#include <oxd/json.h>
+#include <oxd/payload.h>
+
+#include <Poco/JSON/Array.h>
+
+#include <numeric>
+#include <stdexcept>
+
+namespace oxd::core {
+namespace {
+
+using sdk::Reply;
+using sdk::Request;
+
+// The protocol version the original daemon answers to `version` (spec Appendix A #1); the
+// daemon's own version is in `status`.
+constexpr const char* kProtocolVersion = "1.0.0";
+
+void add(Router& router, const std::string& type, sdk::Handler handler, bool run_inline = false) {
+  Route route;
+  route.kind = Route::Kind::Request;
+  route.run_inline = run_inline;
+  route.handler = std::move(handler);
+  if (!router.add(type, std::move(route))) throw std::logic_error("built-in " + type + " registered twice");
+}
+
+void addOneWay(Router& router, const std::string& type, sdk::OneWayHandler handler) {
+  Route route;
+  route.kind = Route::Kind::OneWay;
+  route.one_way = std::move(handler);
+  if (!router.add(type, std::move(route))) throw std::logic_error("built-in " + type + " registered twice");
+}
+
+std::string pluginName(const Request& request) {
+  std::string name = sdk::Payload(request.payload).requiredString("name");
+  if (name.empty()) throw sdk::BadPayload("name: must not be empty");
+  return name;
+}
+
+Reply resultOf(const std::string& error) { return error.empty() ? Reply::ok() : Reply::fail(error); }
+
+Poco::JSON::Object::Ptr doctorReport(Daemon& daemon) {
+  Poco::JSON::Object::Ptr report = new Poco::JSON::Object(true);
+  Poco::JSON::Object::Ptr per_plugin = daemon.plugins().runDoctor();
+  // A plugin's doctor object is also merged at the top level (first plugin wins a key), so the
+  // sync plugin can answer the original's anti_entropy_triggered / clones_triggered fields.
+  Poco::JSON::Object::NameList names = per_plugin->getNames();
+  for (const auto& name : names) {
+    auto object = per_plugin->getObject(name);
+    if (!object) continue;
+    for (const auto& key : object->getNames()) {
+      if (!report->has(key)) report->set(key, object->get(key));
+    }
+  }
+  report->set("plugins", per_plugin);
+  return report;
+}
+
+}  // namespace
+
+void registerBuiltins(Daemon& daemon) {
+  Router& router = daemon.router();
+  add(router, "ping", [](const Request&, sdk::Progress&) { return Reply::ok(std::string("pong")); }, true);
+  add(router, "version", [](const Request&, sdk::Progress&) { return Reply::ok(std::string(kProtocolVersion)); },
+      true);
+  add(router, "stop", [&daemon](const Request&, sdk::Progress&) {
+    // The reply is written before shutdown gets under way: the main loop only wakes to stop.
+    daemon.requestStop("stop requested by a client");
+    return Reply::ok();
+  }, true);
+  add(router, "status", [&daemon](const Request&, sdk::Progress&) { return Reply::ok(statusReport(daemon)); });
+
+  addOneWay(router, "heartbeat", [&daemon](const Request& request) {
+    daemon.heartbeats().handle(request.payload);
+    daemon.bus().publish("heartbeat", request.payload);
+  });
+  add(router, "instances", [&daemon](const Request&, sdk::Progress&) {
+    return Reply::ok(daemon.instances().instancesJson());
+  });
+  add(router, "sessions", [&daemon](const Request&, sdk::Progress&) {
+    return Reply::ok(daemon.instances().sessionsJson());
+  });
+
+  add(router, "get_errors", [&daemon](const Request&, sdk::Progress&) {
+    return Reply::ok(daemon.errors().unviewedJson());
+  });
+  add(router, "mark_errors", [&daemon](const Request& request, sdk::Progress&) {
+    auto ids = sdk::Payload(request.payload).optionalStrings("ids");
+    if (ids && !ids->empty()) {
+      daemon.errors().markViewed(*ids);
+    } else {
+      daemon.errors().markAllViewed();
+    }
+    return Reply::ok();
+  });
+
+  add(router, "doctor", [&daemon](const Request&, sdk::Progress&) { return Reply::ok(doctorReport(daemon)); });
+  add(router, "plugins", [&daemon](const Request&, sdk::Progress&) {
+    return Reply::ok(daemon.plugins().pluginsJson());
+  });
+  add(router, "plugin_enable", [&daemon](const Request& request, sdk::Progress&) {
+    return resultOf(daemon.plugins().enable(pluginName(request), daemon.configSnapshot()));
+  });
+  add(router, "plugin_disable", [&daemon](const Request& request, sdk::Progress&) {
+    return resultOf(daemon.plugins().disable(pluginName(request)));
+  });
+  add(router, "reload", [&daemon](const Request&, sdk::Progress&) {
+    std::vector<std::string> errors = daemon.reload();
+    if (errors.empty()) return Reply::ok();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& error : errors) list->add(error);
+    Reply reply = Reply::fail("invalid config, nothing changed: " + errors.front() +
+                              (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
+    data->set("errors", list);
+    reply.data = data;
+    return reply;
+  });
+}
+
+}  // namespace oxd::core

@@ -1,0 +1,347 @@
+#include "daemon/Daemon.h"
+
+#include "common/DaemonRegistry.h"
+#include "common/IpcClient.h"
+#include "common/Paths.h"
+#include "common/ProjectFile.h"
+#include "daemon/Builtins.h"
+#include "daemon/InstanceLock.h"
+#include "daemon/SdNotify.h"
+#include "daemon/WorkspaceLoader.h"
+#include "host/PluginManager.h"
+#include "host/Router.h"
+#include "ipc/IpcServer.h"
+#include "runtime/EventBus.h"
+#include "runtime/Scheduler.h"
+#include "runtime/WorkerPool.h"
+#include "state/Credentials.h"
+#include "state/ErrorStore.h"
+#include "state/HeartbeatHandler.h"
+#include "state/InstanceStore.h"
+#include "state/IssueTracker.h"
+#include "state/RestartThrottle.h"
+
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/SplitterChannel.h>
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <future>
+#include <iostream>
+#include <thread>
+
+namespace oxd::core {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+Poco::Logger& log() { return Poco::Logger::get("oxd.daemon"); }
+
+std::int64_t steadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Daemon::Daemon(DaemonOptions options) : options_(std::move(options)) {}
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+  started_at_ = Clock::now();
+  noteActivity();
+  main_thread_ = std::this_thread::get_id();
+  loop_ = std::make_unique<MainLoop>();
+  try {
+    fs::path root = project::findRoot(options_.project_dir);
+    workspace_ = loadWorkspace(root);
+    auto loaded = loadConfig({root, options_.config_file, options_.defines});
+    if (!loaded.errors.empty()) throw std::runtime_error("invalid config: " + loaded.errors.front());
+    config_ = loaded.config;
+    settings_ = readDaemonSettings(*config_, options_.default_plugin_dir);
+    setUpLogging();
+    paths::ensurePrivateDir(paths::runtimeDir());
+    paths::ensurePrivateDir(paths::socketPath(workspace_.workspace_id).parent_path());
+    if (settings_.restart_throttle) {
+      RestartThrottle throttle(paths::stateDir() / ("restarts-" + workspace_.workspace_id + ".json"));
+      auto delay = throttle.recordStart();
+      if (delay.count() > 0) {
+        log().warning("restarted often in the last 5 minutes: waiting %d ms", static_cast<int>(delay.count()));
+        std::this_thread::sleep_for(delay);
+        throttle_ms_ = delay.count();
+      }
+    }
+    fs::path socket = paths::socketPath(workspace_.workspace_id);
+    lock_ = std::make_unique<InstanceLock>(InstanceLock::acquire(
+        {paths::pidPath(workspace_.workspace_id), socket, [socket] {
+           try {
+             return ipc::IpcClient(socket).request({{"type", "ping"}}, std::chrono::milliseconds(500))
+                 .value("success", false);
+           } catch (const std::exception&) {
+             return false;
+           }
+         }}));
+    startParts();
+  } catch (const std::exception& error) {
+    std::cerr << "oxd: " << error.what() << std::endl;
+    log().error("cannot start: %s", std::string(error.what()));
+    return 1;
+  }
+  serve();
+  shutDown();
+  return 0;
+}
+
+void Daemon::setUpLogging() {
+  fs::path file = paths::logPath(workspace_.workspace_id);
+  paths::ensurePrivateDir(file.parent_path());
+  Poco::AutoPtr<Poco::SplitterChannel> splitter = new Poco::SplitterChannel;
+  Poco::AutoPtr<Poco::FileChannel> file_channel = new Poco::FileChannel(file.string());
+  file_channel->setProperty("rotation", "10 M");
+  file_channel->setProperty("archive", "number");
+  file_channel->setProperty("purgeCount", "3");
+  splitter->addChannel(file_channel);
+  splitter->addChannel(new Poco::ConsoleChannel(std::cerr));
+  Poco::AutoPtr<Poco::PatternFormatter> format =
+      new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%i %q %s: %t");
+  format->setProperty("times", "local");
+  Poco::AutoPtr<Poco::FormattingChannel> channel = new Poco::FormattingChannel(format, splitter);
+  Poco::Logger::setChannel("", channel);
+  Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings_.log_level));
+}
+
+void Daemon::startParts() {
+  fs::create_directories(workspace_.workspace_data_dir);
+  errors_ = std::make_unique<ErrorStore>(workspace_.workspace_data_dir / "errors.json");
+  issues_ = std::make_unique<IssueTracker>();
+  instances_ = std::make_unique<InstanceStore>();
+  credentials_ = std::make_unique<CredentialStore>();
+  workers_ = std::make_unique<WorkerPool>(settings_.workers, 4096);
+  scheduler_ = std::make_unique<Scheduler>(*workers_);
+  bus_ = std::make_unique<EventBus>(*workers_);
+  router_ = std::make_unique<Router>();
+  heartbeats_ = std::make_unique<HeartbeatHandler>(*instances_, *credentials_, makeHeartbeatCallbacks(*this));
+  registerBuiltins(*this);
+
+  CoreServices services{*router_, *workers_, *scheduler_, *bus_, workspace_, *issues_, *errors_,
+                        [this] { return credentials_->current(); }, [this] { noteActivity(); },
+                        [this](const std::string& why) { return keepAlive(why); }};
+  plugins_ = std::make_unique<PluginManager>(services, settings_.plugin_dir);
+  plugins_->discover();
+  std::vector<std::string> errors = validateCoreConfig(*config_, plugins_->names());
+  if (!errors.empty()) throw std::runtime_error("invalid config: " + errors.front());
+  plugins_->startAll(*config_);
+
+  IpcServerOptions ipc_options;
+  ipc_options.socket_path = paths::socketPath(workspace_.workspace_id);
+  ipc_options.max_connections = settings_.max_connections;
+  ipc_options.first_line_deadline = settings_.first_line_deadline;
+  ipc_ = std::make_unique<IpcServer>(ipc_options, *router_, *workers_, [this](const sdk::Request& request) {
+    noteActivity();
+    if (!request.workspace_id.empty() && request.workspace_id != workspace_.workspace_id) {
+      log().warning("message %s for workspace %s served by workspace %s", request.type, request.workspace_id,
+                    workspace_.workspace_id);
+    }
+  });
+  ipc_->start();
+
+  DaemonRegistry registry(paths::registryPath());
+  registry.upsert({workspace_.workspace_id, workspace_.project_root.string(), workspace_.repo_id,
+                   ipc_options.socket_path.string(), static_cast<int>(::getpid()), OXD_VERSION,
+                   std::chrono::system_clock::now()});
+  // Nothing may depend on a working directory that can be deleted under us (spec §2.4).
+  if (::chdir(paths::home().c_str()) != 0) log().warning("cannot chdir to %s", paths::home().string());
+  startup_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at_).count();
+  log().information("oxd %s serving %s on %s (workspace %s, started in %d ms)", std::string(OXD_VERSION),
+                    workspace_.project_root.string(), ipc_options.socket_path.string(),
+                    workspace_.workspace_id, static_cast<int>(startup_ms_));
+  sdnotify::ready("serving " + workspace_.project_root.string());
+}
+
+void Daemon::serve() {
+  if (settings_.parent_pid > 0) loop_->watchParent(settings_.parent_pid);
+  if (auto interval = sdnotify::watchdogInterval()) {
+    next_watchdog_ = Clock::now();
+  }
+  for (;;) {
+    {
+      std::lock_guard lock(stop_mutex_);
+      if (!stop_reason_.empty()) break;
+    }
+    runQueuedReloads();
+    switch (loop_->wait(nextDeadline())) {
+      case MainLoop::Event::Terminate: requestStop("signal"); break;
+      case MainLoop::Event::Reload: applyReload(); break;
+      case MainLoop::Event::ParentGone:
+        requestStop("parent process " + std::to_string(settings_.parent_pid) + " exited");
+        break;
+      case MainLoop::Event::Woken: break;
+      case MainLoop::Event::Timer: {
+        auto now = Clock::now();
+        if (auto interval = sdnotify::watchdogInterval(); interval && now >= next_watchdog_) {
+          sdnotify::watchdog();
+          next_watchdog_ = now + *interval;
+        }
+        if (idleExpired(now)) requestStop("inactive for " + std::to_string(settings_.inactivity_timeout.count()) + " ms");
+        break;
+      }
+    }
+  }
+}
+
+std::optional<Clock::time_point> Daemon::nextDeadline() const {
+  std::optional<Clock::time_point> deadline;
+  auto consider = [&](Clock::time_point at) { deadline = deadline ? std::min(*deadline, at) : at; };
+  if (sdnotify::watchdogInterval()) consider(next_watchdog_);
+  if (settings_.inactivity_timeout.count() > 0) {
+    Clock::time_point last{std::chrono::nanoseconds(last_activity_ns_.load())};
+    auto minimum_uptime = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
+    Clock::time_point idle_at = std::max(last + settings_.inactivity_timeout, started_at_ + minimum_uptime);
+    if (pending_since_) idle_at = std::max(idle_at, *pending_since_ + settings_.pending_work_grace);
+    consider(idle_at);
+  }
+  return deadline;
+}
+
+bool Daemon::idleExpired(Clock::time_point now) {
+  if (settings_.inactivity_timeout.count() <= 0) return false;
+  auto minimum_uptime = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
+  if (sinceActivity() < settings_.inactivity_timeout || now - started_at_ < minimum_uptime) {
+    pending_since_.reset();
+    return false;
+  }
+  if (pending_work_->load() > 0) {
+    // Pending work (a finalization, a push) holds the daemon up, but only for a bounded grace.
+    if (!pending_since_) pending_since_ = now;
+    if (now - *pending_since_ < settings_.pending_work_grace) return false;
+    log().warning("pending work still held after the grace period; exiting anyway");
+  }
+  return true;
+}
+
+void Daemon::shutDown() {
+  std::string reason;
+  {
+    std::lock_guard lock(stop_mutex_);
+    reason = stop_reason_;
+  }
+  log().information("stopping: %s", reason);
+  sdnotify::stopping();
+  // A plugin that ignores cancellation must not keep the process up: past the bound, clean up
+  // what identifies us and exit.
+  std::mutex done_mutex;
+  std::condition_variable done_signal;
+  bool done = false;
+  std::thread guard([&] {
+    std::unique_lock lock(done_mutex);
+    if (done_signal.wait_for(lock, settings_.shutdown_timeout + std::chrono::seconds(1), [&] { return done; })) return;
+    log().error("shutdown did not finish within %d ms; exiting", static_cast<int>(settings_.shutdown_timeout.count()));
+    std::error_code ignored;
+    fs::remove(paths::socketPath(workspace_.workspace_id), ignored);
+    DaemonRegistry(paths::registryPath()).remove(workspace_.workspace_id);
+    fs::remove(paths::pidPath(workspace_.workspace_id), ignored);
+    ::_exit(1);
+  });
+  ipc_->stop();
+  plugins_->stopAll();
+  scheduler_->stop();
+  workers_->stop();
+  DaemonRegistry(paths::registryPath()).remove(workspace_.workspace_id);
+  lock_.reset();
+  {
+    std::lock_guard lock(done_mutex);
+    done = true;
+  }
+  done_signal.notify_all();
+  guard.join();
+  log().information("stopped");
+}
+
+void Daemon::requestStop(const std::string& reason) {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (!stop_reason_.empty()) return;
+    stop_reason_ = reason;
+  }
+  if (loop_) loop_->wake();
+}
+
+std::vector<std::string> Daemon::reload() {
+  if (std::this_thread::get_id() == main_thread_) return applyReload();
+  auto request = std::make_shared<std::promise<std::vector<std::string>>>();
+  auto result = request->get_future();
+  {
+    std::lock_guard lock(reload_mutex_);
+    reload_requests_.push_back(request);
+  }
+  loop_->wake();
+  if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    return {"reload did not complete within 30 s"};
+  }
+  return result.get();
+}
+
+void Daemon::runQueuedReloads() {
+  std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>> requests;
+  {
+    std::lock_guard lock(reload_mutex_);
+    requests.swap(reload_requests_);
+  }
+  for (auto& request : requests) request->set_value(applyReload());
+}
+
+// Runs on the main thread only, so settings and config change under no other thread's feet.
+std::vector<std::string> Daemon::applyReload() {
+  sdnotify::reloading();
+  auto loaded = loadConfig({workspace_.project_root, options_.config_file, options_.defines});
+  std::vector<std::string> errors = loaded.errors;
+  if (errors.empty()) {
+    errors = validateCoreConfig(*loaded.config, plugins_->names());
+    for (auto& error : plugins_->validate(*loaded.config)) errors.push_back(std::move(error));
+  }
+  if (errors.empty()) {
+    try {
+      DaemonSettings fresh = readDaemonSettings(*loaded.config, options_.default_plugin_dir);
+      // Settings bound at start (socket, workers, plugin dir) need a restart; the rest apply now.
+      {
+        std::lock_guard settings_lock(settings_mutex_);
+        settings_.inactivity_timeout = fresh.inactivity_timeout;
+        settings_.pending_work_grace = fresh.pending_work_grace;
+        settings_.shutdown_timeout = fresh.shutdown_timeout;
+        config_ = loaded.config;
+      }
+      Poco::Logger::setLevel("", Poco::Logger::parseLevel(fresh.log_level));
+      plugins_->apply(*loaded.config);
+      log().information("configuration reloaded");
+    } catch (const std::exception& error) {
+      errors.emplace_back(error.what());
+    }
+  }
+  for (const auto& error : errors) log().error("reload refused: %s", error);
+  sdnotify::ready("serving " + workspace_.project_root.string());
+  return errors;
+}
+
+void Daemon::noteActivity() { last_activity_ns_.store(steadyNanos()); }
+
+sdk::PendingWork Daemon::keepAlive(const std::string& why) {
+  log().debug("pending work: %s", why);
+  pending_work_->fetch_add(1);
+  std::weak_ptr<std::atomic<std::size_t>> counter = pending_work_;
+  MainLoop* loop = loop_.get();
+  return sdk::PendingWork(std::shared_ptr<void>(nullptr, [counter, loop](void*) {
+    if (auto live = counter.lock()) live->fetch_sub(1);
+    if (loop) loop->wake();  // the idle check may now succeed
+  }));
+}
+
+std::chrono::nanoseconds Daemon::uptime() const { return Clock::now() - started_at_; }
+
+std::chrono::nanoseconds Daemon::sinceActivity() const {
+  return std::chrono::nanoseconds(steadyNanos() - last_activity_ns_.load());
+}
+
+}  // namespace oxd::core

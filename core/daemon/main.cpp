@@ -1,0 +1,101 @@
+// oxd: the per-workspace daemon. `oxd [--project DIR] [--config FILE] [--define k=v]... [--daemon]`
+#include "daemon/Daemon.h"
+#include "daemon/MainLoop.h"
+
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Installed: <prefix>/bin/oxd finds <prefix>/lib/oxd/plugins; in the build tree: <build>/plugins.
+fs::path defaultPluginDir() {
+  std::error_code error;
+  fs::path bin = fs::read_symlink("/proc/self/exe", error).parent_path();
+  fs::path installed = bin.parent_path() / "lib" / "oxd" / "plugins";
+  if (fs::is_directory(installed, error)) return installed;
+  return bin.parent_path() / "plugins";
+}
+
+class OxdApplication : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    using Poco::Util::Option;
+    auto add = [&](const char* name, const char* short_name, const char* help, const char* argument,
+                   bool repeatable = false) {
+      Option option(name, short_name, help);
+      option.required(false).repeatable(repeatable);
+      if (argument) option.argument(argument);
+      options.addOption(option.callback(Poco::Util::OptionCallback<OxdApplication>(this, &OxdApplication::onOption)));
+    };
+    add("project", "p", "Serve the project at DIR (default: the working directory).", "DIR");
+    add("config", "c", "Read FILE as a config layer above the user's oxd.ini.", "FILE");
+    add("define", "D", "Set a config key, e.g. --define sync.interval=1m (repeatable).", "KEY=VALUE", true);
+    add("parent-pid", "", "Stop when process PID exits (for hook-launched daemons).", "PID");
+    add("help", "h", "Print this help.", nullptr);
+    add("version", "v", "Print the version.", nullptr);
+  }
+
+  void onOption(const std::string& name, const std::string& value) {
+    if (name == "help" || name == "version") {
+      std::cout << (name == "version" ? "oxd " OXD_VERSION "\n" : helpText());
+      exit_now_ = true;
+      stopOptionsProcessing();
+    } else if (name == "project") {
+      options_.project_dir = value;
+    } else if (name == "config") {
+      options_.config_file = value;
+    } else if (name == "define") {
+      auto equals = value.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw Poco::Util::InvalidArgumentException("--define needs KEY=VALUE, got '" + value + "'");
+      }
+      options_.defines[value.substr(0, equals)] = value.substr(equals + 1);
+    } else if (name == "parent-pid") {
+      options_.defines["daemon.parent_pid"] = value;
+    }
+  }
+
+  int main(const std::vector<std::string>& arguments) override {
+    if (exit_now_) return EXIT_OK;
+    if (!arguments.empty()) {
+      std::cerr << "oxd: unexpected argument '" << arguments.front() << "'\n" << helpText();
+      return EXIT_USAGE;
+    }
+    if (options_.project_dir.empty()) options_.project_dir = fs::current_path();
+    options_.default_plugin_dir = defaultPluginDir();
+    oxd::core::Daemon daemon(options_);
+    return daemon.run();
+  }
+
+ private:
+  std::string helpText() const {
+    std::ostringstream out;
+    Poco::Util::HelpFormatter formatter(options());
+    formatter.setCommand("oxd");
+    formatter.setUsage("[--project DIR] [--config FILE] [--define KEY=VALUE]... [--daemon]");
+    formatter.setHeader("Per-workspace daemon for AI coding agents. Runs in the foreground unless --daemon.");
+    formatter.setFooter("Example: oxd --project ~/src/widget --define daemon.inactivity_timeout=0");
+    formatter.format(out);
+    return out.str();
+  }
+
+  oxd::core::DaemonOptions options_;
+  bool exit_now_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread exists (Poco's included), so every thread inherits the mask and the
+  // main loop alone receives termination and reload signals through its signalfd.
+  oxd::core::MainLoop::blockSignals();
+  OxdApplication application;
+  return application.run(argc, argv);
+}

@@ -1,0 +1,113 @@
+#pragma once
+// What oxctl's commands share: the parsed command line, the lazily found project and socket,
+// and the command table. Runs on the client, once per process, single-threaded.
+//
+// Start-up cost matters (agent hooks run oxctl on every turn): nothing here touches the disk
+// or the socket until a command asks for it.
+
+#include "common/IpcClient.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace oxd::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;       // error reply, unresponsive daemon, local failure
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotRunning = 3;
+
+inline constexpr std::chrono::milliseconds kPingTimeout{2000};
+inline constexpr std::chrono::milliseconds kRequestIdleTimeout{30000};
+inline constexpr std::chrono::milliseconds kOneWayTimeout{200};
+
+// Bad command line: main prints the message and the command's usage, exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A failure the command has already put into words: main prints "error: <what>", exits 1.
+struct CommandError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct OptionSpec {
+  std::string_view name;  // with the dashes: "--agent-id"
+  std::string_view value;  // placeholder ("ID") for an option that takes a value, "" for a flag
+  std::string_view help;
+};
+
+class Invocation;
+
+struct Command {
+  std::string_view name;
+  std::string_view arguments;  // synopsis after the name: "TYPE [JSON]"
+  std::string_view summary;
+  std::string_view example;
+  std::span<const OptionSpec> options;
+  std::size_t min_positional;
+  std::size_t max_positional;
+  int (*run)(Invocation&);
+};
+
+std::span<const Command> commands();
+const Command* findCommand(std::string_view name);
+
+class Invocation {
+ public:
+  // Global options (accepted before and after the command name).
+  std::optional<std::filesystem::path> project_flag;
+  std::optional<std::string> socket_flag;
+  bool json = false;
+  bool help = false;
+
+  const Command* command = nullptr;
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> options;  // command options in given order
+
+  bool has(std::string_view name) const;
+  std::optional<std::string> value(std::string_view name) const;  // last one given
+  std::vector<std::string> values(std::string_view name) const;
+
+  const std::filesystem::path& root();
+  const std::string& workspaceId();
+  // OXD_SOCKET, else --socket, else derived from the workspace id.
+  const std::filesystem::path& socketPath();
+
+  ipc::IpcClient client() { return ipc::IpcClient(socketPath()); }
+  // {"type", "workspace_id", "payload"?}.
+  nlohmann::json message(std::string_view type, std::optional<nlohmann::json> payload = {});
+
+ private:
+  std::optional<std::filesystem::path> root_;
+  std::optional<std::string> workspace_id_;
+  std::optional<std::filesystem::path> socket_;
+};
+
+// Parses argv[1..] into `invocation`; throws UsageError, leaving what was parsed so far (main
+// uses `command` to show the right usage). `command` stays null for a bare `--help`.
+void parseArguments(int argc, char** argv, Invocation& invocation);
+
+// Final-reply handling shared by commands: an error reply throws CommandError with its text.
+const nlohmann::json& requireSuccess(const nlohmann::json& reply);
+
+// Commands (Commands*.cpp).
+int runPing(Invocation&);
+int runSocket(Invocation&);
+int runStatus(Invocation&);
+int runStop(Invocation&);
+int runStart(Invocation&);
+int runSend(Invocation&);
+int runHeartbeat(Invocation&);
+int runHelp(Invocation&);
+
+}  // namespace oxd::cli

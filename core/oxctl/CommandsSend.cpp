@@ -1,0 +1,124 @@
+// Commands that carry a message: send (any type, raw) and heartbeat (one-way, from hooks).
+
+#include "oxctl/Cli.h"
+#include "oxctl/Output.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+
+namespace oxd::cli {
+namespace {
+
+// Spec §1.5 kind 1W: the daemon writes nothing back, so waiting for a reply would only run
+// into the timeout.
+constexpr std::array<std::string_view, 9> kOneWayTypes{
+    "heartbeat", "telemetry", "friction", "session_finalize", "murmur",
+    "murmur_pause", "murmur_resume", "session_watch_start", "session_watch_stop"};
+
+bool isOneWay(std::string_view type) {
+  return std::find(kOneWayTypes.begin(), kOneWayTypes.end(), type) != kOneWayTypes.end();
+}
+
+nlohmann::json parsePayload(std::string_view text, std::string_view where) {
+  nlohmann::json payload = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (payload.is_discarded()) throw UsageError(std::string(where) + ": not valid JSON");
+  if (!payload.is_object()) throw UsageError(std::string(where) + ": the payload must be a JSON object");
+  return payload;
+}
+
+template <typename Integer>
+Integer parseInteger(std::string_view option, const std::string& text) {
+  Integer value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError(std::string(option) + ": expected an integer, got '" + text + "'");
+  }
+  return value;
+}
+
+std::string readStandardInput() {
+  std::string text;
+  char chunk[16 * 1024];
+  for (;;) {
+    ssize_t got = ::read(STDIN_FILENO, chunk, sizeof chunk);
+    if (got == 0) return text;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw CommandError("cannot read stdin");
+    }
+    text.append(chunk, static_cast<std::size_t>(got));
+    if (text.size() > ipc::IpcClient::kMaxLine) throw UsageError("--stdin: payload over 1 MiB");
+  }
+}
+
+struct StringField {
+  std::string_view option;
+  const char* key;
+};
+
+constexpr std::array<StringField, 8> kHeartbeatStrings{{
+    {"--agent-id", "agent_id"},
+    {"--agent-type", "agent_type"},
+    {"--parent-agent-id", "parent_agent_id"},
+    {"--repo-path", "repo_path"},
+    {"--caller-path", "caller_path"},
+    {"--cli-version", "cli_version"},
+    {"--command-name", "command_name"},
+    {"--workspace-id", "workspace_id"},
+}};
+
+nlohmann::json heartbeatPayload(Invocation& invocation) {
+  nlohmann::json payload = invocation.has("--stdin") ? parsePayload(readStandardInput(), "--stdin")
+                                                     : nlohmann::json::object();
+  for (const StringField& field : kHeartbeatStrings) {
+    if (auto value = invocation.value(field.option)) payload[field.key] = *value;
+  }
+  if (auto teams = invocation.values("--team-id"); !teams.empty()) payload["team_ids"] = teams;
+  if (auto pid = invocation.value("--parent-pid")) {
+    payload["parent_pid"] = parseInteger<int>("--parent-pid", *pid);
+  }
+  if (auto tokens = invocation.value("--context-tokens")) {
+    payload["context_tokens"] = parseInteger<std::int64_t>("--context-tokens", *tokens);
+  }
+  // What the reference CLI always sends: the daemon tracks workspaces and repos by these.
+  if (!payload.contains("workspace_id")) payload["workspace_id"] = invocation.workspaceId();
+  if (!payload.contains("repo_path")) payload["repo_path"] = invocation.root().string();
+  return payload;
+}
+
+}  // namespace
+
+int runSend(Invocation& invocation) {
+  const std::string& type = invocation.positional[0];
+  std::optional<nlohmann::json> payload;
+  if (invocation.positional.size() > 1) payload = parsePayload(invocation.positional[1], "send");
+  nlohmann::json message = invocation.message(type, std::move(payload));
+  ipc::IpcClient client = invocation.client();
+
+  if (invocation.has("--one-way") || isOneWay(type)) {
+    client.sendOneWay(message, kOneWayTimeout);
+    return kExitOk;
+  }
+  nlohmann::json reply =
+      client.request(message, kRequestIdleTimeout, [&](const nlohmann::json& progress_line) {
+        printOut(invocation.json ? progress_line.dump() : progressText(progress_line));
+        flushOut();
+      });
+  if (invocation.json) printOut(reply.dump());
+  const nlohmann::json& data = requireSuccess(reply);
+  if (!invocation.json && !data.is_null()) printOut(data.dump(2));
+  return kExitOk;
+}
+
+int runHeartbeat(Invocation& invocation) {
+  nlohmann::json payload = heartbeatPayload(invocation);
+  invocation.client().sendOneWay(invocation.message("heartbeat", std::move(payload)), kOneWayTimeout);
+  return kExitOk;
+}
+
+}  // namespace oxd::cli

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages oxd builds, tests and benchmarks with (README: Dependencies).
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+packages=(build-essential cmake ninja-build pkg-config git
+          libpoco-dev libboost-dev libboost-filesystem-dev libgit2-dev
+          nlohmann-json3-dev nettle-dev
+          libgtest-dev libgmock-dev libbenchmark-dev
+          clang libclang-rt-14-dev hyperfine procps)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

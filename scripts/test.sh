@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: dependencies, a -Werror build, the unit and integration suites
+# (ctest), and the line-decoder fuzzer for 60 s. OXD_SANITIZE=address,undefined or thread runs
+# the suites under a sanitizer in build-<sanitizer>/ instead.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$root/scripts/deps.sh"
+jobs="$(nproc)"
+if [ -n "${OXD_SANITIZE:-}" ]; then
+  export OXD_BUILD_DIR="$root/build-${OXD_SANITIZE//,/-}"
+  bash "$root/scripts/build.sh" -DOXD_SANITIZE="$OXD_SANITIZE" -DOXD_BUILD_TESTS=ON
+else
+  export OXD_BUILD_DIR="$root/build"
+  bash "$root/scripts/build.sh" -DOXD_BUILD_TESTS=ON
+fi
+status=0
+ctest --test-dir "$OXD_BUILD_DIR" --output-on-failure -j "$jobs" --timeout 300 || status=$?
+if [ -z "${OXD_SANITIZE:-}" ] && [ -x "$root/tests/fuzz/run.sh" ] && [ "${OXD_SKIP_FUZZ:-0}" != 1 ]; then
+  bash "$root/tests/fuzz/run.sh" 60 || status=$?
+fi
+exit "$status"
