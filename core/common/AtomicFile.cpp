@@ -17,16 +17,6 @@ namespace {
   throw std::system_error(error, std::generic_category(), step + " " + path.string());
 }
 
-// Creates missing directories with 0700 ourselves: fs::create_directories would use 0777 minus
-// the umask, and state directories must never be group- or world-readable.
-void makeMissingDirs(const fs::path& dir) {
-  if (dir.empty()) return;
-  struct stat info {};
-  if (::stat(dir.c_str(), &info) == 0) return;
-  makeMissingDirs(dir.parent_path());
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create directory", dir, errno);
-}
-
 // Unique per process and per call, so concurrent writers never share (and clobber) a temp file.
 fs::path tempSibling(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
@@ -55,6 +45,16 @@ void syncDirectory(const fs::path& dir) {
 }
 
 }  // namespace
+
+// Made with 0700 here rather than by fs::create_directories, which would use 0777 minus the
+// umask: state directories must never be group- or world-readable.
+void makeMissingDirs(const fs::path& dir) {
+  if (dir.empty()) return;
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) == 0) return;
+  makeMissingDirs(dir.parent_path());
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create directory", dir, errno);
+}
 
 void writeAtomically(const fs::path& path, std::string_view contents, mode_t mode) {
   makeMissingDirs(path.parent_path());

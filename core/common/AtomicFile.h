@@ -23,6 +23,10 @@ namespace oxd::files {
 void writeAtomically(const std::filesystem::path& path, std::string_view contents,
                      mode_t mode = 0600);
 
+// Creates `dir` and any missing parents with mode 0700; existing directories are left as they
+// are. Throws std::system_error.
+void makeMissingDirs(const std::filesystem::path& dir);
+
 // The whole file, or std::nullopt when it does not exist. Throws std::system_error for any
 // other failure (a directory, no permission).
 std::optional<std::string> readWhole(const std::filesystem::path& path);

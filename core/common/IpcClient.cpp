@@ -91,7 +91,8 @@ Socket connectTo(const std::filesystem::path& path, const Deadline& deadline) {
       throw ClientError(Kind::NotRunning, "daemon not running (no socket at " + text + ")");
     }
     if (error == ECONNREFUSED) {
-      throw ClientError(Kind::NotRunning, "daemon not running (connection refused at " + text + ")");
+      throw ClientError(Kind::NotRunning,
+                        "daemon not running (connection refused at " + text + ")");
     }
     // A non-blocking AF_UNIX connect reports a full accept backlog as EAGAIN instead of
     // waiting; the daemon is there but busy, so retry until the deadline.
@@ -118,7 +119,8 @@ void writeAll(const Socket& socket, std::string_view bytes, const Deadline& dead
       continue;
     }
     if (errno == EPIPE || errno == ECONNRESET) {
-      throw ClientError(Kind::Unresponsive, "daemon closed the connection before reading the request");
+      throw ClientError(Kind::Unresponsive,
+                        "daemon closed the connection before reading the request");
     }
     throw ClientError(Kind::Unresponsive, "cannot send request: " + errnoText(errno));
   }
@@ -155,8 +157,8 @@ class LineReader {
 
  private:
   [[noreturn]] static void tooLarge() {
-    throw ClientError(Kind::Unresponsive, "reply too large (over " +
-                                              std::to_string(IpcClient::kMaxLine) + " bytes)");
+    throw ClientError(Kind::Unresponsive,
+                      "reply too large (over " + std::to_string(IpcClient::kMaxLine) + " bytes)");
   }
 
   void fill(const Deadline& deadline) {
@@ -205,7 +207,8 @@ nlohmann::json parseReply(const std::string& line) {
     throw ClientError(Kind::Unresponsive, "invalid reply from daemon: " + excerpt(line));
   }
   if (!reply.is_object()) {
-    throw ClientError(Kind::Unresponsive, "invalid reply from daemon (not an object): " + excerpt(line));
+    throw ClientError(Kind::Unresponsive,
+                      "invalid reply from daemon (not an object): " + excerpt(line));
   }
   return reply;
 }

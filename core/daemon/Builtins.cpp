@@ -82,7 +82,7 @@ void registerBuiltins(Daemon& daemon) {
   add(router, "status", [&daemon](const Request&, sdk::Progress&) { return Reply::ok(statusReport(daemon)); });
 
   addOneWay(router, "heartbeat", [&daemon](const Request& request) {
-    daemon.heartbeats().handle(request.payload);
+    daemon.heartbeats().handle(request.payload, request.caller_id);
     daemon.bus().publish("heartbeat", request.payload);
   });
   add(router, "instances", [&daemon](const Request&, sdk::Progress&) {
@@ -110,7 +110,7 @@ void registerBuiltins(Daemon& daemon) {
     return Reply::ok(daemon.plugins().pluginsJson());
   });
   add(router, "plugin_enable", [&daemon](const Request& request, sdk::Progress&) {
-    return resultOf(daemon.plugins().enable(pluginName(request), daemon.configSnapshot()));
+    return resultOf(daemon.plugins().enable(pluginName(request), *daemon.configSnapshot()));
   });
   add(router, "plugin_disable", [&daemon](const Request& request, sdk::Progress&) {
     return resultOf(daemon.plugins().disable(pluginName(request)));

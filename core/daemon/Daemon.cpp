@@ -123,7 +123,21 @@ void Daemon::startParts() {
   scheduler_ = std::make_unique<Scheduler>(*workers_);
   bus_ = std::make_unique<EventBus>(*workers_);
   router_ = std::make_unique<Router>();
-  heartbeats_ = std::make_unique<HeartbeatHandler>(*instances_, *credentials_, makeHeartbeatCallbacks(*this));
+  HeartbeatCallbacks callbacks;
+  callbacks.on_activity = [this] { noteActivity(); };
+  callbacks.on_version_mismatch = [this](const std::string& cli, const std::string& ours) {
+    requestStop("version mismatch: CLI " + cli + ", daemon " + ours + " (the next oxctl start runs the new one)");
+  };
+  callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
+    for (const auto& team_id : team_ids) {
+      Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+      event->set("team_id", team_id);
+      bus_->publish("team.seen", event);
+    }
+  };
+  HeartbeatOptions heartbeat_options;
+  heartbeat_options.workspace_path = workspace_.project_root.string();
+  heartbeats_ = std::make_unique<HeartbeatHandler>(*instances_, *credentials_, callbacks, heartbeat_options);
   registerBuiltins(*this);
 
   CoreServices services{*router_, *workers_, *scheduler_, *bus_, workspace_, *issues_, *errors_,
@@ -148,10 +162,9 @@ void Daemon::startParts() {
   });
   ipc_->start();
 
-  DaemonRegistry registry(paths::registryPath());
-  registry.upsert({workspace_.workspace_id, workspace_.project_root.string(), workspace_.repo_id,
-                   ipc_options.socket_path.string(), static_cast<int>(::getpid()), OXD_VERSION,
-                   std::chrono::system_clock::now()});
+  registry::DaemonRegistry(paths::registryPath())
+      .upsert({workspace_.workspace_id, workspace_.project_root.string(), workspace_.repo_id,
+               ipc_options.socket_path.string(), ::getpid(), OXD_VERSION, std::chrono::system_clock::now()});
   // Nothing may depend on a working directory that can be deleted under us (spec §2.4).
   if (::chdir(paths::home().c_str()) != 0) log().warning("cannot chdir to %s", paths::home().string());
   startup_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at_).count();
@@ -241,7 +254,7 @@ void Daemon::shutDown() {
     log().error("shutdown did not finish within %d ms; exiting", static_cast<int>(settings_.shutdown_timeout.count()));
     std::error_code ignored;
     fs::remove(paths::socketPath(workspace_.workspace_id), ignored);
-    DaemonRegistry(paths::registryPath()).remove(workspace_.workspace_id);
+    registry::DaemonRegistry(paths::registryPath()).removeIfPid(workspace_.workspace_id, ::getpid());
     fs::remove(paths::pidPath(workspace_.workspace_id), ignored);
     ::_exit(1);
   });
@@ -249,7 +262,7 @@ void Daemon::shutDown() {
   plugins_->stopAll();
   scheduler_->stop();
   workers_->stop();
-  DaemonRegistry(paths::registryPath()).remove(workspace_.workspace_id);
+  registry::DaemonRegistry(paths::registryPath()).removeIfPid(workspace_.workspace_id, ::getpid());
   lock_.reset();
   {
     std::lock_guard lock(done_mutex);

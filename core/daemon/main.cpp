@@ -2,6 +2,7 @@
 #include "daemon/Daemon.h"
 #include "daemon/MainLoop.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/ServerApplication.h>
 
@@ -54,7 +55,7 @@ class OxdApplication : public Poco::Util::ServerApplication {
     } else if (name == "define") {
       auto equals = value.find('=');
       if (equals == std::string::npos || equals == 0) {
-        throw Poco::Util::InvalidArgumentException("--define needs KEY=VALUE, got '" + value + "'");
+        throw Poco::InvalidArgumentException("--define needs KEY=VALUE, got '" + value + "'");
       }
       options_.defines[value.substr(0, equals)] = value.substr(equals + 1);
     } else if (name == "parent-pid") {

@@ -13,6 +13,7 @@
 // start() and stop() are called from one controlling thread; openConnections() from any.
 
 #include "host/Router.h"
+#include "ipc/UnixListener.h"
 #include "runtime/WorkerPool.h"
 
 #include <oxd/message.h>
@@ -29,11 +30,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace oxd::core {
+
+using SteadyClock = std::chrono::steady_clock;
 
 struct IpcServerOptions {
   std::filesystem::path socket_path;
@@ -82,14 +86,15 @@ class IpcServer {
   };
   class Ticket;  // an fd or a one-way job handed to a worker; counted until it is done
 
-  void createSocket();
   void loop();
   void acceptAll();
   void serveAccepted(int fd);
   void onReadable(int fd);
-  // Reads what is available; dispatches and forgets `fd` if a full line arrived. Returns false
-  // when the connection must just be closed (EOF, error, oversize line).
-  bool readAndMaybeDispatch(int fd, Pending* pending);
+  enum class ReadResult { Waiting, Line, Close };
+  // Reads what is available into `buffer`. On Line, `line` views the first line ('\n'
+  // excluded) inside read_chunk_ or `buffer`, valid until the next read. Close: EOF, error or
+  // a line longer than max_line.
+  ReadResult readFirstLine(int fd, std::string& buffer, std::string_view& line);
   void dispatch(int fd, bool registered, std::string_view line);
   void dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request);
   void dispatchOneWay(int fd, RoutePtr route, sdk::Request request);
@@ -114,8 +119,7 @@ class IpcServer {
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
-  dev_t socket_device_ = 0;  // identify our socket file so stop() never unlinks a successor's
-  ino_t socket_inode_ = 0;
+  UnixListener listener_;
   std::thread io_thread_;
   bool started_ = false;  // controlling thread only
   bool stopped_ = false;  // controlling thread only

@@ -71,13 +71,22 @@ bool SocketProgress::cancelled() const {
 void SocketProgress::send(std::string_view line) {
   if (broken_) return;
   auto started = SteadyClock::now();
-  WriteResult result = writeUntil(fd_, line, started + deadlines_.line);
-  if (result.status == WriteResult::Status::Complete) return;
+  // Once a line was dropped, later ones get no wait until one goes through again: a stalled
+  // client must not slow a chatty handler down to ten lines a second.
+  WriteResult result = writeUntil(fd_, line, stalled_ ? started : started + deadlines_.line);
+  if (result.status == WriteResult::Status::Complete) {
+    stalled_ = false;
+    return;
+  }
   if (result.status == WriteResult::Status::Failed) {
     broken_ = true;
     return;
   }
-  if (result.written == 0) return;  // slow reader: this line is skipped, the stream stays whole
+  if (result.written == 0) {  // slow reader: this line is skipped, the stream stays whole
+    stalled_ = true;
+    return;
+  }
+  stalled_ = false;
   // Dropping the rest of a half-written line would glue garbage onto the next one; finish it.
   WriteResult rest = writeUntil(fd_, line.substr(result.written), started + deadlines_.finish);
   if (rest.status != WriteResult::Status::Complete) broken_ = true;

@@ -53,6 +53,7 @@ class SocketProgress final : public sdk::Progress {
   const std::atomic<bool>& server_stopping_;
   const Deadlines deadlines_;
   bool broken_ = false;
+  bool stalled_ = false;  // the last line was dropped for want of room
 };
 
 }  // namespace oxd::core

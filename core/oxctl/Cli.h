@@ -5,12 +5,9 @@
 // Start-up cost matters (agent hooks run oxctl on every turn): nothing here touches the disk
 // or the socket until a command asks for it.
 
-#include "common/IpcClient.h"
-
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -19,10 +16,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/IpcClient.h"
+
 namespace oxd::cli {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitError = 1;       // error reply, unresponsive daemon, local failure
+inline constexpr int kExitError = 1;  // error reply, unresponsive daemon, local failure
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitNotRunning = 3;
 
@@ -41,7 +40,7 @@ struct CommandError : std::runtime_error {
 };
 
 struct OptionSpec {
-  std::string_view name;  // with the dashes: "--agent-id"
+  std::string_view name;   // with the dashes: "--agent-id"
   std::string_view value;  // placeholder ("ID") for an option that takes a value, "" for a flag
   std::string_view help;
 };

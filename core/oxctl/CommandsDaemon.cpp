@@ -1,14 +1,14 @@
 // Commands about the daemon itself: ping, socket, status, stop, start.
 
-#include "common/Paths.h"
-#include "oxctl/Cli.h"
-#include "oxctl/Output.h"
-#include "oxctl/Spawn.h"
-
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <thread>
+
+#include "common/Paths.h"
+#include "oxctl/Cli.h"
+#include "oxctl/Output.h"
+#include "oxctl/Spawn.h"
 
 namespace oxd::cli {
 namespace {
@@ -40,7 +40,8 @@ bool probe(Invocation& invocation, milliseconds timeout, bool* unresponsive = nu
 }
 
 milliseconds remaining(Clock::time_point deadline) {
-  return std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+  return std::max(milliseconds(1),
+                  std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
 }
 
 std::string exitDescription(int status) {
@@ -129,7 +130,8 @@ int runStart(Invocation& invocation) {
                          paths::logPath(invocation.workspaceId()).string() + ")");
     }
     if (Clock::now() >= deadline) {
-      throw CommandError("daemon started but not responding (" + invocation.socketPath().string() + ")");
+      throw CommandError("daemon started but not responding (" + invocation.socketPath().string() +
+                         ")");
     }
     std::this_thread::sleep_for(kStartPollInterval);
   }

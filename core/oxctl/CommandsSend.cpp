@@ -1,8 +1,5 @@
 // Commands that carry a message: send (any type, raw) and heartbeat (one-way, from hooks).
 
-#include "oxctl/Cli.h"
-#include "oxctl/Output.h"
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,14 +8,23 @@
 #include <charconv>
 #include <cstdint>
 
+#include "oxctl/Cli.h"
+#include "oxctl/Output.h"
+
 namespace oxd::cli {
 namespace {
 
 // Spec §1.5 kind 1W: the daemon writes nothing back, so waiting for a reply would only run
 // into the timeout.
-constexpr std::array<std::string_view, 9> kOneWayTypes{
-    "heartbeat", "telemetry", "friction", "session_finalize", "murmur",
-    "murmur_pause", "murmur_resume", "session_watch_start", "session_watch_stop"};
+constexpr std::array<std::string_view, 9> kOneWayTypes{"heartbeat",
+                                                       "telemetry",
+                                                       "friction",
+                                                       "session_finalize",
+                                                       "murmur",
+                                                       "murmur_pause",
+                                                       "murmur_resume",
+                                                       "session_watch_start",
+                                                       "session_watch_stop"};
 
 bool isOneWay(std::string_view type) {
   return std::find(kOneWayTypes.begin(), kOneWayTypes.end(), type) != kOneWayTypes.end();
@@ -27,7 +33,8 @@ bool isOneWay(std::string_view type) {
 nlohmann::json parsePayload(std::string_view text, std::string_view where) {
   nlohmann::json payload = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (payload.is_discarded()) throw UsageError(std::string(where) + ": not valid JSON");
-  if (!payload.is_object()) throw UsageError(std::string(where) + ": the payload must be a JSON object");
+  if (!payload.is_object())
+    throw UsageError(std::string(where) + ": the payload must be a JSON object");
   return payload;
 }
 
@@ -117,7 +124,8 @@ int runSend(Invocation& invocation) {
 
 int runHeartbeat(Invocation& invocation) {
   nlohmann::json payload = heartbeatPayload(invocation);
-  invocation.client().sendOneWay(invocation.message("heartbeat", std::move(payload)), kOneWayTimeout);
+  invocation.client().sendOneWay(invocation.message("heartbeat", std::move(payload)),
+                                 kOneWayTimeout);
   return kExitOk;
 }
 

@@ -1,10 +1,10 @@
-#include "common/Paths.h"
-#include "common/ProjectFile.h"
-#include "oxctl/Cli.h"
-
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+
+#include "common/Paths.h"
+#include "common/ProjectFile.h"
+#include "oxctl/Cli.h"
 
 namespace oxd::cli {
 namespace fs = std::filesystem;
@@ -13,7 +13,8 @@ namespace {
 
 // Global options are recognised on both sides of the command name, so `oxctl status --json`
 // and `oxctl --json status` mean the same.
-bool takeGlobal(Invocation& invocation, std::string_view name, const std::optional<std::string>& inline_value,
+bool takeGlobal(Invocation& invocation, std::string_view name,
+                const std::optional<std::string>& inline_value,
                 const std::function<std::string()>& next_value) {
   if (name == "--json" || name == "--help") {
     if (inline_value) throw UsageError(std::string(name) + " takes no value");
@@ -87,13 +88,14 @@ void parseArguments(int argc, char** argv, Invocation& invocation) {
     throw UsageError(std::string(command.name) + ": missing argument");
   }
   if (invocation.positional.size() > command.max_positional) {
-    throw UsageError(std::string(command.name) + ": unexpected argument: " +
-                     invocation.positional[command.max_positional]);
+    throw UsageError(std::string(command.name) +
+                     ": unexpected argument: " + invocation.positional[command.max_positional]);
   }
 }
 
 bool Invocation::has(std::string_view name) const {
-  return std::any_of(options.begin(), options.end(), [&](const auto& entry) { return entry.first == name; });
+  return std::any_of(options.begin(), options.end(),
+                     [&](const auto& entry) { return entry.first == name; });
 }
 
 std::optional<std::string> Invocation::value(std::string_view name) const {
@@ -147,7 +149,8 @@ const nlohmann::json& requireSuccess(const nlohmann::json& reply) {
   auto success = reply.find("success");
   if (success == reply.end() || !success->is_boolean() || !success->get<bool>()) {
     auto error = reply.find("error");
-    throw CommandError(error != reply.end() && error->is_string() && !error->get<std::string>().empty()
+    throw CommandError(error != reply.end() && error->is_string() &&
+                               !error->get<std::string>().empty()
                            ? error->get<std::string>()
                            : "request failed: " + reply.dump());
   }

@@ -1,13 +1,12 @@
 #pragma once
 // Text oxctl prints. Plain stdio, not iostreams: the CLI's start-up must stay near /bin/true.
 
-#include "oxctl/Cli.h"
-
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+
+#include "oxctl/Cli.h"
 
 namespace oxd::cli {
 

@@ -1,7 +1,5 @@
 #include "oxctl/Spawn.h"
 
-#include "oxctl/Cli.h"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -12,6 +10,8 @@
 #include <cstring>
 #include <string_view>
 #include <vector>
+
+#include "oxctl/Cli.h"
 
 extern char** environ;
 
@@ -66,7 +66,8 @@ struct SpawnSetup {
 
 fs::path findDaemonBinary() {
   if (const char* forced = std::getenv("OXD_BIN"); forced && *forced) {
-    if (!isExecutable(forced)) throw CommandError(std::string("OXD_BIN is not an executable: ") + forced);
+    if (!isExecutable(forced))
+      throw CommandError(std::string("OXD_BIN is not an executable: ") + forced);
     return forced;
   }
   if (auto beside = besideThisExecutable()) return *beside;

@@ -1,10 +1,10 @@
 // oxctl: the command-line client of oxd (DESIGN.md §5). Agent hooks run it on every turn, so
 // it links no Poco and does nothing before the command needs it.
 
+#include <array>
+
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
-
-#include <array>
 
 namespace oxd::cli {
 namespace {
@@ -30,12 +30,30 @@ constexpr std::array<OptionSpec, 12> kHeartbeatOptions{{
 
 constexpr std::array<Command, 8> kCommands{{
     {"ping", "", "check that the daemon answers (prints pong)", "oxctl ping", {}, 0, 0, runPing},
-    {"status", "", "show the daemon's health; --json prints its StatusData", "oxctl status --json", {},
-     0, 0, runStatus},
-    {"start", "", "start the daemon for this project unless it is running", "oxctl start", {}, 0, 0,
+    {"status",
+     "",
+     "show the daemon's health; --json prints its StatusData",
+     "oxctl status --json",
+     {},
+     0,
+     0,
+     runStatus},
+    {"start",
+     "",
+     "start the daemon for this project unless it is running",
+     "oxctl start",
+     {},
+     0,
+     0,
      runStart},
     {"stop", "", "stop the daemon and wait until it is gone", "oxctl stop", {}, 0, 0, runStop},
-    {"socket", "", "print the daemon's socket path (needs no daemon)", "oxctl socket", {}, 0, 0,
+    {"socket",
+     "",
+     "print the daemon's socket path (needs no daemon)",
+     "oxctl socket",
+     {},
+     0,
+     0,
      runSocket},
     {"send", "TYPE [JSON]", "send any message; JSON is the payload object",
      "oxctl send instances   |   oxctl send whispers '{\"agent_id\":\"Oxa7b3\"}'", kSendOptions, 1,
@@ -43,7 +61,13 @@ constexpr std::array<Command, 8> kCommands{{
     {"heartbeat", "", "report an agent's activity (fire-and-forget)",
      "oxctl heartbeat --agent-id Oxa7b3 --agent-type claude-code --team-id team_42",
      kHeartbeatOptions, 0, 0, runHeartbeat},
-    {"help", "[COMMAND]", "show help for oxctl or one command", "oxctl help send", {}, 0, 1,
+    {"help",
+     "[COMMAND]",
+     "show help for oxctl or one command",
+     "oxctl help send",
+     {},
+     0,
+     1,
      runHelp},
 }};
 

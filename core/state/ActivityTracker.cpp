@@ -22,14 +22,15 @@ std::vector<sdk::Time> ActivityTracker::Ring::ordered() const {
 ActivityTracker::ActivityTracker(int capacity, int max_keys)
     : capacity_(capacity < 1 ? kDefaultCapacity : capacity), max_keys_(max_keys < 0 ? 0 : max_keys) {}
 
-void ActivityTracker::record(const std::string& key) {
-  recordAt(key, std::chrono::system_clock::now());
+bool ActivityTracker::record(const std::string& key) {
+  return recordAt(key, std::chrono::system_clock::now());
 }
 
-void ActivityTracker::recordAt(const std::string& key, sdk::Time stamp) {
+bool ActivityTracker::recordAt(const std::string& key, sdk::Time stamp) {
   std::lock_guard lock(mutex_);
   auto found = rings_.find(key);
-  if (found == rings_.end()) {
+  bool added = found == rings_.end();
+  if (added) {
     if (max_keys_ > 0 && rings_.size() >= static_cast<std::size_t>(max_keys_)) evictOldestKey();
     found = rings_.emplace(key, Ring{}).first;
     found->second.stamps.resize(static_cast<std::size_t>(capacity_));
@@ -38,6 +39,7 @@ void ActivityTracker::recordAt(const std::string& key, sdk::Time stamp) {
   ring.stamps[ring.head] = stamp;
   ring.head = (ring.head + 1) % ring.stamps.size();
   ring.count = std::min(ring.count + 1, ring.stamps.size());
+  return added;
 }
 
 void ActivityTracker::evictOldestKey() {

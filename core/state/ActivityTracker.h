@@ -29,8 +29,10 @@ class ActivityTracker {
   // capacity < 1 selects kDefaultCapacity; max_keys <= 0 means no cap on keys.
   explicit ActivityTracker(int capacity = 100, int max_keys = kDefaultMaxKeys);
 
-  void record(const std::string& key);  // stamped with the system clock
-  void recordAt(const std::string& key, sdk::Time stamp);
+  // Both return true when `key` was not tracked before (decided under the lock, so exactly one
+  // of several concurrent first recordings sees true).
+  bool record(const std::string& key);  // stamped with the system clock
+  bool recordAt(const std::string& key, sdk::Time stamp);
 
   std::vector<sdk::Time> get(const std::string& key) const;  // oldest → newest; empty if unknown
   bool has(const std::string& key) const;

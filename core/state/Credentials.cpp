@@ -14,7 +14,7 @@ bool expired(const sdk::Credentials& credentials, sdk::Time now) {
 
 }  // namespace
 
-CredentialStore::CredentialStore(Clock clock) : clock_(std::move(clock)) {}
+CredentialStore::CredentialStore(TimeSource clock) : clock_(std::move(clock)) {}
 
 bool CredentialStore::update(const sdk::Credentials& credentials) {
   return accept(credentials, true);
@@ -25,7 +25,7 @@ bool CredentialStore::preload(const sdk::Credentials& credentials) {
 }
 
 bool CredentialStore::accept(const sdk::Credentials& credentials, bool from_heartbeat) {
-  sdk::Time now = readClock(clock_);
+  sdk::Time now = currentTime(clock_);
   if (expired(credentials, now)) {
     logger().debug("rejecting expired credentials (expired %s)", sdk::formatTime(credentials.expires_at));
     return false;
@@ -70,7 +70,7 @@ std::optional<sdk::Time> CredentialStore::receivedAt() const {
 }
 
 bool CredentialStore::hasValid() const {
-  sdk::Time now = readClock(clock_);
+  sdk::Time now = currentTime(clock_);
   std::lock_guard lock(mutex_);
   return current_ && !expired(*current_, now);
 }

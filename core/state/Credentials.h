@@ -9,7 +9,7 @@
 //
 // Thread-safe: every member may be called from any thread.
 
-#include "state/Clock.h"
+#include "state/TimeSource.h"
 
 #include <oxd/sinks.h>
 
@@ -23,7 +23,7 @@ namespace oxd::core {
 
 class CredentialStore {
  public:
-  explicit CredentialStore(Clock clock = {});
+  explicit CredentialStore(TimeSource clock = {});
 
   // From a heartbeat. Returns false (keeping the previous set) when already expired.
   bool update(const sdk::Credentials& credentials);
@@ -42,7 +42,7 @@ class CredentialStore {
  private:
   bool accept(const sdk::Credentials& credentials, bool from_heartbeat);
 
-  const Clock clock_;
+  const TimeSource clock_;
   mutable std::mutex mutex_;
   std::optional<sdk::Credentials> current_;  // guarded by mutex_
   sdk::Time received_at_{};                  // guarded by mutex_

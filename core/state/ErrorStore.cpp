@@ -41,7 +41,7 @@ std::optional<StoredError> parseEntry(const Poco::Dynamic::Var& item) {
 
 }  // namespace
 
-ErrorStore::ErrorStore(std::filesystem::path path, Clock clock)
+ErrorStore::ErrorStore(std::filesystem::path path, TimeSource clock)
     : path_(std::move(path)), clock_(std::move(clock)), random_(std::random_device{}()) {
   load();
 }
@@ -104,7 +104,7 @@ std::string ErrorStore::add(StoredError error) {
   std::string id;
   {
     std::lock_guard lock(mutex_);
-    if (error.timestamp == sdk::Time{}) error.timestamp = readClock(clock_);
+    if (error.timestamp == sdk::Time{}) error.timestamp = currentTime(clock_);
     auto same_code = error.code.empty()
                          ? errors_.end()
                          : std::find_if(errors_.begin(), errors_.end(), [&](const StoredError& e) {
@@ -191,7 +191,7 @@ std::size_t ErrorStore::cleanup(std::chrono::nanoseconds max_age) {
   std::size_t removed = 0;
   {
     std::lock_guard lock(mutex_);
-    sdk::Time cutoff = readClock(clock_) - max_age;
+    sdk::Time cutoff = currentTime(clock_) - max_age;
     auto end = std::remove_if(errors_.begin(), errors_.end(),
                               [&](const StoredError& error) { return !(error.timestamp > cutoff); });
     removed = static_cast<std::size_t>(errors_.end() - end);
@@ -225,7 +225,7 @@ std::size_t ErrorStore::unviewedCount() const {
 
 std::size_t ErrorStore::recentCount(std::chrono::nanoseconds window) const {
   std::lock_guard lock(mutex_);
-  sdk::Time cutoff = readClock(clock_) - window;
+  sdk::Time cutoff = currentTime(clock_) - window;
   return static_cast<std::size_t>(std::count_if(
       errors_.begin(), errors_.end(), [&](const StoredError& error) { return error.timestamp > cutoff; }));
 }

@@ -13,7 +13,7 @@
 // Thread-safe: every member may be called from any thread. File writes are serialized and each
 // writes the newest state, so the file never goes back to an older state.
 
-#include "state/Clock.h"
+#include "state/TimeSource.h"
 
 #include <oxd/sinks.h>
 
@@ -43,7 +43,7 @@ struct StoredError {
 class ErrorStore final : public sdk::ErrorSink {
  public:
   // Loads `path` now. Never throws for file problems (see above).
-  explicit ErrorStore(std::filesystem::path path, Clock clock = {});
+  explicit ErrorStore(std::filesystem::path path, TimeSource clock = {});
 
   // sdk::ErrorSink. Critical is stored as "error": the wire contract knows only two severities.
   void add(const std::string& code, const std::string& message, sdk::Severity severity) override;
@@ -82,7 +82,7 @@ class ErrorStore final : public sdk::ErrorSink {
   std::string newId();  // REQUIRES: mutex_ held
 
   const std::filesystem::path path_;
-  const Clock clock_;
+  const TimeSource clock_;
   mutable std::mutex mutex_;
   std::vector<StoredError> errors_;  // guarded by mutex_
   std::mt19937_64 random_;           // guarded by mutex_

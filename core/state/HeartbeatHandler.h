@@ -10,7 +10,7 @@
 // Thread-safe: handle() may run concurrently on several threads; the read members too.
 
 #include "state/ActivityTracker.h"
-#include "state/Clock.h"
+#include "state/TimeSource.h"
 #include "state/Credentials.h"
 #include "state/InstanceStore.h"
 
@@ -42,17 +42,22 @@ struct HeartbeatCallbacks {
 };
 
 struct HeartbeatOptions {
-  std::string daemon_version;   // full "<semver>+<build>"; only the semver part is compared
-  std::string workspace_path;   // instance workspace_path when a heartbeat has no caller_path
+  // Full "<semver>+<build>"; only the semver part is compared.
+#ifdef OXD_VERSION
+  std::string daemon_version = OXD_VERSION;
+#else
+  std::string daemon_version;
+#endif
+  std::string workspace_path;  // instance workspace_path when a heartbeat has no caller_path
   std::size_t max_callers = 50;
-  Clock clock;                  // empty: the system clock
+  TimeSource clock;            // empty: the system clock
 };
 
 class HeartbeatHandler {
  public:
   // `credentials` and `instances` must outlive the handler.
-  HeartbeatHandler(HeartbeatOptions options, CredentialStore& credentials,
-                   InstanceStore& instances, HeartbeatCallbacks callbacks = {});
+  HeartbeatHandler(InstanceStore& instances, CredentialStore& credentials,
+                   HeartbeatCallbacks callbacks = {}, HeartbeatOptions options = {});
 
   // `caller_id` is the request envelope's caller_id; when empty, callers are keyed by a hash of
   // the payload's caller_path.
@@ -87,10 +92,10 @@ class HeartbeatHandler {
   bool recordCaller(const std::string& id, const std::string& path, const std::string& agent_id,
                     sdk::Time now);
 
-  const HeartbeatOptions options_;
-  CredentialStore& credentials_;
   InstanceStore& instances_;
+  CredentialStore& credentials_;
   const HeartbeatCallbacks callbacks_;
+  const HeartbeatOptions options_;
 
   // Key caps (spec §4.3): clients choose these keys, so each tracker is bounded.
   ActivityTracker repos_{100, 100};

@@ -21,7 +21,7 @@ bool newerFirst(const InstanceInfo& a, const InstanceInfo& b) {
 InstanceStore::InstanceStore(InstanceStoreOptions options) : options_(std::move(options)) {}
 
 sdk::Time InstanceStore::now() const {
-  return readClock(options_.clock);
+  return currentTime(options_.clock);
 }
 
 std::string InstanceStore::statusOf(const InstanceInfo& info, sdk::Time now) const {

@@ -15,7 +15,7 @@
 // Thread-safe: every member may be called from any thread. Liveness checks (kill 0) run under
 // the internal lock; they are syscalls that never block.
 
-#include "state/Clock.h"
+#include "state/TimeSource.h"
 
 #include <oxd/json.h>
 
@@ -38,7 +38,7 @@ struct InstanceStoreOptions {
   std::chrono::nanoseconds stale_threshold = std::chrono::minutes(15);
   std::chrono::nanoseconds max_age = std::chrono::hours(24);  // see cleanup()
   std::size_t max_instances = 100;
-  Clock clock;  // empty: the system clock
+  TimeSource clock;  // empty: the system clock
 };
 
 // What one heartbeat says about its agent. Empty strings and parent_pid 0 mean "not sent" and

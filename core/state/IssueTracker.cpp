@@ -6,7 +6,7 @@
 
 namespace oxd::core {
 
-IssueTracker::IssueTracker(Clock clock) : clock_(std::move(clock)) {}
+IssueTracker::IssueTracker(TimeSource clock) : clock_(std::move(clock)) {}
 
 int IssueTracker::rank(sdk::Severity severity) {
   switch (severity) {
@@ -27,7 +27,7 @@ std::string IssueTracker::severityName(sdk::Severity severity) {
 }
 
 void IssueTracker::set(sdk::Issue issue) {
-  sdk::Time now = readClock(clock_);
+  sdk::Time now = currentTime(clock_);
   std::lock_guard lock(mutex_);
   Key key{issue.type, issue.repo};
   auto found = issues_.find(key);

@@ -8,7 +8,7 @@
 //
 // Thread-safe: every member may be called from any thread; listings return copies.
 
-#include "state/Clock.h"
+#include "state/TimeSource.h"
 
 #include <oxd/sinks.h>
 
@@ -24,7 +24,7 @@ namespace oxd::core {
 
 class IssueTracker final : public sdk::IssueSink {
  public:
-  explicit IssueTracker(Clock clock = {});
+  explicit IssueTracker(TimeSource clock = {});
 
   void set(sdk::Issue issue) override;
   void clear(const std::string& type, const std::string& repo) override;  // no-op if absent
@@ -51,7 +51,7 @@ class IssueTracker final : public sdk::IssueSink {
  private:
   using Key = std::pair<std::string, std::string>;  // (type, repo)
 
-  const Clock clock_;
+  const TimeSource clock_;
   mutable std::mutex mutex_;
   std::map<Key, sdk::Issue> issues_;  // guarded by mutex_
 };

@@ -48,9 +48,9 @@ inline std::string formatTime(Time time) {
   }
   long offset = local.tm_gmtoff;
   if (offset == 0) return out + "Z";
+  int minutes = static_cast<int>(std::labs(offset) / 60 % (24 * 60));
   char zone[8];
-  std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", offset < 0 ? '-' : '+', std::labs(offset) / 3600,
-                (std::labs(offset) % 3600) / 60);
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
   return out + zone;
 }
 

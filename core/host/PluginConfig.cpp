@@ -1,0 +1,152 @@
+#include "host/PluginConfig.h"
+
+#include <oxd/duration.h>
+
+#include <Poco/Util/MapConfiguration.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+namespace oxd::core {
+
+namespace {
+
+std::optional<bool> parseBool(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+  if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+  return std::nullopt;
+}
+
+std::optional<PluginConfig::OnError> parseOnError(const std::string& text) {
+  if (text == "fail") return PluginConfig::OnError::Fail;
+  if (text == "retry") return PluginConfig::OnError::Retry;
+  if (text == "ignore") return PluginConfig::OnError::Ignore;
+  return std::nullopt;
+}
+
+std::size_t levenshtein(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknownKeyError(const std::string& plugin, const std::string& key,
+                            const std::vector<std::string>& known) {
+  std::string message = "[" + plugin + "] unknown key '" + key + "'";
+  const std::string* nearest = nullptr;
+  std::size_t best = 0;
+  for (const auto& candidate : known) {
+    std::size_t distance = levenshtein(key, candidate);
+    if (!nearest || distance < best) {
+      nearest = &candidate;
+      best = distance;
+    }
+  }
+  // A hint only when it is plausibly a typo; otherwise the list helps more.
+  if (nearest && best <= std::max<std::size_t>(2, std::max(key.size(), nearest->size()) / 2)) {
+    return message + " (did you mean '" + *nearest + "'?)";
+  }
+  std::string list;
+  for (const auto& candidate : known) list += (list.empty() ? "" : ", ") + candidate;
+  return message + " (known keys: " + list + ")";
+}
+
+// A key whose default is written as a duration ("5m", "300ms") takes a duration.
+bool isDurationDefault(const char* value) {
+  std::string text = value ? value : "";
+  return sdk::parseDuration(text).has_value() &&
+         std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
+}
+
+void flatten(const Poco::Util::AbstractConfiguration& config, const std::string& full,
+             const std::string& relative, ConfigSection& out) {
+  Poco::Util::AbstractConfiguration::Keys keys;
+  config.keys(full, keys);
+  for (const auto& key : keys) {
+    std::string full_key = full + "." + key;
+    std::string relative_key = relative.empty() ? key : relative + "." + key;
+    if (config.has(full_key)) {
+      try {
+        out[relative_key] = config.getString(full_key);
+      } catch (const Poco::Exception&) {  // a ${…} reference that does not resolve
+        out[relative_key] = config.getRawString(full_key);
+      }
+    }
+    flatten(config, full_key, relative_key, out);
+  }
+}
+
+}  // namespace
+
+ConfigSection readSection(const Poco::Util::AbstractConfiguration& config, const std::string& name) {
+  ConfigSection section;
+  flatten(config, name, "", section);
+  return section;
+}
+
+PluginConfig parsePluginConfig(const ConfigSection& section) {
+  PluginConfig config;
+  if (auto it = section.find("enabled"); it != section.end()) {
+    config.enabled = parseBool(it->second).value_or(true);
+  }
+  if (auto it = section.find("on_error"); it != section.end()) {
+    config.on_error = parseOnError(it->second).value_or(PluginConfig::OnError::Fail);
+  }
+  return config;
+}
+
+std::vector<std::string> validateSection(const std::string& name, const sdk::Descriptor* descriptor,
+                                         const ConfigSection& section) {
+  std::vector<std::string> errors;
+  std::string prefix = "[" + name + "] ";
+  std::vector<std::string> known{"enabled", "on_error"};
+  for (std::size_t i = 0; descriptor && i < descriptor->config_key_count; ++i) {
+    known.push_back(descriptor->config_keys[i].name);
+  }
+  for (const auto& [key, value] : section) {
+    if (key == "enabled") {
+      if (!parseBool(value)) errors.push_back(prefix + "enabled: expected true or false, got '" + value + "'");
+    } else if (key == "on_error") {
+      if (!parseOnError(value)) {
+        errors.push_back(prefix + "on_error: expected fail, retry or ignore, got '" + value + "'");
+      }
+    } else if (descriptor) {  // a plugin that did not load has no key list to check against
+      auto it = std::find(known.begin(), known.end(), key);
+      if (it == known.end()) {
+        errors.push_back(unknownKeyError(name, key, known));
+        continue;
+      }
+      // The loader refuses descriptor keys named enabled/on_error, so index 2 is key 0.
+      const sdk::ConfigKey& declared = descriptor->config_keys[(it - known.begin()) - 2];
+      if (isDurationDefault(declared.default_value) && !sdk::parseDuration(value)) {
+        errors.push_back(prefix + key + ": expected a duration such as 30s or 5m, got '" + value + "'");
+      }
+    }
+  }
+  return errors;
+}
+
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> pluginConfiguration(const sdk::Descriptor& descriptor,
+                                                                     const ConfigSection& section) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
+  for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
+    const sdk::ConfigKey& key = descriptor.config_keys[i];
+    if (key.default_value && *key.default_value) config->setString(key.name, key.default_value);
+  }
+  for (const auto& [key, value] : section) config->setString(key, value);
+  return Poco::AutoPtr<Poco::Util::AbstractConfiguration>(config);
+}
+
+}  // namespace oxd::core

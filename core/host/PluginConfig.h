@@ -1,0 +1,42 @@
+#pragma once
+// A plugin's config section: reading it out of the layered configuration, checking it against
+// the plugin's descriptor, and the stable copy a running plugin sees as Host::config().
+// Pure functions; thread-safe.
+
+#include <oxd/descriptor.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace oxd::core {
+
+// The keys the host itself reads from every plugin's section.
+struct PluginConfig {
+  bool enabled = true;
+  enum class OnError { Fail, Retry, Ignore } on_error = OnError::Fail;
+};
+
+// A section, flattened: key relative to the section (dotted when nested) → value, with ${…}
+// references expanded.
+using ConfigSection = std::map<std::string, std::string>;
+
+ConfigSection readSection(const Poco::Util::AbstractConfiguration& config, const std::string& name);
+
+// `enabled` and `on_error`; invalid values fall back to the defaults (validation reports them).
+PluginConfig parsePluginConfig(const ConfigSection& section);
+
+// Every problem of [name]: an unknown key (with the nearest known key as a hint), a bad
+// `enabled` or `on_error`, a non-duration for a key whose default is a duration. With a null
+// descriptor (the plugin did not load) only `enabled` and `on_error` are checked.
+std::vector<std::string> validateSection(const std::string& name, const sdk::Descriptor* descriptor,
+                                         const ConfigSection& section);
+
+// The descriptor's defaults overlaid with the section: what Host::config() returns.
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> pluginConfiguration(const sdk::Descriptor& descriptor,
+                                                                     const ConfigSection& section);
+
+}  // namespace oxd::core

@@ -1,0 +1,25 @@
+#pragma once
+// The listening Unix socket file: created 0600 from its first instant, removed only while it is
+// still ours. Linux only (relies on the socket inode's mode being the bound file's mode).
+
+#include <sys/types.h>
+
+#include <filesystem>
+
+namespace oxd::core {
+
+struct UnixListener {
+  int fd = -1;  // non-blocking, close-on-exec, listening
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+
+// Replaces any file at `path`, binds, listens. The parent directory must exist. Throws
+// std::runtime_error naming the path and the failing step.
+UnixListener listenOnUnixSocket(const std::filesystem::path& path);
+
+// Unlinks `path` if it is still the file `listener` created: a successor daemon may have put its
+// own socket there meanwhile (spec §8.13), and that one must survive our shutdown.
+void removeSocketFileIfOurs(const std::filesystem::path& path, const UnixListener& listener);
+
+}  // namespace oxd::core

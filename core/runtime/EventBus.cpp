@@ -1,0 +1,119 @@
+#include "runtime/EventBus.h"
+
+#include "runtime/WorkerPool.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace oxd::core {
+
+EventBus::EventBus(WorkerPool& workers) : workers_(workers) {}
+
+EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std::string& owner,
+                                             sdk::EventHandler handler,
+                                             std::shared_ptr<CallGate> gate) {
+  auto subscriber = std::make_shared<Subscriber>();
+  subscriber->topic = topic;
+  subscriber->owner = owner;
+  subscriber->handler = std::move(handler);
+  subscriber->private_gate = gate == nullptr;
+  subscriber->gate = gate ? std::move(gate) : std::make_shared<CallGate>();
+  std::unique_lock lock(mutex_);
+  subscriber->id = next_id_++;
+  topics_[topic].push_back(std::move(subscriber));
+  return next_id_ - 1;
+}
+
+std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var& event) {
+  std::vector<SubscriberPtr> targets;
+  {
+    std::shared_lock lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) return 0;
+    targets = it->second;
+  }
+  std::size_t queued = 0;
+  for (auto& subscriber : targets) {
+    if (workers_.submit([subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
+      ++queued;
+      continue;
+    }
+    stats_->drops.fetch_add(1);
+    subscriber->gate->recordDrop();
+    Poco::Logger::get("oxd.events")
+        .warning("event %s to %s dropped: worker queue full", topic, subscriber->owner);
+  }
+  return queued;
+}
+
+// Runs on a worker thread. The gate is entered before `active` is read, and unsubscribeOwner()
+// clears `active` before it drains the gate: a delivery either sees the subscription gone or
+// is counted in flight by the time the drain looks.
+void EventBus::deliver(const Subscriber& subscriber, const Poco::Dynamic::Var& event, Stats& stats) {
+  GateEntry entry(subscriber.gate.get());
+  if (!entry.entered() || !subscriber.active.load()) return;
+  auto started = std::chrono::steady_clock::now();
+  std::string error;
+  try {
+    subscriber.handler(event);
+  } catch (const std::exception& exception) {
+    error = exception.what();
+  } catch (...) {
+    error = "subscriber failed with an unknown exception";
+  }
+  subscriber.gate->record(CallGate::Kind::Event, std::chrono::steady_clock::now() - started,
+                          error.empty() ? nullptr : &error);
+  if (!error.empty()) {
+    stats.errors.fetch_add(1);
+    Poco::Logger::get("oxd.events")
+        .warning("subscriber %s of %s failed: %s", subscriber.owner, subscriber.topic, error);
+  }
+}
+
+bool EventBus::unsubscribeOwner(const std::string& owner, std::chrono::milliseconds timeout) {
+  std::vector<SubscriberPtr> removed;
+  {
+    std::unique_lock lock(mutex_);
+    for (auto topic = topics_.begin(); topic != topics_.end();) {
+      auto& list = topic->second;
+      for (auto it = list.begin(); it != list.end();) {
+        if ((*it)->owner == owner) {
+          removed.push_back(*it);
+          it = list.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      topic = list.empty() ? topics_.erase(topic) : std::next(topic);
+    }
+  }
+  std::vector<CallGate*> gates;
+  for (auto& subscriber : removed) {
+    subscriber->active.store(false);
+    if (subscriber->private_gate) subscriber->gate->close();
+    if (std::find(gates.begin(), gates.end(), subscriber->gate.get()) == gates.end()) {
+      gates.push_back(subscriber->gate.get());
+    }
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool drained = true;
+  for (CallGate* gate : gates) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    drained = gate->drain(std::max(left, std::chrono::milliseconds{0})) && drained;
+  }
+  return drained;
+}
+
+std::size_t EventBus::subscriberCount(const std::string& topic) const {
+  std::shared_lock lock(mutex_);
+  auto it = topics_.find(topic);
+  return it == topics_.end() ? 0 : it->second.size();
+}
+
+std::uint64_t EventBus::drops() const { return stats_->drops.load(); }
+std::uint64_t EventBus::errors() const { return stats_->errors.load(); }
+
+}  // namespace oxd::core

@@ -1,0 +1,294 @@
+#include "runtime/Scheduler.h"
+
+#include "runtime/WorkerPool.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+namespace oxd::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+long long toMilliseconds(Clock::duration duration) {
+  return std::chrono::duration_cast<milliseconds>(duration).count();
+}
+
+// One per task. Shared with the running job, so it stays valid for as long as the task body
+// may hold the reference it was given.
+class StopState final : public sdk::StopToken {
+ public:
+  void request() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+  }
+  bool stopRequested() const override {
+    std::lock_guard lock(mutex_);
+    return stop_;
+  }
+  bool sleepFor(milliseconds duration) const override {
+    std::unique_lock lock(mutex_);
+    return !wake_.wait_for(lock, duration, [this] { return stop_; });
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mutex_
+};
+
+struct Entry {
+  Scheduler::TaskId id = 0;
+  Scheduler::TaskSpec spec;
+  std::shared_ptr<StopState> stop = std::make_shared<StopState>();
+  // All below guarded by Shared::mutex.
+  Clock::time_point due;
+  unsigned failures = 0;
+  bool running = false;    // queued on the pool or running: never dispatched twice
+  bool run_again = false;  // runNow() while running
+  bool cancelled = false;
+  std::thread::id runner;  // the worker running it, to let a run cancel its own owner
+};
+using EntryPtr = std::shared_ptr<Entry>;
+
+}  // namespace
+
+struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
+  explicit Shared(WorkerPool& pool) : workers(pool), random(std::random_device{}()) {}
+
+  WorkerPool& workers;
+  mutable std::mutex mutex;
+  std::condition_variable timer_wake;  // the timer thread sleeps here
+  std::condition_variable run_done;    // cancel()/stop() wait here for runs to return
+  std::map<TaskId, EntryPtr> entries;  // guarded by mutex
+  TaskId next_id = 1;                  // guarded by mutex
+  bool stopping = false;               // guarded by mutex
+  std::uint64_t wakeups = 0;           // guarded by mutex
+  std::mt19937_64 random;              // guarded by mutex
+
+  // REQUIRES: mutex held.
+  milliseconds nextDelay(const Entry& entry) {
+    return delayAfterRun(entry.spec.schedule, entry.failures,
+                         std::uniform_real_distribution<double>(0.0, 1.0)(random));
+  }
+
+  void timerLoop() {
+    std::unique_lock lock(mutex);
+    while (!stopping) {
+      ++wakeups;
+      auto now = Clock::now();
+      std::optional<Clock::time_point> earliest;
+      for (auto& [id, entry] : entries) {
+        if (entry->running) continue;  // rescheduled by its run when it returns
+        if (entry->due <= now) dispatch(entry, now);
+        if (!entry->running && (!earliest || entry->due < *earliest)) earliest = entry->due;
+      }
+      if (earliest) {
+        timer_wake.wait_until(lock, *earliest);
+      } else {
+        timer_wake.wait(lock);
+      }
+    }
+  }
+
+  // REQUIRES: mutex held. WorkerPool::submit takes only the pool's own lock and never calls
+  // back, so calling it under ours cannot deadlock.
+  void dispatch(const EntryPtr& entry, Clock::time_point now) {
+    entry->running = true;
+    bool queued = workers.submit([shared = shared_from_this(), entry] { shared->run(entry); });
+    if (queued) return;
+    entry->running = false;
+    entry->due = now + nextDelay(*entry);
+    if (entry->spec.gate) entry->spec.gate->recordDrop();
+    Poco::Logger::get("oxd.scheduler")
+        .warning("task %s/%s skipped: worker queue full", entry->spec.owner, entry->spec.name);
+  }
+
+  // Runs on a worker thread.
+  void run(const EntryPtr& entry) {
+    const TaskSpec& spec = entry->spec;
+    bool ran = false;
+    bool failed = false;
+    std::string error;
+    auto started = Clock::now();
+    {
+      GateEntry gate_entry(spec.gate.get());
+      bool cancelled;
+      {
+        std::lock_guard lock(mutex);
+        cancelled = entry->cancelled || stopping;
+        entry->runner = std::this_thread::get_id();
+      }
+      if (gate_entry.entered() && !cancelled) {
+        ran = true;
+        try {
+          spec.task(*entry->stop);
+        } catch (const std::exception& exception) {
+          failed = true;
+          error = exception.what();
+        } catch (...) {
+          failed = true;
+          error = "task failed with an unknown exception";
+        }
+        if (spec.gate) {
+          spec.gate->record(CallGate::Kind::Task, Clock::now() - started, failed ? &error : nullptr);
+        }
+      }
+    }
+    auto duration = Clock::now() - started;
+    milliseconds next_delay{0};
+    {
+      std::lock_guard lock(mutex);
+      entry->running = false;
+      entry->runner = {};
+      if (ran) entry->failures = failed ? entry->failures + 1 : 0;
+      if (!entry->cancelled && !stopping) {
+        next_delay = entry->run_again ? milliseconds{0} : nextDelay(*entry);
+        entry->due = Clock::now() + next_delay;
+        entry->run_again = false;
+        timer_wake.notify_one();
+      }
+      run_done.notify_all();
+    }
+    if (ran) logRun(spec, duration, failed ? &error : nullptr, next_delay);
+  }
+
+  static void logRun(const TaskSpec& spec, Clock::duration duration, const std::string* error,
+                     milliseconds next_delay) {
+    auto& logger = Poco::Logger::get("oxd.scheduler");
+    if (error) {
+      logger.warning("task %s/%s failed: %s (next run in %Ld ms)", spec.owner, spec.name, *error,
+                     static_cast<long long>(next_delay.count()));
+    }
+    if (duration > spec.schedule.interval) {
+      logger.warning("task %s/%s ran for %Ld ms, longer than its interval of %Ld ms", spec.owner,
+                     spec.name, toMilliseconds(duration),
+                     static_cast<long long>(spec.schedule.interval.count()));
+    }
+  }
+
+  // REQUIRES: lock holds mutex. Waits until none of `entries` is running, except a run on the
+  // calling thread (a task cancelling its own owner).
+  bool waitIdle(std::unique_lock<std::mutex>& lock, const std::vector<EntryPtr>& waiting,
+                milliseconds timeout) {
+    auto self = std::this_thread::get_id();
+    return run_done.wait_for(lock, timeout, [&] {
+      return std::all_of(waiting.begin(), waiting.end(), [&](const EntryPtr& entry) {
+        return !entry->running || entry->runner == self;
+      });
+    });
+  }
+};
+
+Scheduler::Scheduler(WorkerPool& workers) : shared_(std::make_shared<Shared>(workers)) {
+  timer_ = std::thread([shared = shared_] { shared->timerLoop(); });
+}
+
+Scheduler::~Scheduler() { stop(); }
+
+Scheduler::TaskId Scheduler::add(TaskSpec spec) {
+  if (spec.schedule.interval <= milliseconds{0}) {
+    throw std::invalid_argument("task " + spec.name + ": interval must be positive");
+  }
+  if (!spec.task) throw std::invalid_argument("task " + spec.name + ": no function");
+  auto entry = std::make_shared<Entry>();
+  entry->spec = std::move(spec);
+  std::lock_guard lock(shared_->mutex);
+  entry->id = shared_->next_id++;
+  const auto& schedule = entry->spec.schedule;
+  auto jitter = std::chrono::duration_cast<milliseconds>(
+      schedule.jitter * std::uniform_real_distribution<double>(0.0, 1.0)(shared_->random));
+  entry->due = Clock::now() + schedule.initial_delay + jitter;
+  if (!shared_->stopping) {
+    shared_->entries.emplace(entry->id, entry);
+    shared_->timer_wake.notify_one();
+  }
+  return entry->id;
+}
+
+bool Scheduler::runNow(TaskId id) {
+  std::lock_guard lock(shared_->mutex);
+  auto it = shared_->entries.find(id);
+  if (it == shared_->entries.end()) return false;
+  if (it->second->running) {
+    it->second->run_again = true;
+  } else {
+    it->second->due = Clock::now();
+    shared_->timer_wake.notify_one();
+  }
+  return true;
+}
+
+bool Scheduler::cancel(const std::string& owner, milliseconds timeout) {
+  std::vector<EntryPtr> removed;
+  std::unique_lock lock(shared_->mutex);
+  for (auto it = shared_->entries.begin(); it != shared_->entries.end();) {
+    if (it->second->spec.owner == owner) {
+      it->second->cancelled = true;
+      removed.push_back(it->second);
+      it = shared_->entries.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  // No need to wake the timer: it skips what is gone when its current deadline passes.
+  for (const auto& entry : removed) entry->stop->request();
+  return shared_->waitIdle(lock, removed, timeout);
+}
+
+void Scheduler::stop(milliseconds timeout) {
+  std::vector<EntryPtr> all;
+  {
+    std::lock_guard lock(shared_->mutex);
+    if (!shared_->stopping) {
+      shared_->stopping = true;
+      for (auto& [id, entry] : shared_->entries) {
+        entry->cancelled = true;
+        all.push_back(entry);
+      }
+      shared_->entries.clear();
+    }
+  }
+  shared_->timer_wake.notify_all();
+  if (timer_.joinable()) timer_.join();
+  for (const auto& entry : all) entry->stop->request();
+  std::unique_lock lock(shared_->mutex);
+  if (!shared_->waitIdle(lock, all, timeout)) {
+    Poco::Logger::get("oxd.scheduler").warning("tasks still running after the stop timeout");
+  }
+}
+
+std::size_t Scheduler::taskCount(const std::string& owner) const {
+  std::lock_guard lock(shared_->mutex);
+  return std::count_if(shared_->entries.begin(), shared_->entries.end(),
+                       [&](const auto& item) { return item.second->spec.owner == owner; });
+}
+
+milliseconds Scheduler::delayAfterRun(const sdk::TaskSchedule& schedule, unsigned failures,
+                                      double jitter_fraction) {
+  milliseconds delay = schedule.interval;
+  for (unsigned i = 0; i < failures && delay < schedule.max_backoff; ++i) delay *= 2;
+  if (failures > 0) delay = std::max(schedule.interval, std::min(delay, schedule.max_backoff));
+  jitter_fraction = std::clamp(jitter_fraction, 0.0, 1.0);
+  return delay + std::chrono::duration_cast<milliseconds>(schedule.jitter * jitter_fraction);
+}
+
+std::uint64_t Scheduler::timerWakeupsForTest() const {
+  std::lock_guard lock(shared_->mutex);
+  return shared_->wakeups;
+}
+
+}  // namespace oxd::core

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# oxctl start-up cost as a ratio to /bin/true (the budget is 2x for a whole process: agent hooks
+# run oxctl on every turn). Runs a real oxd in a throw-away HOME, like the integration fixture,
+# and measures with hyperfine -N (no shell in between).
+#
+#   tests/bench/oxctl_bench.sh [BUILD_DIR]      (default: ./build; RUNS=500 by default)
+#
+# Without <build>/bin/oxd only the daemon-less commands are measured.
+set -euo pipefail
+
+build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
+runs=${RUNS:-500}
+oxctl=$build_dir/bin/oxctl
+oxd=$build_dir/bin/oxd
+command -v hyperfine >/dev/null || { echo "hyperfine not found" >&2; exit 2; }
+command -v jq >/dev/null || { echo "jq not found" >&2; exit 2; }
+[[ -x $oxctl ]] || { echo "no $oxctl (build the oxctl target)" >&2; exit 2; }
+
+# Short on purpose: the socket path must fit 108 bytes.
+world=$(mktemp -d /tmp/oxd-bench-XXXXXX)
+export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
+  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
+unset OXD_SOCKET OXD_BIN
+for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
+mkdir -p "$world/project/.oxd" "$world/no-plugins" "$world/run" "$world/config" "$world/data" \
+  "$world/cache" "$world/state"
+chmod 700 "$world/run"
+cd "$world/project"
+
+daemon_pid=
+cleanup() {
+  if [[ -n $daemon_pid ]]; then
+    "$oxctl" stop >/dev/null 2>&1 || kill "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
+  rm -rf "$world"
+}
+trap cleanup EXIT
+
+commands=(/bin/true "$oxctl socket" "$oxctl --help")
+if [[ -x $oxd ]]; then
+  "$oxd" --project "$world/project" --define "daemon.plugin_dir=$world/no-plugins" \
+    >"$world/daemon.out" 2>&1 &
+  daemon_pid=$!
+  for _ in $(seq 250); do "$oxctl" ping >/dev/null 2>&1 && break; sleep 0.02; done
+  if ! "$oxctl" ping >/dev/null 2>&1; then
+    echo "oxd did not come up:" >&2
+    cat "$world/daemon.out" >&2
+    exit 1
+  fi
+  commands+=("$oxctl ping" "$oxctl heartbeat --agent-id a1"
+             "$oxctl send heartbeat '{\"agent_id\":\"a1\"}'")
+else
+  echo "note: $oxd not built; measuring daemon-less commands only" >&2
+fi
+
+hyperfine -N --warmup 50 --runs "$runs" --export-json "$world/result.json" "${commands[@]}" \
+  >"$world/hyperfine.txt" 2>&1 || { cat "$world/hyperfine.txt" >&2; exit 1; }
+
+echo "oxctl start-up vs /bin/true ($runs runs each, hyperfine -N; budget 2.00x)"
+jq -r '
+  (.results[0].mean) as $base
+  | .results[]
+  | [ (.command | sub(".*/bin/"; "")),
+      ((.mean * 1e6 | round) / 1000 | tostring) + " ms",
+      ((.stddev * 1e6 | round) / 1000 | tostring) + " ms",
+      ((.mean / $base * 100 | round) / 100 | tostring) + "x" ]
+  | @tsv' "$world/result.json" |
+  awk -F'\t' 'BEGIN { printf "%-46s %10s %10s %8s\n", "command", "mean", "stddev", "ratio" }
+              { printf "%-46s %10s %10s %8s\n", $1, $2, $3, $4 }'

@@ -1,0 +1,192 @@
+// The daemon's lifecycle through the real binary (spec §2): stop, SIGTERM, already running,
+// stale socket, inactivity, version mismatch, parent exit, reload, sd_notify.
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "DaemonFixture.h"
+#include "common/DaemonRegistry.h"
+#include "common/Paths.h"
+
+namespace oxd::testing {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class LifecycleTest : public DaemonFixture {
+ protected:
+  void expectCleanedUp() {
+    EXPECT_FALSE(fs::exists(socketPath())) << socketPath();
+    EXPECT_FALSE(fs::exists(paths::pidPath(workspaceId())));
+    EXPECT_FALSE(registry::DaemonRegistry(paths::registryPath()).findByWorkspaceId(workspaceId()));
+  }
+  void writeProjectConfig(const std::string& text) {
+    std::ofstream(projectDir() / ".oxd" / "oxd.ini") << text;
+  }
+  std::int64_t inactivityTimeout() {
+    return request("status")["data"]["inactivity_timeout"].get<std::int64_t>();
+  }
+};
+
+TEST_F(LifecycleTest, StopAnswersThenShutsDownAndCleansUp) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  EXPECT_TRUE(registry::DaemonRegistry(paths::registryPath()).findByWorkspaceId(workspaceId()));
+  EXPECT_TRUE(fs::exists(paths::pidPath(workspaceId())));
+  EXPECT_EQ(request("stop")["success"], true);
+  auto status = waitForDaemonExit(5s);
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+  expectCleanedUp();
+}
+
+TEST_F(LifecycleTest, SigtermShutsDownGracefully) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  auto started = std::chrono::steady_clock::now();
+  auto status = stopDaemon();
+  ASSERT_TRUE(status);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+  expectCleanedUp();
+}
+
+TEST_F(LifecycleTest, SocketAndDirectoryArePrivate) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  EXPECT_EQ(fs::status(socketPath()).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(socketPath().parent_path()).permissions() & fs::perms::all,
+            fs::perms::owner_all);
+}
+
+TEST_F(LifecycleTest, SecondDaemonForTheSameWorkspaceIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  ProcessResult second = runProgram(OXD_BIN_DIR "/oxd", {"--project", projectDir().string()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("already running"), std::string::npos) << second.err;
+  EXPECT_EQ(request("ping")["data"], "pong");
+}
+
+TEST_F(LifecycleTest, StaleSocketOfADeadDaemonIsReclaimed) {
+  fs::path socket = socketPath();
+  fs::create_directories(socket.parent_path());
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ::close(fd);  // the file stays, nobody listens: what a crashed daemon leaves
+  ASSERT_TRUE(fs::exists(socket));
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  EXPECT_EQ(request("ping")["data"], "pong");
+}
+
+TEST_F(LifecycleTest, ExitsAfterInactivity) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon({.args = {"--define", "daemon.inactivity_timeout=1s"}}));
+  auto status = waitForDaemonExit(6s);
+  ASSERT_TRUE(status) << "daemon still running after 6 s with a 1 s inactivity timeout";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  expectCleanedUp();
+}
+
+TEST_F(LifecycleTest, VersionMismatchHeartbeatStopsTheDaemon) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  sendOneWay("heartbeat", {{"agent_id", "a1"}, {"cli_version", "0.1.0+other-build"}});
+  EXPECT_EQ(request("ping")["data"], "pong");  // same semver, other build: nothing happens
+  sendOneWay("heartbeat", {{"agent_id", "a1"}, {"cli_version", "9.9.9+20300101"}});
+  auto status = waitForDaemonExit(5s);
+  ASSERT_TRUE(status) << "daemon did not stop on a version mismatch";
+  expectCleanedUp();
+}
+
+TEST_F(LifecycleTest, ExitsWhenTheParentProcessExits) {
+  pid_t parent = ::fork();
+  if (parent == 0) {
+    ::execl("/bin/sleep", "sleep", "30", nullptr);
+    ::_exit(127);
+  }
+  ASSERT_NO_FATAL_FAILURE(startDaemon({.args = {"--parent-pid", std::to_string(parent)}}));
+  EXPECT_EQ(request("ping")["data"], "pong");
+  ::kill(parent, SIGKILL);
+  ::waitpid(parent, nullptr, 0);
+  auto status = waitForDaemonExit(5s);
+  ASSERT_TRUE(status) << "daemon outlived its parent";
+  expectCleanedUp();
+}
+
+TEST_F(LifecycleTest, ReloadWithABadConfigChangesNothing) {
+  writeProjectConfig("[daemon]\ninactivity_timeout = 1h\n");
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  EXPECT_EQ(inactivityTimeout(), 3600'000'000'000);
+
+  writeProjectConfig("[daemon]\ninactivty_timeout = 2s\n");
+  auto refused = request("reload");
+  EXPECT_EQ(refused["success"], false);
+  EXPECT_NE(refused["error"].get<std::string>().find("did you mean 'inactivity_timeout'"),
+            std::string::npos)
+      << refused.dump();
+  EXPECT_EQ(inactivityTimeout(), 3600'000'000'000);
+
+  writeProjectConfig("[daemon]\ninactivity_timeout = 2h\n");
+  EXPECT_EQ(request("reload")["success"], true);
+  EXPECT_EQ(inactivityTimeout(), 7200'000'000'000);
+
+  writeProjectConfig("[daemon]\ninactivity_timeout = 3h\n");
+  ::kill(daemonPid(), SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (inactivityTimeout() != 10800'000'000'000 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(inactivityTimeout(), 10800'000'000'000) << "SIGHUP did not reload";
+}
+
+TEST_F(LifecycleTest, InvalidConfigAtStartIsRefusedWithTheKeyNamed) {
+  writeProjectConfig("[daemon]\nworkers = many\n");
+  ProcessResult run = runProgram(OXD_BIN_DIR "/oxd", {"--project", projectDir().string()});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("workers"), std::string::npos) << run.err;
+}
+
+// systemd's notify protocol, read from a datagram socket standing in for systemd.
+TEST_F(LifecycleTest, NotifiesSystemdReadyWatchdogAndStopping) {
+  fs::path notify = tempDir() / "notify.sock";
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", notify.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  auto next = [&] {
+    char buffer[512];
+    ssize_t length = ::recv(fd, buffer, sizeof buffer, 0);
+    return length > 0 ? std::string(buffer, static_cast<std::size_t>(length)) : std::string();
+  };
+
+  ASSERT_NO_FATAL_FAILURE(
+      startDaemon({.env = {{"NOTIFY_SOCKET", notify.string()}, {"WATCHDOG_USEC", "200000"}}}));
+  EXPECT_EQ(next().rfind("READY=1\n", 0), 0u);
+  EXPECT_EQ(next(), "WATCHDOG=1");
+  EXPECT_EQ(next(), "WATCHDOG=1");
+
+  ::kill(daemonPid(), SIGHUP);
+  std::string message;
+  while ((message = next()) == "WATCHDOG=1") {
+  }
+  EXPECT_EQ(message.rfind("RELOADING=1\nMONOTONIC_USEC=", 0), 0u) << message;
+  while ((message = next()) == "WATCHDOG=1") {
+  }
+  EXPECT_EQ(message.rfind("READY=1", 0), 0u) << message;
+
+  stopDaemon();
+  while ((message = next()) == "WATCHDOG=1") {
+  }
+  EXPECT_EQ(message, "STOPPING=1");
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace oxd::testing

@@ -1,0 +1,14 @@
+// Exports a valid descriptor but no oxd_create_plugin (defined by hand, without OXD_PLUGIN):
+// it loads and lists, and fails when started.
+
+#include <oxd/plugin.h>
+
+namespace {
+
+const oxd::sdk::ConfigKey kKeys[] = {{"level", "3", "an unused knob"}};
+
+}  // namespace
+
+OXD_PLUGIN_EXPORT const oxd::sdk::Descriptor oxd_plugin_descriptor{
+    oxd::sdk::kAbiVersion, oxd::sdk::kBuildFingerprint, "missing_symbol", "0.0.1",
+    "has no factory", kKeys, 1};

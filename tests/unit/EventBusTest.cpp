@@ -1,0 +1,146 @@
+#include "runtime/EventBus.h"
+
+#include "runtime/WorkerPool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace oxd::core {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 1500ms) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(2ms);
+  }
+  return predicate();
+}
+
+class Latch {
+ public:
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    wake_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool open_ = false;
+};
+
+TEST(EventBusTest, DeliversToEverySubscriberOfTheTopicOnly) {
+  WorkerPool pool(2, 16);
+  EventBus bus(pool);
+  std::atomic<int> a{0}, b{0}, other{0};
+  bus.subscribe("repo.pulled", "a", [&](const Poco::Dynamic::Var& event) { a += event.convert<int>(); });
+  bus.subscribe("repo.pulled", "b", [&](const Poco::Dynamic::Var& event) { b += event.convert<int>(); });
+  bus.subscribe("heartbeat", "a", [&](const Poco::Dynamic::Var&) { ++other; });
+  EXPECT_EQ(bus.publish("repo.pulled", 5), 2u);
+  EXPECT_EQ(bus.publish("nobody.listens", 1), 0u);
+  EXPECT_TRUE(eventually([&] { return a == 5 && b == 5; }));
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST(EventBusTest, ASlowSubscriberBlocksNeitherThePublisherNorOthers) {
+  WorkerPool pool(2, 16);
+  EventBus bus(pool);
+  Latch release;
+  std::atomic<int> fast{0};
+  bus.subscribe("t", "slow", [&](const Poco::Dynamic::Var&) { release.wait(); });
+  bus.subscribe("t", "fast", [&](const Poco::Dynamic::Var&) { ++fast; });
+  auto started = Clock::now();
+  bus.publish("t", 1);
+  EXPECT_LT(Clock::now() - started, 100ms);
+  EXPECT_TRUE(eventually([&] { return fast == 1; }));
+  release.open();
+}
+
+TEST(EventBusTest, DropsAndCountsWhenThePoolIsFull) {
+  WorkerPool pool(1, 1);
+  EventBus bus(pool);
+  Latch release;
+  Latch busy;
+  pool.submit([&] {
+    busy.open();
+    release.wait();
+  });
+  busy.wait();
+  ASSERT_TRUE(pool.submit([] {}));  // the queue's one slot
+  auto gate = std::make_shared<CallGate>();
+  bus.subscribe("t", "plugin", [](const Poco::Dynamic::Var&) {}, gate);
+  EXPECT_EQ(bus.publish("t", 1), 0u);
+  EXPECT_EQ(bus.drops(), 1u);
+  EXPECT_EQ(gate->counters().drops, 1u);
+  release.open();
+}
+
+TEST(EventBusTest, ASubscriberThatThrowsIsCaughtAndCounted) {
+  WorkerPool pool(2, 16);
+  EventBus bus(pool);
+  auto gate = std::make_shared<CallGate>();
+  std::atomic<int> delivered{0};
+  bus.subscribe("t", "plugin", [](const Poco::Dynamic::Var&) { throw std::runtime_error("bad subscriber"); }, gate);
+  bus.subscribe("t", "other", [&](const Poco::Dynamic::Var&) { ++delivered; });
+  bus.publish("t", 1);
+  EXPECT_TRUE(eventually([&] { return bus.errors() == 1 && delivered == 1; }));
+  EXPECT_TRUE(eventually([&] { return gate->counters().errors == 1; }));
+  EXPECT_EQ(gate->counters().events, 1u);
+  EXPECT_EQ(gate->counters().last_error, "bad subscriber");
+}
+
+TEST(EventBusTest, UnsubscribeOwnerWaitsForDeliveriesInFlight) {
+  WorkerPool pool(2, 16);
+  EventBus bus(pool);
+  auto gate = std::make_shared<CallGate>();
+  std::atomic<bool> started{false};
+  std::atomic<bool> finished{false};
+  bus.subscribe("t", "plugin", [&](const Poco::Dynamic::Var&) {
+    started = true;
+    std::this_thread::sleep_for(100ms);
+    finished = true;
+  }, gate);
+  bus.publish("t", 1);
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
+  gate->close();
+  EXPECT_TRUE(bus.unsubscribeOwner("plugin"));
+  EXPECT_TRUE(finished.load());
+  EXPECT_EQ(bus.subscriberCount("t"), 0u);
+  EXPECT_EQ(bus.publish("t", 1), 0u);
+}
+
+TEST(EventBusTest, QueuedDeliveriesOfARemovedSubscriberAreSkipped) {
+  WorkerPool pool(1, 16);
+  EventBus bus(pool);
+  Latch release;
+  Latch busy;
+  pool.submit([&] {
+    busy.open();
+    release.wait();
+  });
+  busy.wait();
+  std::atomic<int> delivered{0};
+  bus.subscribe("t", "core", [&](const Poco::Dynamic::Var&) { ++delivered; });  // private gate
+  EXPECT_EQ(bus.publish("t", 1), 1u);
+  EXPECT_TRUE(bus.unsubscribeOwner("core", 100ms));
+  release.open();
+  pool.stop();
+  EXPECT_EQ(delivered.load(), 0);
+}
+
+}  // namespace
+}  // namespace oxd::core
