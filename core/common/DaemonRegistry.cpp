@@ -164,6 +164,8 @@ std::optional<Clock::time_point> DaemonRegistry::parseTime(const std::string& te
     }
     offset = (offset_hours * 3600L + offset_minutes * 60L) * (text[position] == '-' ? -1 : 1);
     position += 6;
+  } else {
+    return std::nullopt;  // RFC 3339 requires a zone
   }
   if (position != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
       minute > 59 || second > 60) {

@@ -103,20 +103,21 @@ std::size_t editDistance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+// Poco searches layers by ascending priority number: the lowest number wins.
 LoadedConfig loadConfig(const ConfigSources& sources) {
   LoadedConfig loaded;
   loaded.config = new Poco::Util::LayeredConfiguration;
   AutoPtr<Poco::Util::MapConfiguration> defaults = new Poco::Util::MapConfiguration;
   for (const auto& [key, value] : kDaemonDefaults) defaults->setString(std::string("daemon.") + key, value);
-  loaded.config->add(defaults, "defaults", 0, false);
-  addIniLayer(*loaded.config, sources.system_file, 10, loaded.errors, false);
-  addIniLayer(*loaded.config, oxd::paths::configDir() / "oxd.ini", 20, loaded.errors, false);
+  loaded.config->add(defaults, "defaults", 100, false);
+  addIniLayer(*loaded.config, sources.system_file, 40, loaded.errors, false);
+  addIniLayer(*loaded.config, oxd::paths::configDir() / "oxd.ini", 30, loaded.errors, false);
   if (!sources.extra_file.empty()) addIniLayer(*loaded.config, sources.extra_file, 25, loaded.errors, true);
-  addIniLayer(*loaded.config, sources.project_root / ".oxd" / "oxd.ini", 30, loaded.errors, false);
-  loaded.config->add(environmentLayer(), "environment", 40, false);
+  addIniLayer(*loaded.config, sources.project_root / ".oxd" / "oxd.ini", 20, loaded.errors, false);
+  loaded.config->add(environmentLayer(), "environment", 10, false);
   AutoPtr<Poco::Util::MapConfiguration> defines = new Poco::Util::MapConfiguration;
   for (const auto& [key, value] : sources.defines) defines->setString(key, value);
-  loaded.config->add(defines, "defines", 50, false);
+  loaded.config->add(defines, "defines", 0, false);
   return loaded;
 }
 

@@ -87,7 +87,7 @@ class IpcServer {
   class Ticket;  // an fd or a one-way job handed to a worker; counted until it is done
 
   void loop();
-  void acceptAll();
+  void acceptOne();
   void serveAccepted(int fd);
   void onReadable(int fd);
   enum class ReadResult { Waiting, Line, Close };

@@ -180,24 +180,10 @@ int main(int argc, char** argv) {
   measureLatency(c, 2000);
   oxd.latencies_us.clear();
   c.latencies_us.clear();
-  constexpr int kBlock = 500;
+  constexpr int kBlock = 200;
   for (int done = 0; done < requests; done += kBlock) {
     measureLatency(oxd, kBlock);
     measureLatency(c, kBlock);
-  }
-  {
-    auto dump = [](const std::string& dir) {
-      for (auto& e : std::filesystem::directory_iterator(dir)) {
-        std::FILE* f = std::fopen((e.path() / "status").c_str(), "r");
-        char line[256]; std::string name, out;
-        while (std::fgets(line, sizeof line, f)) { std::string l = line; if (l.rfind("Name:",0)==0) name = l; if (l.find("ctxt") != std::string::npos) out += l; }
-        std::fclose(f);
-        std::FILE* g = std::fopen((e.path() / "schedstat").c_str(), "r"); std::fgets(line, sizeof line, g); std::fclose(g);
-        std::fprintf(stderr, "%s sched %s%s", name.c_str(), line, out.c_str());
-      }
-    };
-    dump("/proc/self/task");
-    dump("/proc/" + std::to_string(responder) + "/task");
   }
   auto half = std::chrono::duration<double>(seconds / 2);
   for (int round = 0; round < 2; ++round) {

@@ -135,6 +135,13 @@ TEST_F(ErrorStoreTest, SurvivesReopen) {
   EXPECT_EQ(disk->timestamp, clock.now());
 }
 
+TEST_F(ErrorStoreTest, AwkwardTextSurvivesReopen) {
+  const std::string message = "quote \" backslash \\ newline \n tab \t slash / ünïcödé \x01";
+  { open().add("network_error", message, sdk::Severity::Warning); }
+  ASSERT_EQ(open().count(), 1u);
+  EXPECT_EQ(open().all()[0].message, message);
+}
+
 TEST_F(ErrorStoreTest, ClearPersistsAnEmptyArray) {
   {
     ErrorStore store = open();

@@ -202,6 +202,7 @@ TEST_F(HeartbeatHandlerTest, CallersAreKeyedByIdOrPathHashAndCapped) {
   handler.handle(parse(R"({"caller_path": "/a", "agent_id": "x"})"));
   EXPECT_EQ(handler.callersJson()->size(), 1u);
   EXPECT_EQ(seen.caller_paths, std::vector<std::string>{"/a"});  // unchanged path: no callback
+  clock.advance(1s);
   handler.handle(parse(R"({"caller_path": "/b"})"), "envelope-id");
   auto callers = handler.callersJson();
   ASSERT_EQ(callers->size(), 2u);
