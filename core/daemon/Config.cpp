@@ -146,8 +146,7 @@ DaemonSettings readDaemonSettings(const AbstractConfiguration& config, const fs:
   return settings;
 }
 
-std::vector<std::string> validateCoreConfig(const AbstractConfiguration& config,
-                                            const std::vector<std::string>& plugin_names) {
+std::vector<std::string> validateCoreConfig(const AbstractConfiguration& config) {
   std::vector<std::string> errors;
   std::vector<std::string> known_keys;
   for (const auto& entry : kDaemonDefaults) known_keys.emplace_back(entry.key);
@@ -163,6 +162,12 @@ std::vector<std::string> validateCoreConfig(const AbstractConfiguration& config,
   } catch (const std::exception& exception) {
     errors.emplace_back(exception.what());
   }
+  return errors;
+}
+
+std::vector<std::string> unknownSections(const AbstractConfiguration& config,
+                                         const std::vector<std::string>& plugin_names) {
+  std::vector<std::string> warnings;
   std::vector<std::string> sections = plugin_names;
   sections.emplace_back("daemon");
   AbstractConfiguration::Keys roots;
@@ -170,9 +175,9 @@ std::vector<std::string> validateCoreConfig(const AbstractConfiguration& config,
   for (const auto& root : roots) {
     if (std::find(sections.begin(), sections.end(), root) != sections.end()) continue;
     std::string hint = nearestName(root, sections);
-    errors.push_back("unknown section [" + root + "]" + (hint.empty() ? "" : " (did you mean [" + hint + "]?)"));
+    warnings.push_back("unknown section [" + root + "]" + (hint.empty() ? "" : " (did you mean [" + hint + "]?)"));
   }
-  return errors;
+  return warnings;
 }
 
 std::string nearestName(const std::string& word, const std::vector<std::string>& candidates) {

@@ -46,10 +46,15 @@ struct DaemonSettings {
 DaemonSettings readDaemonSettings(const Poco::Util::AbstractConfiguration& config,
                                   const std::filesystem::path& default_plugin_dir);
 
-// Checks [daemon] keys and that every section is [daemon] or one of `plugin_names`; the plugin
-// sections' own keys are checked by the PluginManager. Each error names the nearest known name.
-std::vector<std::string> validateCoreConfig(const Poco::Util::AbstractConfiguration& config,
-                                            const std::vector<std::string>& plugin_names);
+// Checks the [daemon] section: unknown keys (naming the nearest known key) and bad values. The
+// plugin sections' own keys are checked by the PluginManager.
+std::vector<std::string> validateCoreConfig(const Poco::Util::AbstractConfiguration& config);
+
+// Sections that are neither [daemon] nor an installed plugin's, each naming the nearest known
+// one. Warnings, not errors: config written for a plugin that is not installed here must not
+// stop the daemon; they surface as an issue in status.
+std::vector<std::string> unknownSections(const Poco::Util::AbstractConfiguration& config,
+                                         const std::vector<std::string>& plugin_names);
 
 // The nearest of `candidates` to `word` by edit distance, or "" when none is close.
 std::string nearestName(const std::string& word, const std::vector<std::string>& candidates);

@@ -145,8 +145,9 @@ void Daemon::startParts() {
                         [this](const std::string& why) { return keepAlive(why); }};
   plugins_ = std::make_unique<PluginManager>(services, settings_.plugin_dir);
   plugins_->discover();
-  std::vector<std::string> errors = validateCoreConfig(*config_, plugins_->names());
+  std::vector<std::string> errors = validateCoreConfig(*config_);
   if (!errors.empty()) throw std::runtime_error("invalid config: " + errors.front());
+  reportUnknownSections(*config_);
   plugins_->startAll(*config_);
 
   IpcServerOptions ipc_options;
@@ -312,7 +313,7 @@ std::vector<std::string> Daemon::applyReload() {
   auto loaded = loadConfig({workspace_.project_root, options_.config_file, options_.defines});
   std::vector<std::string> errors = loaded.errors;
   if (errors.empty()) {
-    errors = validateCoreConfig(*loaded.config, plugins_->names());
+    errors = validateCoreConfig(*loaded.config);
     for (auto& error : plugins_->validate(*loaded.config)) errors.push_back(std::move(error));
   }
   if (errors.empty()) {
@@ -327,6 +328,7 @@ std::vector<std::string> Daemon::applyReload() {
         config_ = loaded.config;
       }
       Poco::Logger::setLevel("", Poco::Logger::parseLevel(fresh.log_level));
+      reportUnknownSections(*loaded.config);
       plugins_->apply(*loaded.config);
       log().information("configuration reloaded");
     } catch (const std::exception& error) {
@@ -336,6 +338,18 @@ std::vector<std::string> Daemon::applyReload() {
   for (const auto& error : errors) log().error("reload refused: %s", error);
   sdnotify::ready("serving " + workspace_.project_root.string());
   return errors;
+}
+
+void Daemon::reportUnknownSections(const Poco::Util::AbstractConfiguration& config) {
+  std::vector<std::string> warnings = unknownSections(config, plugins_->names());
+  if (warnings.empty()) {
+    issues_->clear("config_unknown_section", "");
+    return;
+  }
+  std::string summary = "config: " + warnings.front();
+  for (std::size_t i = 1; i < warnings.size(); ++i) summary += "; " + warnings[i];
+  for (const auto& warning : warnings) log().warning("config: %s", warning);
+  issues_->set({"config_unknown_section", sdk::Severity::Warning, "", summary, {}, false});
 }
 
 void Daemon::noteActivity() { last_activity_ns_.store(steadyNanos()); }

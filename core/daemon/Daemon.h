@@ -93,6 +93,7 @@ class Daemon {
   void startParts();
   void serve();
   void runQueuedReloads();
+  void reportUnknownSections(const Poco::Util::AbstractConfiguration& config);
   std::vector<std::string> applyReload();
   void shutDown();
   std::optional<std::chrono::steady_clock::time_point> nextDeadline() const;

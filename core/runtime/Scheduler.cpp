@@ -77,6 +77,7 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   TaskId next_id = 1;                  // guarded by mutex
   bool stopping = false;               // guarded by mutex
   std::uint64_t wakeups = 0;           // guarded by mutex
+  int in_flight = 0;                   // runs queued or running, cancelled ones too; guarded by mutex
   std::mt19937_64 random;              // guarded by mutex
 
   // REQUIRES: mutex held.
@@ -109,7 +110,10 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   void dispatch(const EntryPtr& entry, Clock::time_point now) {
     entry->running = true;
     bool queued = workers.submit([shared = shared_from_this(), entry] { shared->run(entry); });
-    if (queued) return;
+    if (queued) {
+      ++in_flight;
+      return;
+    }
     entry->running = false;
     entry->due = now + nextDelay(*entry);
     if (entry->spec.gate) entry->spec.gate->recordDrop();
@@ -154,6 +158,7 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
       std::lock_guard lock(mutex);
       entry->running = false;
       entry->runner = {};
+      --in_flight;
       if (ran) entry->failures = failed ? entry->failures + 1 : 0;
       if (!entry->cancelled && !stopping) {
         next_delay = entry->run_again ? milliseconds{0} : nextDelay(*entry);
@@ -250,23 +255,23 @@ bool Scheduler::cancel(const std::string& owner, milliseconds timeout) {
 }
 
 void Scheduler::stop(milliseconds timeout) {
-  std::vector<EntryPtr> all;
   {
     std::lock_guard lock(shared_->mutex);
     if (!shared_->stopping) {
       shared_->stopping = true;
       for (auto& [id, entry] : shared_->entries) {
         entry->cancelled = true;
-        all.push_back(entry);
+        entry->stop->request();
       }
       shared_->entries.clear();
     }
   }
   shared_->timer_wake.notify_all();
   if (timer_.joinable()) timer_.join();
-  for (const auto& entry : all) entry->stop->request();
+  // Every run, including those of tasks whose cancel() timed out: after stop() returns no task
+  // code runs, so what the tasks reference may be destroyed.
   std::unique_lock lock(shared_->mutex);
-  if (!shared_->waitIdle(lock, all, timeout)) {
+  if (!shared_->run_done.wait_for(lock, timeout, [this] { return shared_->in_flight == 0; })) {
     Poco::Logger::get("oxd.scheduler").warning("tasks still running after the stop timeout");
   }
 }

@@ -57,8 +57,8 @@ class Scheduler {
   // own runs, it does not wait for that run.
   bool cancel(const std::string& owner,
               std::chrono::milliseconds timeout = std::chrono::seconds(5));
-  // Shutdown: no new runs; running ones are told to stop and waited for up to `timeout`.
-  // Idempotent. Must not be called from a task.
+  // Shutdown: no new runs; running ones (also those of cancelled tasks) are told to stop and
+  // waited for up to `timeout`. Idempotent. Must not be called from a task.
   void stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
   std::size_t taskCount(const std::string& owner) const;

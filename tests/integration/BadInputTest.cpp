@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <latch>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -373,6 +374,43 @@ TEST_F(StalledClientTest, SilentClientIsClosedAtTheDeadline) {
   EXPECT_EQ(read.bytes, "");
   EXPECT_GE(elapsed, 900ms);
   EXPECT_LE(elapsed, 2500ms);
+  expectAlive();
+}
+
+class ConnectionCapTest : public BadInputTest {
+ protected:
+  ConnectionCapTest() { launch_.args = {"--define", "daemon.max_connections=10"}; }
+};
+
+TEST_F(ConnectionCapTest, ConnectionOverTheCapIsClosedAtOnceAndServiceResumes) {
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 10; ++i) {
+    held.push_back(std::make_unique<RawConnection>());
+    ASSERT_EQ(held.back()->connect(socketPath(), 2s), 0);
+  }
+  // Let the daemon accept all ten (each is then waiting for its first line).
+  std::this_thread::sleep_for(200ms);
+  auto started = Clock::now();
+  Exchange over = exchange(socketPath(), "{\"type\":\"ping\"}\n", false, 3s);
+  EXPECT_EQ(over.connect_error, 0);
+  EXPECT_TRUE(over.closed) << "the 11th connection was left hanging";
+  EXPECT_EQ(over.received, "") << "the 11th connection was served over the cap of 10";
+  EXPECT_LT(Clock::now() - started, 1s);
+
+  held.clear();  // the daemon sees EOF on each and frees its slot
+  json reply;
+  auto deadline = Clock::now() + 3s;
+  do {
+    try {
+      reply = request("ping", nullptr, 1s);
+    } catch (const std::exception&) {
+      reply = nullptr;
+    }
+    if (reply.is_object() && reply.value("data", "") == "pong") break;
+    std::this_thread::sleep_for(20ms);
+  } while (Clock::now() < deadline);
+  ASSERT_TRUE(reply.is_object()) << "service did not resume after the held connections closed";
+  EXPECT_EQ(reply.value("data", ""), "pong");
   expectAlive();
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -159,10 +160,11 @@ TEST_F(BuiltinsTest, ConcurrentHeartbeatsAreAllCounted) {
   std::string first_failure;
   std::mutex failure_mutex;
   std::vector<std::thread> threads;
-  ipc::IpcClient client(socketPath());
+  fs::path socket = socketPath();
   std::string workspace = workspaceId();
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+      ipc::IpcClient client(socket);  // one a thread: an IpcClient is not thread-safe
       json message = {{"type", "heartbeat"},
                       {"workspace_id", workspace},
                       {"payload", {{"agent_id", "agent-" + std::to_string(t)}}}};
@@ -198,6 +200,27 @@ TEST_F(BuiltinsTest, ConcurrentHeartbeatsAreAllCounted) {
   EXPECT_EQ(request("ping")["data"], "pong");
 }
 
+TEST_F(BuiltinsTest, ContextTokenTotalsNeverWrapNegative) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  sendOneWay("heartbeat", {{"agent_id", "Oxtok"}, {"context_tokens", 1000}});
+  sendOneWay("heartbeat", {{"agent_id", "Oxtok"}, {"context_tokens", kMax}});
+  sendOneWay("heartbeat", {{"agent_id", "Oxtok"}, {"context_tokens", kMax}});
+  json list = pollInstances([](const json& l) {
+    const json* a = findAgent(l, "Oxtok");
+    return a && (*a)["heartbeat_count"] == 3;
+  });
+  ASSERT_TRUE(daemonRunning()) << "a heartbeat killed the daemon\n" << daemonDiagnostics();
+  const json* agent = findAgent(list, "Oxtok");
+  ASSERT_NE(agent, nullptr) << list.dump();
+  EXPECT_EQ((*agent)["heartbeat_count"], 3);
+  EXPECT_EQ((*agent)["command_count"], 3) << agent->dump();
+  ASSERT_TRUE((*agent)["cumulative_context_tokens"].is_number_integer()) << agent->dump();
+  EXPECT_GE((*agent)["cumulative_context_tokens"].get<std::int64_t>(), 1000)
+      << "the total wrapped around: " << agent->dump();
+  EXPECT_EQ(request("ping")["data"], "pong");
+}
+
 TEST_F(BuiltinsTest, CredentialsNeverLeakIntoStatusOrTheLog) {
   // Debug level: the most the daemon ever writes about a heartbeat.
   ASSERT_NO_FATAL_FAILURE(startDaemon({.args = {"--define", "daemon.log_level=debug"}}));
@@ -211,9 +234,12 @@ TEST_F(BuiltinsTest, CredentialsNeverLeakIntoStatusOrTheLog) {
                              {"auth_token", auth_token},
                              {"user_email", "ana@example.com"},
                              {"user_id", "u_9"}}}});
-  // A malformed credentials object too, so that a "field ignored" debug line is exercised.
+  // Malformed ones too, so that the "field ignored" debug lines are exercised.
   sendOneWay("heartbeat", {{"agent_id", "Oxcred"},
                            {"credentials", {{"token", git_token}, {"expires_at", 5}}}});
+  sendOneWay("heartbeat", {{"agent_id", "Oxcred"},
+                           {"credentials", "SECRET-credentials-as-a-string"},
+                           {"context_tokens", "SECRET-not-a-number"}});
 
   json status;
   auto deadline = Clock::now() + 5s;
@@ -225,11 +251,15 @@ TEST_F(BuiltinsTest, CredentialsNeverLeakIntoStatusOrTheLog) {
   ASSERT_TRUE(status.contains("authenticated_user")) << status.dump();
   EXPECT_EQ(status["authenticated_user"]["email"], "ana@example.com");
   EXPECT_EQ(status["authenticated_user"]["id"], "u_9");
-  // Wait until the second heartbeat was handled too (instances counts it).
-  pollInstances([](const json& l) {
+  // Wait until the malformed heartbeats were handled too (instances counts them).
+  json list = pollInstances([](const json& l) {
     const json* a = findAgent(l, "Oxcred");
-    return a && (*a)["heartbeat_count"] == 2;
+    return a && (*a)["heartbeat_count"] == 3;
   });
+  ASSERT_NE(findAgent(list, "Oxcred"), nullptr) << list.dump();
+  EXPECT_EQ((*findAgent(list, "Oxcred"))["heartbeat_count"], 3) << list.dump();
+  // A rejected credentials object leaves the accepted one in place.
+  EXPECT_EQ(dataOf("status")["authenticated_user"]["email"], "ana@example.com");
 
   std::string status_text = dataOf("status").dump();
   EXPECT_EQ(status_text.find("SECRET"), std::string::npos) << status_text;
@@ -241,6 +271,9 @@ TEST_F(BuiltinsTest, CredentialsNeverLeakIntoStatusOrTheLog) {
   stopDaemon();
   std::string log = readLog();
   EXPECT_FALSE(log.empty()) << logPath();
+  // The malformed heartbeats were logged at debug level: the check below looked at the most the
+  // daemon ever writes about a heartbeat.
+  EXPECT_NE(log.find("oxd.heartbeat"), std::string::npos) << "no heartbeat debug line in " << logPath();
   EXPECT_EQ(log.find(git_token), std::string::npos) << "git token in " << logPath();
   EXPECT_EQ(log.find(auth_token), std::string::npos) << "auth token in " << logPath();
   EXPECT_EQ(log.find("SECRET"), std::string::npos) << "part of a token in " << logPath();

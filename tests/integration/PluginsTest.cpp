@@ -35,7 +35,8 @@ class PluginsTest : public DaemonFixture {
 
   // The entry of `name` in `plugins`, or null.
   json plugin(const std::string& name) {
-    for (const json& entry : dataOf("plugins")["plugins"]) {
+    json plugins = dataOf("plugins");  // named: a range-for over a temporary's member dangles
+    for (const json& entry : plugins["plugins"]) {
       if (entry.value("name", "") == name) return entry;
     }
     return nullptr;

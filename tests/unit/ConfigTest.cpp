@@ -41,7 +41,8 @@ TEST_F(ConfigTest, DefaultsGiveTheDocumentedSettings) {
   EXPECT_EQ(settings.inactivity_timeout, std::chrono::hours(1));
   EXPECT_EQ(settings.workers, 4u);
   EXPECT_EQ(settings.max_connections, 100u);
-  EXPECT_TRUE(validateCoreConfig(*loaded.config, {}).empty());
+  EXPECT_TRUE(validateCoreConfig(*loaded.config).empty());
+  EXPECT_TRUE(unknownSections(*loaded.config, {}).empty());
 }
 
 TEST_F(ConfigTest, LayersOverrideInOrder) {
@@ -61,14 +62,14 @@ TEST_F(ConfigTest, LayersOverrideInOrder) {
 
 TEST_F(ConfigTest, UnknownKeyNamesTheNearestKnownKey) {
   write(root_ / "project" / ".oxd" / "oxd.ini", "[daemon]\ninactivty_timeout = 5m\n");
-  auto errors = validateCoreConfig(*loadConfig(sources()).config, {});
+  auto errors = validateCoreConfig(*loadConfig(sources()).config);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "[daemon] unknown key 'inactivty_timeout' (did you mean 'inactivity_timeout'?)");
 }
 
 TEST_F(ConfigTest, UnknownSectionNamesTheNearestPlugin) {
   write(root_ / "project" / ".oxd" / "oxd.ini", "[snyc]\ninterval = 5m\n");
-  auto errors = validateCoreConfig(*loadConfig(sources()).config, {"sync", "whisper"});
+  auto errors = unknownSections(*loadConfig(sources()).config, {"sync", "whisper"});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "unknown section [snyc] (did you mean [sync]?)");
 }
@@ -76,7 +77,7 @@ TEST_F(ConfigTest, UnknownSectionNamesTheNearestPlugin) {
 TEST_F(ConfigTest, BadValuesAreRefusedWithTheKeyNamed) {
   auto bad = sources();
   bad.defines["daemon.inactivity_timeout"] = "soon";
-  auto errors = validateCoreConfig(*loadConfig(bad).config, {});
+  auto errors = validateCoreConfig(*loadConfig(bad).config);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "[daemon] inactivity_timeout: invalid duration 'soon'");
 

@@ -68,6 +68,7 @@ TEST(EventBusTest, ASlowSubscriberBlocksNeitherThePublisherNorOthers) {
   EXPECT_LT(Clock::now() - started, 100ms);
   EXPECT_TRUE(eventually([&] { return fast == 1; }));
   release.open();
+  pool.stop();  // before the latch the subscriber waits on goes out of scope
 }
 
 TEST(EventBusTest, DropsAndCountsWhenThePoolIsFull) {
@@ -87,6 +88,7 @@ TEST(EventBusTest, DropsAndCountsWhenThePoolIsFull) {
   EXPECT_EQ(bus.drops(), 1u);
   EXPECT_EQ(gate->counters().drops, 1u);
   release.open();
+  pool.stop();
 }
 
 TEST(EventBusTest, ASubscriberThatThrowsIsCaughtAndCounted) {

@@ -238,6 +238,7 @@ TEST_F(SchedulerTest, CancelGivesUpAfterItsTimeout) {
   ASSERT_TRUE(eventually([&] { return running.load(); }));
   EXPECT_FALSE(scheduler_.cancel("demo", 30ms));
   release.open();
+  scheduler_.stop();  // waits for the run that cancel() gave up on: it references our locals
 }
 
 TEST_F(SchedulerTest, TimerThreadSleepsWhenIdle) {
@@ -263,6 +264,7 @@ TEST_F(SchedulerTest, ASlowTaskDoesNotDelayAnother) {
   scheduler_.add({"fast", "ticks", every(10ms), [&](const sdk::StopToken&) { ++fast_runs; }, nullptr});
   EXPECT_TRUE(eventually([&] { return fast_runs.load() >= 5; }));
   release.open();
+  scheduler_.stop();
 }
 
 TEST_F(SchedulerTest, ClosedGateSkipsRuns) {
