@@ -90,7 +90,8 @@ void flatten(const Poco::Util::AbstractConfiguration& config, const std::string&
 
 }  // namespace
 
-ConfigSection readSection(const Poco::Util::AbstractConfiguration& config, const std::string& name) {
+ConfigSection readSection(const Poco::Util::AbstractConfiguration& config,
+                          const std::string& name) {
   ConfigSection section;
   flatten(config, name, "", section);
   return section;
@@ -117,7 +118,8 @@ std::vector<std::string> validateSection(const std::string& name, const sdk::Des
   }
   for (const auto& [key, value] : section) {
     if (key == "enabled") {
-      if (!parseBool(value)) errors.push_back(prefix + "enabled: expected true or false, got '" + value + "'");
+      if (!parseBool(value))
+        errors.push_back(prefix + "enabled: expected true or false, got '" + value + "'");
     } else if (key == "on_error") {
       if (!parseOnError(value)) {
         errors.push_back(prefix + "on_error: expected fail, retry or ignore, got '" + value + "'");
@@ -131,15 +133,16 @@ std::vector<std::string> validateSection(const std::string& name, const sdk::Des
       // The loader refuses descriptor keys named enabled/on_error, so index 2 is key 0.
       const sdk::ConfigKey& declared = descriptor->config_keys[(it - known.begin()) - 2];
       if (isDurationDefault(declared.default_value) && !sdk::parseDuration(value)) {
-        errors.push_back(prefix + key + ": expected a duration such as 30s or 5m, got '" + value + "'");
+        errors.push_back(prefix + key + ": expected a duration such as 30s or 5m, got '" + value +
+                         "'");
       }
     }
   }
   return errors;
 }
 
-Poco::AutoPtr<Poco::Util::AbstractConfiguration> pluginConfiguration(const sdk::Descriptor& descriptor,
-                                                                     const ConfigSection& section) {
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> pluginConfiguration(
+    const sdk::Descriptor& descriptor, const ConfigSection& section) {
   Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
   for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
     const sdk::ConfigKey& key = descriptor.config_keys[i];

@@ -36,7 +36,7 @@ std::vector<std::string> validateSection(const std::string& name, const sdk::Des
                                          const ConfigSection& section);
 
 // The descriptor's defaults overlaid with the section: what Host::config() returns.
-Poco::AutoPtr<Poco::Util::AbstractConfiguration> pluginConfiguration(const sdk::Descriptor& descriptor,
-                                                                     const ConfigSection& section);
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> pluginConfiguration(
+    const sdk::Descriptor& descriptor, const ConfigSection& section);
 
 }  // namespace oxd::core

@@ -27,7 +27,8 @@ bool PluginHooks::addStatus(const std::string& section, const std::string& owner
   for (const auto& hook : status_) {
     if (hook->key == section) return false;
   }
-  status_.push_back(std::make_shared<const Hook>(Hook{section, owner, std::move(gate), std::move(provider)}));
+  status_.push_back(
+      std::make_shared<const Hook>(Hook{section, owner, std::move(gate), std::move(provider)}));
   return true;
 }
 
@@ -37,7 +38,8 @@ bool PluginHooks::addDoctor(const std::string& owner, std::shared_ptr<CallGate> 
   for (const auto& existing : doctor_) {
     if (existing->key == owner) return false;
   }
-  doctor_.push_back(std::make_shared<const Hook>(Hook{owner, owner, std::move(gate), std::move(hook)}));
+  doctor_.push_back(
+      std::make_shared<const Hook>(Hook{owner, owner, std::move(gate), std::move(hook)}));
   return true;
 }
 

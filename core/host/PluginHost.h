@@ -47,8 +47,8 @@ struct CoreServices {
   const sdk::Workspace& workspace;
   sdk::IssueSink& issues;
   sdk::ErrorSink& errors;
-  std::function<std::optional<sdk::Credentials>()> credentials;     // may be empty
-  std::function<void()> activity;                                   // may be empty
+  std::function<std::optional<sdk::Credentials>()> credentials;        // may be empty
+  std::function<void()> activity;                                      // may be empty
   std::function<sdk::PendingWork(const std::string& why)> keep_alive;  // may be empty
 };
 
@@ -60,7 +60,8 @@ class PluginHooks {
   bool addStatus(const std::string& section, const std::string& owner,
                  std::shared_ptr<CallGate> gate, sdk::StatusProvider provider);
   // False if `owner` already has a doctor hook.
-  bool addDoctor(const std::string& owner, std::shared_ptr<CallGate> gate, sdk::StatusProvider hook);
+  bool addDoctor(const std::string& owner, std::shared_ptr<CallGate> gate,
+                 sdk::StatusProvider hook);
   void removeOwner(const std::string& owner);
   // section → value; a provider that throws yields {"error": "..."}; a closed gate, nothing.
   Poco::JSON::Object::Ptr status() const;

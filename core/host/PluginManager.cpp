@@ -99,7 +99,8 @@ PluginManager::Record* PluginManager::find(const std::string& name) const {
   return nullptr;
 }
 
-std::vector<std::string> PluginManager::validate(const Poco::Util::AbstractConfiguration& config) const {
+std::vector<std::string> PluginManager::validate(
+    const Poco::Util::AbstractConfiguration& config) const {
   std::vector<std::string> errors;
   std::lock_guard state(state_mutex_);
   for (const auto& record : records_) {
@@ -206,7 +207,8 @@ void PluginManager::updateIssue() {
     std::lock_guard state(state_mutex_);
     for (const auto& record : records_) {
       if (record->state != State::Failed || !record->raises_issue) continue;
-      summary += (summary.empty() ? "" : "; ") + ("plugin " + record->name + " failed: " + record->last_error);
+      summary += (summary.empty() ? "" : "; ") +
+                 ("plugin " + record->name + " failed: " + record->last_error);
     }
   }
   if (!summary.empty()) {
@@ -218,13 +220,15 @@ void PluginManager::updateIssue() {
   }
 }
 
-void PluginManager::stopLocked(Record& record, State final_state, std::chrono::milliseconds timeout) {
+void PluginManager::stopLocked(Record& record, State final_state,
+                               std::chrono::milliseconds timeout) {
   if (record.host) {
     bool drained = record.host->withdraw(timeout);
     try {
       record.instance->stop();
     } catch (const std::exception& exception) {
-      pluginLog().warning("plugin %s: stop() threw: %s", record.name, std::string(exception.what()));
+      pluginLog().warning("plugin %s: stop() threw: %s", record.name,
+                          std::string(exception.what()));
     } catch (...) {
       pluginLog().warning("plugin %s: stop() threw an unknown exception", record.name);
     }
@@ -235,7 +239,7 @@ void PluginManager::stopLocked(Record& record, State final_state, std::chrono::m
       // Calls still run plugin code: destroying the instance or its host under them would be a
       // use after free. Leak both; the library stays mapped anyway.
       pluginLog().error("plugin %s: calls still in flight after the drain timeout; instance leaked",
-                  record.name);
+                        record.name);
       (void)record.instance.release();
       (void)record.host.release();
     }
@@ -270,7 +274,8 @@ void PluginManager::cancelRetry(Record& record) {
 }
 
 // Runs on a worker thread, as a Scheduler task: throwing makes the Scheduler back off.
-void PluginManager::retryStart(Record& record, std::uint64_t generation, const ConfigSection& section) {
+void PluginManager::retryStart(Record& record, std::uint64_t generation,
+                               const ConfigSection& section) {
   std::lock_guard control(control_mutex_);
   if (record.retry_generation != generation) return;
   if (record.host) {  // started meanwhile by other means
@@ -290,7 +295,8 @@ void PluginManager::retryStart(Record& record, std::uint64_t generation, const C
   throw std::runtime_error("plugin " + record.name + " failed again: " + error);
 }
 
-std::string PluginManager::enable(const std::string& name, const Poco::Util::AbstractConfiguration& config) {
+std::string PluginManager::enable(const std::string& name,
+                                  const Poco::Util::AbstractConfiguration& config) {
   std::lock_guard control(control_mutex_);
   Record* record = find(name);
   if (!record) return "unknown plugin: " + name;
@@ -356,7 +362,8 @@ void PluginManager::stopAll() {
   for (const auto& name : names) services_.scheduler.cancel(retryOwner(name), remaining(deadline));
   std::lock_guard control(control_mutex_);
   deadline = Clock::now() + stop_timeout_;
-  while (!start_order_.empty()) stopLocked(*start_order_.back(), State::Stopped, remaining(deadline));
+  while (!start_order_.empty())
+    stopLocked(*start_order_.back(), State::Stopped, remaining(deadline));
 }
 
 Poco::JSON::Object::Ptr PluginManager::pluginsJson() const {
@@ -367,7 +374,8 @@ Poco::JSON::Object::Ptr PluginManager::pluginsJson() const {
     const sdk::Descriptor* descriptor = record->loaded ? &record->loaded->descriptor() : nullptr;
     plugin->set("name", record->name);
     plugin->set("version", std::string(descriptor ? descriptor->version : ""));
-    plugin->set("summary", std::string(descriptor && descriptor->summary ? descriptor->summary : ""));
+    plugin->set("summary",
+                std::string(descriptor && descriptor->summary ? descriptor->summary : ""));
     plugin->set("path", record->path.string());
     plugin->set("state", std::string(stateName(static_cast<int>(record->state))));
     PluginCounters counters = record->previous;
@@ -409,8 +417,9 @@ std::vector<ConfigKeyInfo> PluginManager::describeConfig() const {
   for (const auto& record : records_) {
     if (!record->loaded) continue;
     keys.push_back({record->name, "enabled", "true", "start this plugin"});
-    keys.push_back({record->name, "on_error", "fail",
-                    "when it cannot start: fail (stay failed), retry (with backoff), ignore (no issue)"});
+    keys.push_back(
+        {record->name, "on_error", "fail",
+         "when it cannot start: fail (stay failed), retry (with backoff), ignore (no issue)"});
     const sdk::Descriptor& descriptor = record->loaded->descriptor();
     for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
       const sdk::ConfigKey& key = descriptor.config_keys[i];
@@ -434,7 +443,8 @@ std::string PluginManager::state(const std::string& name) const {
   return record ? stateName(static_cast<int>(record->state)) : "";
 }
 
-void PluginManager::setRetryBackoff(std::chrono::milliseconds first, std::chrono::milliseconds max) {
+void PluginManager::setRetryBackoff(std::chrono::milliseconds first,
+                                    std::chrono::milliseconds max) {
   std::lock_guard control(control_mutex_);
   retry_first_ = first;
   retry_max_ = max;

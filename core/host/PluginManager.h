@@ -106,14 +106,14 @@ class PluginManager {
   const PluginLoader loader_;
   PluginHooks hooks_;
 
-  std::mutex control_mutex_;          // serialises plugin start/stop; taken before state_mutex_
-  mutable std::mutex state_mutex_;    // guards what introspection reads; never held over plugin code
+  std::mutex control_mutex_;        // serialises plugin start/stop; taken before state_mutex_
+  mutable std::mutex state_mutex_;  // guards what introspection reads; never held over plugin code
   std::vector<std::unique_ptr<Record>> records_;  // append-only; written under both mutexes
-  std::vector<Record*> start_order_;  // guarded by control_mutex_
-  bool issue_active_ = false;         // guarded by control_mutex_
-  std::chrono::milliseconds retry_first_{std::chrono::seconds(1)};  // guarded by control_mutex_
-  std::chrono::milliseconds retry_max_{std::chrono::minutes(5)};    // guarded by control_mutex_
-  std::chrono::milliseconds stop_timeout_{std::chrono::seconds(5)}; // guarded by control_mutex_
+  std::vector<Record*> start_order_;              // guarded by control_mutex_
+  bool issue_active_ = false;                     // guarded by control_mutex_
+  std::chrono::milliseconds retry_first_{std::chrono::seconds(1)};   // guarded by control_mutex_
+  std::chrono::milliseconds retry_max_{std::chrono::minutes(5)};     // guarded by control_mutex_
+  std::chrono::milliseconds stop_timeout_{std::chrono::seconds(5)};  // guarded by control_mutex_
 };
 
 }  // namespace oxd::core

@@ -246,7 +246,6 @@ void IpcServer::serveAccepted(int fd) {
   }
   Pending pending;
   pending.serial = next_serial_++;
-  pending.registered = true;
   pending.buffer = std::move(buffer);
   auto deadline = SteadyClock::now() + options_.first_line_deadline;
   deadlines_.push_back({deadline, fd, pending.serial});

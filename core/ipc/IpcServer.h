@@ -72,11 +72,9 @@ class IpcServer {
   const std::filesystem::path& socketPath() const { return options_.socket_path; }
 
  private:
-  // A connection waiting for its first line. Owned by the IO thread.
+  // A connection in the epoll set, waiting for the rest of its first line. IO thread only.
   struct Pending {
     std::uint64_t serial = 0;  // tells a reused fd number from the connection it replaced
-    SteadyClock::time_point deadline;
-    bool registered = false;   // in the epoll set
     std::string buffer;        // bytes of the first line received so far
   };
   struct Deadline {

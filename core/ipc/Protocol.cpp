@@ -148,6 +148,10 @@ void appendJsonString(std::string& out, std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
+    const auto* run = p;
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
+    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+    if (p == end) break;
     unsigned char c = *p;
     if (c >= 0x80) {
       // Handler texts (exception messages, file names) may hold invalid UTF-8; like Go's

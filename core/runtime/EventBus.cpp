@@ -36,7 +36,8 @@ std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var
   }
   std::size_t queued = 0;
   for (auto& subscriber : targets) {
-    if (workers_.submit([subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
+    if (workers_.submit(
+            [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
       ++queued;
       continue;
     }
@@ -51,7 +52,8 @@ std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var
 // Runs on a worker thread. The gate is entered before `active` is read, and unsubscribeOwner()
 // clears `active` before it drains the gate: a delivery either sees the subscription gone or
 // is counted in flight by the time the drain looks.
-void EventBus::deliver(const Subscriber& subscriber, const Poco::Dynamic::Var& event, Stats& stats) {
+void EventBus::deliver(const Subscriber& subscriber, const Poco::Dynamic::Var& event,
+                       Stats& stats) {
   GateEntry entry(subscriber.gate.get());
   if (!entry.entered() || !subscriber.active.load()) return;
   auto started = std::chrono::steady_clock::now();

@@ -76,7 +76,7 @@ class EventBus {
   std::shared_ptr<Stats> stats_ = std::make_shared<Stats>();
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::vector<SubscriberPtr>> topics_;  // guarded by mutex_
-  SubscriptionId next_id_ = 1;                                           // guarded by mutex_
+  SubscriptionId next_id_ = 1;                                          // guarded by mutex_
 };
 
 }  // namespace oxd::core

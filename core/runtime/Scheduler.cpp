@@ -77,8 +77,8 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   TaskId next_id = 1;                  // guarded by mutex
   bool stopping = false;               // guarded by mutex
   std::uint64_t wakeups = 0;           // guarded by mutex
-  int in_flight = 0;                   // runs queued or running, cancelled ones too; guarded by mutex
-  std::mt19937_64 random;              // guarded by mutex
+  int in_flight = 0;       // runs queued or running, cancelled ones too; guarded by mutex
+  std::mt19937_64 random;  // guarded by mutex
 
   // REQUIRES: mutex held.
   milliseconds nextDelay(const Entry& entry) {
@@ -118,7 +118,8 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
     entry->due = now + nextDelay(*entry);
     if (entry->spec.gate) entry->spec.gate->recordDrop();
     Poco::Logger::get("oxd.scheduler")
-        .warning("task %s/%s skipped: worker queue full", entry->spec.owner, entry->spec.name);
+        .warning("task %s/%s skipped: worker queue full or stopping", entry->spec.owner,
+                 entry->spec.name);
   }
 
   // Runs on a worker thread.
@@ -148,7 +149,8 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
           error = "task failed with an unknown exception";
         }
         if (spec.gate) {
-          spec.gate->record(CallGate::Kind::Task, Clock::now() - started, failed ? &error : nullptr);
+          spec.gate->record(CallGate::Kind::Task, Clock::now() - started,
+                            failed ? &error : nullptr);
         }
       }
     }

@@ -10,9 +10,9 @@
 // Thread-safe: handle() may run concurrently on several threads; the read members too.
 
 #include "state/ActivityTracker.h"
-#include "state/TimeSource.h"
 #include "state/Credentials.h"
 #include "state/InstanceStore.h"
+#include "state/TimeSource.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>

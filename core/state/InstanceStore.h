@@ -89,7 +89,7 @@ class InstanceStore {
 
   // Removes every agent whose last heartbeat is older than max_age (24 h), whatever its status:
   // a day of silence means abandoned, even if a recycled PID looks alive. Returns the ids
-  // removed. The daemon calls it every minute.
+  // removed. Meant to run every minute (spec CleanupInterval).
   std::vector<std::string> cleanup();
   // Removes every agent whose status is `exited` and returns their ids, so the daemon can
   // finalize their orphaned sessions (spec §2.5 "dead agents").

@@ -11,8 +11,8 @@ class BrokenAbi final : public oxd::sdk::Plugin {
   void stop() override {}
 };
 
-const oxd::sdk::Descriptor kDescriptor{999, oxd::sdk::kBuildFingerprint, "broken_abi", "0.0.1",
-                                       "declares SDK ABI 999", nullptr, 0};
+const oxd::sdk::Descriptor kDescriptor{
+    999, oxd::sdk::kBuildFingerprint, "broken_abi", "0.0.1", "declares SDK ABI 999", nullptr, 0};
 
 }  // namespace
 

@@ -7,13 +7,19 @@
 
 namespace {
 
-const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion, oxd::sdk::kBuildFingerprint,
-                                       "collide", "0.0.1", "claims a taken type", nullptr, 0};
+const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
+                                       oxd::sdk::kBuildFingerprint,
+                                       "collide",
+                                       "0.0.1",
+                                       "claims a taken type",
+                                       nullptr,
+                                       0};
 
 class Collide final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
-    host.handle("collide.first", [](const oxd::sdk::Request&, auto&) { return oxd::sdk::Reply::ok(); });
+    host.handle("collide.first",
+                [](const oxd::sdk::Request&, auto&) { return oxd::sdk::Reply::ok(); });
     oxd::sdk::TaskSchedule schedule;
     schedule.interval = std::chrono::milliseconds(10);
     host.every("tick", schedule, [](const oxd::sdk::StopToken&) {});

@@ -9,6 +9,10 @@ const oxd::sdk::ConfigKey kKeys[] = {{"level", "3", "an unused knob"}};
 
 }  // namespace
 
-OXD_PLUGIN_EXPORT const oxd::sdk::Descriptor oxd_plugin_descriptor{
-    oxd::sdk::kAbiVersion, oxd::sdk::kBuildFingerprint, "missing_symbol", "0.0.1",
-    "has no factory", kKeys, 1};
+OXD_PLUGIN_EXPORT const oxd::sdk::Descriptor oxd_plugin_descriptor{oxd::sdk::kAbiVersion,
+                                                                   oxd::sdk::kBuildFingerprint,
+                                                                   "missing_symbol",
+                                                                   "0.0.1",
+                                                                   "has no factory",
+                                                                   kKeys,
+                                                                   1};

@@ -12,17 +12,21 @@ const oxd::sdk::ConfigKey kKeys[] = {
     {"succeed_if_exists", "", "start succeeds once this file exists"},
 };
 
-const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion, oxd::sdk::kBuildFingerprint,
-                                       "start_throws", "0.0.1", "refuses to start", kKeys, 1};
+const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
+                                       oxd::sdk::kBuildFingerprint,
+                                       "start_throws",
+                                       "0.0.1",
+                                       "refuses to start",
+                                       kKeys,
+                                       1};
 
 class StartThrows final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
     std::string marker = host.config().getString("succeed_if_exists", "");
     if (!marker.empty() && std::filesystem::exists(marker)) {
-      host.handle("start_throws.ping", [](const oxd::sdk::Request&, auto&) {
-        return oxd::sdk::Reply::ok("pong");
-      });
+      host.handle("start_throws.ping",
+                  [](const oxd::sdk::Request&, auto&) { return oxd::sdk::Reply::ok("pong"); });
       return;
     }
     throw std::runtime_error("refusing to start: demo");

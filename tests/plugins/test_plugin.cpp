@@ -30,9 +30,13 @@ const oxd::sdk::ConfigKey kKeys[] = {
     {"task_throws", "false", "also run a task that throws on every run"},
 };
 
-const oxd::sdk::Descriptor kDescriptor{
-    oxd::sdk::kAbiVersion,   oxd::sdk::kBuildFingerprint, "test_plugin", "1.2.3",
-    "exercises every SDK service", kKeys, sizeof kKeys / sizeof kKeys[0]};
+const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
+                                       oxd::sdk::kBuildFingerprint,
+                                       "test_plugin",
+                                       "1.2.3",
+                                       "exercises every SDK service",
+                                       kKeys,
+                                       sizeof kKeys / sizeof kKeys[0]};
 
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object; }
 
@@ -44,7 +48,8 @@ class TestPlugin final : public oxd::sdk::Plugin {
     if (!interval) throw std::runtime_error("interval: not a duration");
     bool task_throws = host.config().getBool("task_throws", false);
 
-    host.handle("test.echo", [](const Request& request, auto&) { return Reply::ok(request.payload); });
+    host.handle("test.echo",
+                [](const Request& request, auto&) { return Reply::ok(request.payload); });
     host.handle("test.progress", [](const Request&, oxd::sdk::Progress& progress) {
       const char* stages[] = {"one", "two", "three"};
       for (int i = 0; i < 3; ++i) {
@@ -166,7 +171,7 @@ class TestPlugin final : public oxd::sdk::Plugin {
   std::atomic<int> flaky_runs_{0};
   std::atomic<bool> stopped_{false};
   std::mutex mutex_;
-  std::string last_note_;             // guarded by mutex_
+  std::string last_note_;              // guarded by mutex_
   std::map<std::string, int> events_;  // guarded by mutex_
 };
 

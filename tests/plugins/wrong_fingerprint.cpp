@@ -10,8 +10,13 @@ class WrongFingerprint final : public oxd::sdk::Plugin {
   void stop() override {}
 };
 
-const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion, "0000000000000000",
-                                       "wrong_fingerprint", "0.0.1", "built elsewhere", nullptr, 0};
+const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
+                                       "0000000000000000",
+                                       "wrong_fingerprint",
+                                       "0.0.1",
+                                       "built elsewhere",
+                                       nullptr,
+                                       0};
 
 }  // namespace
 

@@ -47,8 +47,10 @@ TEST(EventBusTest, DeliversToEverySubscriberOfTheTopicOnly) {
   WorkerPool pool(2, 16);
   EventBus bus(pool);
   std::atomic<int> a{0}, b{0}, other{0};
-  bus.subscribe("repo.pulled", "a", [&](const Poco::Dynamic::Var& event) { a += event.convert<int>(); });
-  bus.subscribe("repo.pulled", "b", [&](const Poco::Dynamic::Var& event) { b += event.convert<int>(); });
+  bus.subscribe("repo.pulled", "a",
+                [&](const Poco::Dynamic::Var& event) { a += event.convert<int>(); });
+  bus.subscribe("repo.pulled", "b",
+                [&](const Poco::Dynamic::Var& event) { b += event.convert<int>(); });
   bus.subscribe("heartbeat", "a", [&](const Poco::Dynamic::Var&) { ++other; });
   EXPECT_EQ(bus.publish("repo.pulled", 5), 2u);
   EXPECT_EQ(bus.publish("nobody.listens", 1), 0u);
@@ -83,7 +85,8 @@ TEST(EventBusTest, DropsAndCountsWhenThePoolIsFull) {
   busy.wait();
   ASSERT_TRUE(pool.submit([] {}));  // the queue's one slot
   auto gate = std::make_shared<CallGate>();
-  bus.subscribe("t", "plugin", [](const Poco::Dynamic::Var&) {}, gate);
+  bus.subscribe(
+      "t", "plugin", [](const Poco::Dynamic::Var&) {}, gate);
   EXPECT_EQ(bus.publish("t", 1), 0u);
   EXPECT_EQ(bus.drops(), 1u);
   EXPECT_EQ(gate->counters().drops, 1u);
@@ -96,7 +99,9 @@ TEST(EventBusTest, ASubscriberThatThrowsIsCaughtAndCounted) {
   EventBus bus(pool);
   auto gate = std::make_shared<CallGate>();
   std::atomic<int> delivered{0};
-  bus.subscribe("t", "plugin", [](const Poco::Dynamic::Var&) { throw std::runtime_error("bad subscriber"); }, gate);
+  bus.subscribe(
+      "t", "plugin", [](const Poco::Dynamic::Var&) { throw std::runtime_error("bad subscriber"); },
+      gate);
   bus.subscribe("t", "other", [&](const Poco::Dynamic::Var&) { ++delivered; });
   bus.publish("t", 1);
   EXPECT_TRUE(eventually([&] { return bus.errors() == 1 && delivered == 1; }));
@@ -111,11 +116,14 @@ TEST(EventBusTest, UnsubscribeOwnerWaitsForDeliveriesInFlight) {
   auto gate = std::make_shared<CallGate>();
   std::atomic<bool> started{false};
   std::atomic<bool> finished{false};
-  bus.subscribe("t", "plugin", [&](const Poco::Dynamic::Var&) {
-    started = true;
-    std::this_thread::sleep_for(100ms);
-    finished = true;
-  }, gate);
+  bus.subscribe(
+      "t", "plugin",
+      [&](const Poco::Dynamic::Var&) {
+        started = true;
+        std::this_thread::sleep_for(100ms);
+        finished = true;
+      },
+      gate);
   bus.publish("t", 1);
   ASSERT_TRUE(eventually([&] { return started.load(); }));
   gate->close();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -11,6 +12,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -47,7 +49,7 @@ class IpcServerTest : public ::testing::Test {
     path_ = (dir_ / "d.sock").string();
     router_.add("ping", inlineRoute([](auto&, auto&) { return sdk::Reply::ok("pong"); }));
     router_.add("big", inlineRoute([](auto&, auto&) {
-      return sdk::Reply::ok(std::string(8 << 20, 'x'));  // far beyond a socket buffer
+      return sdk::Reply::ok(std::string(1 << 20, 'x'));  // several times a socket buffer
     }));
     router_.add("stream", workerRoute([](auto&, sdk::Progress& progress) {
       progress.stage("fetching", "Fetching from remote...");
@@ -275,13 +277,14 @@ TEST_F(IpcServerTest, ClientThatDoesNotReadABigReplyBlocksNobody) {
   start();
   TestConnection lazy(path_);
   lazy.send("{\"type\":\"big\"}\n");
-  std::this_thread::sleep_for(20ms);
+  pollfd replying{lazy.fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&replying, 1, 2000), 1);  // the reply has begun: the rest no longer fits
   auto began = std::chrono::steady_clock::now();
   expectOnlyReply(kPing, kPong);
   EXPECT_LT(std::chrono::steady_clock::now() - began, 200ms);
   Transcript transcript = lazy.readAll();
   ASSERT_EQ(transcript.lines.size(), 1u);
-  EXPECT_EQ(transcript.lines[0].size(), (8u << 20) + 26);
+  EXPECT_EQ(transcript.lines[0].size(), (1u << 20) + 26);
 }
 
 TEST_F(IpcServerTest, HandlerSeesCancelWhenThePeerHangsUp) {
@@ -305,6 +308,36 @@ TEST_F(IpcServerTest, FullWorkerQueueAnswersDaemonBusy) {
   ASSERT_TRUE(waitFor([&] { return pool_->queued() == 1; }));
   expectOnlyReply("{\"type\":\"stream\"}\n", "{\"success\":false,\"error\":\"daemon busy\"}");
   EXPECT_EQ(running.readAll().lines.size(), 1u);
+}
+
+// Context switches of this process's IO threads: an idle loop must not accumulate any.
+long ioThreadSwitches() {
+  long total = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (!std::getline(comm, name) || name != "oxd-ipc") continue;
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.find("ctxt_switches:") != std::string::npos) {
+        total += std::stol(line.substr(line.find(':') + 1));
+      }
+    }
+  }
+  return total;
+}
+
+TEST_F(IpcServerTest, IdleLoopNeverWakesUp) {
+  start();
+  expectOnlyReply(kPing, kPong);
+  TestConnection stalled(path_);  // its 200 ms deadline must not leave a periodic timer behind
+  stalled.send("{");
+  expectSilentClose(stalled.readAll());
+  std::this_thread::sleep_for(20ms);
+  long before = ioThreadSwitches();
+  ASSERT_GT(before, 0);
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(ioThreadSwitches(), before);
 }
 
 TEST_F(IpcServerTest, SocketIsOwnerOnly) {

@@ -2,22 +2,25 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace oxd::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path testPlugin(const std::string& name) { return fs::path(OXD_TEST_PLUGIN_DIR) / (name + ".so"); }
+fs::path testPlugin(const std::string& name) {
+  return fs::path(OXD_TEST_PLUGIN_DIR) / (name + ".so");
+}
 
 class ScratchDir {
  public:
-  ScratchDir() : path_(fs::temp_directory_path() / ("oxd-loader-" + std::to_string(::getpid()) + "-" +
-                                                    std::to_string(counter_++))) {
+  ScratchDir()
+      : path_(fs::temp_directory_path() /
+              ("oxd-loader-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
     fs::create_directories(path_);
   }
   ~ScratchDir() {
@@ -52,7 +55,8 @@ TEST(PluginLoaderTest, MissingFile) {
 TEST(PluginLoaderTest, NotASharedObjectReportsDlopensMessage) {
   ScratchDir dir;
   fs::path garbage = dir.path() / "garbage.so";
-  std::ofstream(garbage) << "this is not an ELF file, not even close to one; padding padding padding";
+  std::ofstream(garbage)
+      << "this is not an ELF file, not even close to one; padding padding padding";
   LoadResult result = PluginLoader().load(garbage);
   EXPECT_FALSE(result.ok());
   EXPECT_NE(result.error.find(garbage.string()), std::string::npos) << result.error;
@@ -62,7 +66,8 @@ TEST(PluginLoaderTest, NotASharedObjectReportsDlopensMessage) {
 
 TEST(PluginLoaderTest, MissingDescriptorSymbol) {
   fs::path path = testPlugin("no_descriptor");
-  EXPECT_EQ(PluginLoader().load(path).error, path.string() + ": missing symbol oxd_plugin_descriptor");
+  EXPECT_EQ(PluginLoader().load(path).error,
+            path.string() + ": missing symbol oxd_plugin_descriptor");
 }
 
 TEST(PluginLoaderTest, AbiMismatchIsReadFromTheFirstMemberAlone) {
@@ -73,7 +78,8 @@ TEST(PluginLoaderTest, AbiMismatchIsReadFromTheFirstMemberAlone) {
 TEST(PluginLoaderTest, FingerprintMismatch) {
   EXPECT_EQ(PluginLoader().load(testPlugin("wrong_fingerprint")).error,
             "wrong_fingerprint: built for a different daemon build (fingerprint 0000000000000000, "
-            "expected " + std::string(sdk::kBuildFingerprint) + ")");
+            "expected " +
+                std::string(sdk::kBuildFingerprint) + ")");
   // And the other way round: a daemon of another build refuses a plugin of this one.
   EXPECT_EQ(PluginLoader("feedfacefeedface").load(testPlugin("test_plugin")).error,
             "test_plugin: built for a different daemon build (fingerprint " +
@@ -84,9 +90,10 @@ TEST(PluginLoaderTest, NameMustMatchTheFileStem) {
   ScratchDir dir;
   fs::path renamed = dir.path() / "renamed.so";
   fs::copy_file(testPlugin("test_plugin"), renamed);
-  EXPECT_EQ(PluginLoader().load(renamed).error,
-            renamed.string() +
-                ": malformed descriptor: name 'test_plugin' does not match the file name 'renamed'");
+  EXPECT_EQ(
+      PluginLoader().load(renamed).error,
+      renamed.string() +
+          ": malformed descriptor: name 'test_plugin' does not match the file name 'renamed'");
 }
 
 TEST(PluginLoaderTest, MissingFactoryFailsOnlyWhenCreating) {

@@ -9,12 +9,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <thread>
-#include <unistd.h>
 
 namespace oxd::core {
 namespace {
@@ -72,7 +72,9 @@ class RecordingErrors final : public sdk::ErrorSink {
 
 class RecordingProgress final : public sdk::Progress {
  public:
-  void stage(std::string_view stage, std::string_view) override { lines.push_back("stage " + std::string(stage)); }
+  void stage(std::string_view stage, std::string_view) override {
+    lines.push_back("stage " + std::string(stage));
+  }
   void percent(std::string_view stage, int percent, std::string_view) override {
     lines.push_back(std::string(stage) + " " + std::to_string(percent) + "%");
   }
@@ -83,8 +85,9 @@ class RecordingProgress final : public sdk::Progress {
 class PluginManagerTest : public ::testing::Test {
  protected:
   PluginManagerTest() {
-    dir_ = fs::temp_directory_path() / ("oxd-plugins-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("oxd-plugins-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     workspace_.project_root = "/tmp/project";
@@ -104,15 +107,22 @@ class PluginManagerTest : public ::testing::Test {
       fs::create_symlink(fs::path(OXD_TEST_PLUGIN_DIR) / (std::string(name) + ".so"),
                          dir_ / (std::string(name) + ".so"));
     }
-    CoreServices services{router_, pool_, scheduler_, bus_, workspace_, issues_, errors_,
-                          [this] { return credentials_; },
-                          [this] { ++activity_; },
-                          [this](const std::string& why) {
-                            std::lock_guard lock(mutex_);
-                            holds_.push_back(why);
-                            ++held_;
-                            return sdk::PendingWork(std::shared_ptr<void>(nullptr, [this](void*) { --held_; }));
-                          }};
+    CoreServices services{
+        router_,
+        pool_,
+        scheduler_,
+        bus_,
+        workspace_,
+        issues_,
+        errors_,
+        [this] { return credentials_; },
+        [this] { ++activity_; },
+        [this](const std::string& why) {
+          std::lock_guard lock(mutex_);
+          holds_.push_back(why);
+          ++held_;
+          return sdk::PendingWork(std::shared_ptr<void>(nullptr, [this](void*) { --held_; }));
+        }};
     manager_ = std::make_unique<PluginManager>(services, dir_);
     manager_->setRetryBackoff(20ms, 100ms);
     manager_->discover();
@@ -120,7 +130,8 @@ class PluginManagerTest : public ::testing::Test {
     return *manager_;
   }
 
-  sdk::Reply call(const std::string& type, Poco::JSON::Object::Ptr payload = new Poco::JSON::Object) {
+  sdk::Reply call(const std::string& type,
+                  Poco::JSON::Object::Ptr payload = new Poco::JSON::Object) {
     RoutePtr route = router_.find(type);
     if (!route) return sdk::Reply::fail("unknown message type");
     sdk::Request request;
@@ -196,13 +207,15 @@ TEST_F(PluginManagerTest, TestPluginUsesEveryService) {
   EXPECT_TRUE(eventually([&] { return testStatus("task_runs") >= 3; }));
   bus_.publish("heartbeat", Poco::Dynamic::Var(1));
   call("test.publish", payload("n", 1));
-  EXPECT_TRUE(eventually([&] { return testStatus("heartbeat_events") == 1 && testStatus("topic_events") == 1; }));
+  EXPECT_TRUE(eventually(
+      [&] { return testStatus("heartbeat_events") == 1 && testStatus("topic_events") == 1; }));
 
   call("test.issue", payload("summary", "from the test"));
   ASSERT_TRUE(issues_.get("test_issue"));
   EXPECT_EQ(issues_.get("test_issue")->summary, "from the test");
   call("test.error", payload("message", "oops"));
-  EXPECT_EQ(errors_.added(), (std::vector<std::pair<std::string, std::string>>{{"test_error", "oops"}}));
+  EXPECT_EQ(errors_.added(),
+            (std::vector<std::pair<std::string, std::string>>{{"test_error", "oops"}}));
 
   sdk::Reply credentials = call("test.credentials");
   EXPECT_TRUE(data(credentials)->getValue<bool>("has_token"));
@@ -261,7 +274,8 @@ TEST_F(PluginManagerTest, AThrowingTaskIsCountedAndBackedOff) {
 TEST_F(PluginManagerTest, AStartThatThrowsFailsThatPluginAloneWithAnIssue) {
   start({"start_throws", "test_plugin"});
   EXPECT_EQ(manager_->state("start_throws"), "failed");
-  EXPECT_EQ(pluginJson("start_throws")->getValue<std::string>("last_error"), "refusing to start: demo");
+  EXPECT_EQ(pluginJson("start_throws")->getValue<std::string>("last_error"),
+            "refusing to start: demo");
   auto issue = issues_.get("plugin_failed");
   ASSERT_TRUE(issue);
   EXPECT_EQ(issue->severity, sdk::Severity::Error);
@@ -285,7 +299,8 @@ TEST_F(PluginManagerTest, BrokenLibrariesFailAloneWithClearReasons) {
               HasSubstr("built for a different daemon build"));
   for (const char* name : {"broken_abi", "missing_symbol", "no_descriptor", "wrong_fingerprint"}) {
     EXPECT_EQ(manager_->state(name), "failed") << name;
-    EXPECT_THAT(issues_.get("plugin_failed")->summary, HasSubstr(std::string("plugin ") + name + " failed"));
+    EXPECT_THAT(issues_.get("plugin_failed")->summary,
+                HasSubstr(std::string("plugin ") + name + " failed"));
   }
   EXPECT_EQ(pluginJson("missing_symbol")->getValue<std::string>("version"), "0.0.1");
 }
@@ -354,14 +369,15 @@ TEST_F(PluginManagerTest, ValidationNamesTheNearestKey) {
   config_->setString("start_throws.succeed_if_exist", "/x");
   config_->setString("other_section.whatever", "1");  // not a plugin: not ours to judge
   start({"start_throws", "test_plugin"});
-  EXPECT_THAT(manager_->validate(*config_),
-              ::testing::UnorderedElementsAre(
-                  "[test_plugin] unknown key 'intreval' (did you mean 'interval'?)",
-                  "[test_plugin] on_error: expected fail, retry or ignore, got 'maybe'",
-                  "[test_plugin] enabled: expected true or false, got 'sometimes'",
-                  "[test_plugin] unknown key 'zzzzzzzzzzzz' (known keys: enabled, on_error, "
-                  "interval, task_throws)",
-                  "[start_throws] unknown key 'succeed_if_exist' (did you mean 'succeed_if_exists'?)"));
+  EXPECT_THAT(
+      manager_->validate(*config_),
+      ::testing::UnorderedElementsAre(
+          "[test_plugin] unknown key 'intreval' (did you mean 'interval'?)",
+          "[test_plugin] on_error: expected fail, retry or ignore, got 'maybe'",
+          "[test_plugin] enabled: expected true or false, got 'sometimes'",
+          "[test_plugin] unknown key 'zzzzzzzzzzzz' (known keys: enabled, on_error, "
+          "interval, task_throws)",
+          "[start_throws] unknown key 'succeed_if_exist' (did you mean 'succeed_if_exists'?)"));
   config_ = new Poco::Util::MapConfiguration;
   config_->setString("test_plugin.interval", "soon");
   EXPECT_THAT(manager_->validate(*config_),
@@ -436,9 +452,9 @@ TEST_F(PluginManagerTest, DescribesEveryConfigKey) {
   for (const auto& key : manager_->describeConfig()) {
     described.push_back(key.plugin + "." + key.key + "=" + key.default_value);
   }
-  EXPECT_EQ(described, (std::vector<std::string>{"test_plugin.enabled=true", "test_plugin.on_error=fail",
-                                                 "test_plugin.interval=1s",
-                                                 "test_plugin.task_throws=false"}));
+  EXPECT_EQ(described,
+            (std::vector<std::string>{"test_plugin.enabled=true", "test_plugin.on_error=fail",
+                                      "test_plugin.interval=1s", "test_plugin.task_throws=false"}));
   EXPECT_EQ(manager_->names(), std::vector<std::string>{"test_plugin"});
 }
 

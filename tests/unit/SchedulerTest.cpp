@@ -67,7 +67,8 @@ TEST_F(SchedulerTest, NeverOverlapsAndMeasuresTheIntervalFromTheEnd) {
   std::vector<std::pair<Clock::time_point, Clock::time_point>> runs;
   std::atomic<int> concurrent{0};
   std::atomic<int> max_concurrent{0};
-  scheduler_.add({"demo", "slow", every(10ms), [&](const sdk::StopToken&) {
+  scheduler_.add({"demo", "slow", every(10ms),
+                  [&](const sdk::StopToken&) {
                     int now = ++concurrent;
                     max_concurrent = std::max(max_concurrent.load(), now);
                     auto started = Clock::now();
@@ -116,7 +117,8 @@ TEST_F(SchedulerTest, JitteredRunsStayWithinIntervalPlusJitter) {
   std::vector<Clock::time_point> starts;
   sdk::TaskSchedule schedule = every(10ms);
   schedule.jitter = 10ms;
-  scheduler_.add({"demo", "jitter", schedule, [&](const sdk::StopToken&) {
+  scheduler_.add({"demo", "jitter", schedule,
+                  [&](const sdk::StopToken&) {
                     std::lock_guard lock(mutex);
                     starts.push_back(Clock::now());
                     ends.push_back(Clock::now());
@@ -137,10 +139,12 @@ TEST_F(SchedulerTest, BacksOffAfterFailuresAndResetsOnSuccess) {
   std::vector<Clock::time_point> starts;
   sdk::TaskSchedule schedule = every(15ms);
   schedule.max_backoff = 1s;
-  scheduler_.add({"demo", "flaky", schedule, [&](const sdk::StopToken&) {
+  scheduler_.add({"demo", "flaky", schedule,
+                  [&](const sdk::StopToken&) {
                     std::lock_guard lock(mutex);
                     starts.push_back(Clock::now());
-                    if (starts.size() <= 3) throw std::runtime_error("failure " + std::to_string(starts.size()));
+                    if (starts.size() <= 3)
+                      throw std::runtime_error("failure " + std::to_string(starts.size()));
                   },
                   gate});
   ASSERT_TRUE(eventually([&] {
@@ -165,7 +169,8 @@ TEST_F(SchedulerTest, RunNowRunsAtOnce) {
   std::atomic<int> runs{0};
   sdk::TaskSchedule schedule = every(1h);
   schedule.initial_delay = 1h;
-  auto id = scheduler_.add({"demo", "lazy", schedule, [&](const sdk::StopToken&) { ++runs; }, nullptr});
+  auto id =
+      scheduler_.add({"demo", "lazy", schedule, [&](const sdk::StopToken&) { ++runs; }, nullptr});
   EXPECT_EQ(runs.load(), 0);
   EXPECT_TRUE(scheduler_.runNow(id));
   EXPECT_TRUE(eventually([&] { return runs.load() == 1; }));
@@ -177,7 +182,8 @@ TEST_F(SchedulerTest, RunNowWhileRunningCoalescesIntoOneMoreRun) {
   Latch release;
   std::atomic<int> runs{0};
   sdk::TaskSchedule schedule = every(1h);
-  auto id = scheduler_.add({"demo", "blocking", schedule, [&](const sdk::StopToken&) {
+  auto id = scheduler_.add({"demo", "blocking", schedule,
+                            [&](const sdk::StopToken&) {
                               if (++runs == 1) {
                                 started.open();
                                 release.wait();
@@ -196,7 +202,8 @@ TEST_F(SchedulerTest, CancelWakesASleepingTaskAndWaitsForIt) {
   std::atomic<bool> sleeping{false};
   std::atomic<bool> finished{false};
   std::atomic<bool> woke_early{false};
-  scheduler_.add({"demo", "sleeper", every(10ms), [&](const sdk::StopToken& token) {
+  scheduler_.add({"demo", "sleeper", every(10ms),
+                  [&](const sdk::StopToken& token) {
                     sleeping = true;
                     woke_early = !token.sleepFor(10s) && token.stopRequested();
                     finished = true;
@@ -214,7 +221,8 @@ TEST_F(SchedulerTest, CancelWakesASleepingTaskAndWaitsForIt) {
 TEST_F(SchedulerTest, CancelWaitsForATaskThatIgnoresItsToken) {
   std::atomic<bool> running{false};
   std::atomic<bool> finished{false};
-  scheduler_.add({"demo", "stubborn", every(10ms), [&](const sdk::StopToken&) {
+  scheduler_.add({"demo", "stubborn", every(10ms),
+                  [&](const sdk::StopToken&) {
                     running = true;
                     std::this_thread::sleep_for(100ms);
                     finished = true;
@@ -230,7 +238,8 @@ TEST_F(SchedulerTest, CancelWaitsForATaskThatIgnoresItsToken) {
 TEST_F(SchedulerTest, CancelGivesUpAfterItsTimeout) {
   std::atomic<bool> running{false};
   Latch release;
-  scheduler_.add({"demo", "hung", every(10ms), [&](const sdk::StopToken&) {
+  scheduler_.add({"demo", "hung", every(10ms),
+                  [&](const sdk::StopToken&) {
                     running = true;
                     release.wait();
                   },
@@ -260,8 +269,10 @@ TEST_F(SchedulerTest, TimerThreadSleepsWhenIdle) {
 TEST_F(SchedulerTest, ASlowTaskDoesNotDelayAnother) {
   Latch release;
   std::atomic<int> fast_runs{0};
-  scheduler_.add({"slow", "blocks", every(10ms), [&](const sdk::StopToken&) { release.wait(); }, nullptr});
-  scheduler_.add({"fast", "ticks", every(10ms), [&](const sdk::StopToken&) { ++fast_runs; }, nullptr});
+  scheduler_.add(
+      {"slow", "blocks", every(10ms), [&](const sdk::StopToken&) { release.wait(); }, nullptr});
+  scheduler_.add(
+      {"fast", "ticks", every(10ms), [&](const sdk::StopToken&) { ++fast_runs; }, nullptr});
   EXPECT_TRUE(eventually([&] { return fast_runs.load() >= 5; }));
   release.open();
   scheduler_.stop();
@@ -302,7 +313,8 @@ TEST_F(SchedulerTest, ARunLongerThanItsIntervalLogsAWarning) {
   Poco::Channel::Ptr previous = logger.getChannel();
   logger.setChannel(channel);
   std::atomic<int> runs{0};
-  scheduler_.add({"demo", "long", every(5ms), [&](const sdk::StopToken&) {
+  scheduler_.add({"demo", "long", every(5ms),
+                  [&](const sdk::StopToken&) {
                     std::this_thread::sleep_for(15ms);
                     ++runs;
                   },
@@ -315,7 +327,8 @@ TEST_F(SchedulerTest, ARunLongerThanItsIntervalLogsAWarning) {
 TEST_F(SchedulerTest, StopWakesSleepingTasksAndRefusesToRunMore) {
   std::atomic<bool> sleeping{false};
   std::atomic<int> runs{0};
-  scheduler_.add({"demo", "sleeper", every(5ms), [&](const sdk::StopToken& token) {
+  scheduler_.add({"demo", "sleeper", every(5ms),
+                  [&](const sdk::StopToken& token) {
                     ++runs;
                     sleeping = true;
                     token.sleepFor(10s);
@@ -325,7 +338,8 @@ TEST_F(SchedulerTest, StopWakesSleepingTasksAndRefusesToRunMore) {
   auto started = Clock::now();
   scheduler_.stop();
   EXPECT_LT(Clock::now() - started, 1s);
-  scheduler_.add({"demo", "late", every(5ms), [&](const sdk::StopToken&) { runs += 100; }, nullptr});
+  scheduler_.add(
+      {"demo", "late", every(5ms), [&](const sdk::StopToken&) { runs += 100; }, nullptr});
   std::this_thread::sleep_for(30ms);
   EXPECT_EQ(runs.load(), 1);
 }
