@@ -86,6 +86,7 @@ void registerBuiltins(Daemon& daemon) {
     daemon.bus().publish("heartbeat", request.payload);
   });
   add(router, "instances", [&daemon](const Request&, sdk::Progress&) {
+    daemon.instances().cleanup();  // lazily, instead of a timer waking an idle daemon
     return Reply::ok(daemon.instances().instancesJson());
   });
   add(router, "sessions", [&daemon](const Request&, sdk::Progress&) {

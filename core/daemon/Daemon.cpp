@@ -135,6 +135,14 @@ void Daemon::startParts() {
       bus_->publish("team.seen", event);
     }
   };
+  callbacks.on_caller_path_changed = [this](const std::string& caller_path) {
+    // The registry shows where the daemon's users work now (spec §4.1 caller_path).
+    registry::DaemonRegistry registry(paths::registryPath());
+    if (auto entry = registry.findByWorkspaceId(workspace_.workspace_id); entry && entry->pid == ::getpid()) {
+      entry->workspace_path = caller_path;
+      registry.upsert(*entry);
+    }
+  };
   HeartbeatOptions heartbeat_options;
   heartbeat_options.workspace_path = workspace_.project_root.string();
   heartbeats_ = std::make_unique<HeartbeatHandler>(*instances_, *credentials_, callbacks, heartbeat_options);

@@ -2,6 +2,7 @@
 // sees on the wire, checked with the same client oxctl uses.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,6 +27,18 @@ using nlohmann::json;
 
 class BuiltinsTest : public DaemonFixture {
  protected:
+  // Every test ends with a clean exit on SIGTERM: in a sanitizer build that also catches leak
+  // reports and crashes at shutdown, which would otherwise vanish with the temp directory.
+  void TearDown() override {
+    if (daemonPid() > 0) {
+      std::optional<int> status = stopDaemon();
+      EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+          << "oxd did not exit cleanly on SIGTERM (wait status " << (status ? *status : -1) << ")\n"
+          << daemonDiagnostics();
+    }
+    DaemonFixture::TearDown();
+  }
+
   // The reply's data, after checking the call succeeded.
   json dataOf(const std::string& type, const json& payload = nullptr) {
     json reply = request(type, payload);
@@ -225,10 +238,16 @@ TEST_F(BuiltinsTest, ContextTokenTotalsNeverWrapNegative) {
   sendOneWay("heartbeat", {{"agent_id", "Oxtok"}, {"context_tokens", 1000}});
   sendOneWay("heartbeat", {{"agent_id", "Oxtok"}, {"context_tokens", kMax}});
   sendOneWay("heartbeat", {{"agent_id", "Oxtok"}, {"context_tokens", kMax}});
-  json list = pollInstances([](const json& l) {
-    const json* a = findAgent(l, "Oxtok");
-    return a && (*a)["heartbeat_count"] == 3;
-  });
+  json list;
+  try {
+    list = pollInstances([](const json& l) {
+      const json* a = findAgent(l, "Oxtok");
+      return a && (*a)["heartbeat_count"] == 3;
+    });
+  } catch (const std::exception& error) {
+    FAIL() << "instances failed (" << error.what() << "): a heartbeat killed the daemon?\n"
+           << daemonDiagnostics();
+  }
   ASSERT_TRUE(daemonRunning()) << "a heartbeat killed the daemon\n" << daemonDiagnostics();
   const json* agent = findAgent(list, "Oxtok");
   ASSERT_NE(agent, nullptr) << list.dump();

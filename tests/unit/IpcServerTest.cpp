@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -20,6 +19,7 @@ namespace oxd::core {
 namespace {
 
 using namespace std::chrono_literals;
+using oxd::testing::ioThreadSwitches;
 using oxd::testing::roundTrip;
 using oxd::testing::TestConnection;
 using oxd::testing::Transcript;
@@ -308,23 +308,6 @@ TEST_F(IpcServerTest, FullWorkerQueueAnswersDaemonBusy) {
   ASSERT_TRUE(waitFor([&] { return pool_->queued() == 1; }));
   expectOnlyReply("{\"type\":\"stream\"}\n", "{\"success\":false,\"error\":\"daemon busy\"}");
   EXPECT_EQ(running.readAll().lines.size(), 1u);
-}
-
-// Context switches of this process's IO threads: an idle loop must not accumulate any.
-long ioThreadSwitches() {
-  long total = 0;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm");
-    std::string name;
-    if (!std::getline(comm, name) || name != "oxd-ipc") continue;
-    std::ifstream status(task.path() / "status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.find("ctxt_switches:") != std::string::npos) {
-        total += std::stol(line.substr(line.find(':') + 1));
-      }
-    }
-  }
-  return total;
 }
 
 TEST_F(IpcServerTest, IdleLoopNeverWakesUp) {

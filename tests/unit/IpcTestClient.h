@@ -1,5 +1,5 @@
 #pragma once
-// A raw-socket client for IPC server tests: every call is bounded in time, so a broken server
+// Test support for IPC server tests. A raw-socket client: every call is bounded in time, so a broken server
 // fails a test instead of hanging it. Deliberately independent of core/common/IpcClient.
 
 #include <poll.h>
@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -114,6 +116,23 @@ inline Transcript roundTrip(const std::string& path, std::string_view bytes,
   if (!connection.connected()) return Transcript{};
   connection.send(bytes);
   return connection.readAll(timeout);
+}
+
+// Context switches of this process's IO threads: an idle loop must not accumulate any.
+inline long ioThreadSwitches() {
+  long total = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (!std::getline(comm, name) || name != "oxd-ipc") continue;
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.find("ctxt_switches:") != std::string::npos) {
+        total += std::stol(line.substr(line.find(':') + 1));
+      }
+    }
+  }
+  return total;
 }
 
 }  // namespace oxd::testing
