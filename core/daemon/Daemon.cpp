@@ -88,6 +88,12 @@ int Daemon::run() {
   } catch (const std::exception& error) {
     std::cerr << "oxd: " << error.what() << std::endl;
     log().error("cannot start: %s", std::string(error.what()));
+    if (lock_) {  // we got as far as owning the workspace: leave nothing that names us
+      try {
+        registry::DaemonRegistry(paths::registryPath()).removeIfPid(workspace_.workspace_id, ::getpid());
+      } catch (const std::exception&) {
+      }
+    }
     return 1;
   }
   serve();
@@ -169,13 +175,14 @@ void Daemon::startParts() {
                     workspace_.workspace_id);
     }
   });
-  ipc_->start();
-
+  // Registered before the socket serves: a client that gets a pong finds the entry too.
   registry::DaemonRegistry(paths::registryPath())
       .upsert({workspace_.workspace_id, workspace_.project_root.string(), workspace_.repo_id,
                ipc_options.socket_path.string(), ::getpid(), OXD_VERSION, std::chrono::system_clock::now()});
   // Nothing may depend on a working directory that can be deleted under us (spec §2.4).
   if (::chdir(paths::home().c_str()) != 0) log().warning("cannot chdir to %s", paths::home().string());
+  ipc_->start();
+
   startup_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at_).count();
   log().information("oxd %s serving %s on %s (workspace %s, started in %d ms)", std::string(OXD_VERSION),
                     workspace_.project_root.string(), ipc_options.socket_path.string(),

@@ -1,5 +1,7 @@
 #include "state/InstanceStore.h"
 
+#include <limits>
+
 #include "common/Process.h"
 
 #include <Poco/JSON/Array.h>
@@ -51,7 +53,11 @@ bool InstanceStore::recordHeartbeat(const AgentHeartbeat& heartbeat) {
   if (!heartbeat.agent_type.empty()) info.agent_type = heartbeat.agent_type;
   if (heartbeat.parent_pid > 0) info.parent_pid = heartbeat.parent_pid;
   if (heartbeat.context_tokens > 0) {
-    info.cumulative_context_tokens += heartbeat.context_tokens;
+    // Clients choose the numbers: saturate rather than wrap (or trap under UBSan).
+    if (__builtin_add_overflow(info.cumulative_context_tokens, heartbeat.context_tokens,
+                               &info.cumulative_context_tokens)) {
+      info.cumulative_context_tokens = std::numeric_limits<std::int64_t>::max();
+    }
     ++info.command_count;
   }
   return true;
