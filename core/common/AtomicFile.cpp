@@ -53,7 +53,8 @@ void makeMissingDirs(const fs::path& dir) {
   struct stat info {};
   if (::stat(dir.c_str(), &info) == 0) return;
   makeMissingDirs(dir.parent_path());
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create directory", dir, errno);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    fail("cannot create directory", dir, errno);
 }
 
 void writeAtomically(const fs::path& path, std::string_view contents, mode_t mode) {

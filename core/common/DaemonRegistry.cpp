@@ -12,9 +12,9 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <system_error>
@@ -97,7 +97,8 @@ class DaemonRegistry::Lock {
     fs::path path = file.parent_path() / "registry.lock";
     files::makeMissingDirs(file.parent_path());
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + path.string());
+    if (fd_ < 0)
+      throw std::system_error(errno, std::generic_category(), "cannot open " + path.string());
     while (::flock(fd_, LOCK_EX) != 0) {
       if (errno == EINTR) continue;
       int error = errno;
@@ -115,7 +116,8 @@ class DaemonRegistry::Lock {
 
 std::string DaemonRegistry::formatTime(Clock::time_point time) {
   if (time == Clock::time_point{}) return "0001-01-01T00:00:00Z";
-  auto nanos_total = std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+  auto nanos_total =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
   std::int64_t seconds = nanos_total / 1'000'000'000;
   std::int64_t nanos = nanos_total % 1'000'000'000;
   if (nanos < 0) {
@@ -140,14 +142,17 @@ std::string DaemonRegistry::formatTime(Clock::time_point time) {
 std::optional<Clock::time_point> DaemonRegistry::parseTime(const std::string& text) {
   int year, month, day, hour, minute, second, consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
-                  &second, &consumed) != 6 || consumed != 19) {
+                  &second, &consumed) != 6 ||
+      consumed != 19) {
     return std::nullopt;
   }
   std::size_t position = 19;
   std::int64_t nanos = 0;
   if (position < text.size() && text[position] == '.') {
     int digits = 0;
-    for (++position; position < text.size() && std::isdigit(static_cast<unsigned char>(text[position])); ++position) {
+    for (++position;
+         position < text.size() && std::isdigit(static_cast<unsigned char>(text[position]));
+         ++position) {
       if (digits++ < 9) nanos = nanos * 10 + (text[position] - '0');
     }
     if (digits == 0) return std::nullopt;
@@ -171,7 +176,8 @@ std::optional<Clock::time_point> DaemonRegistry::parseTime(const std::string& te
       minute > 59 || second > 60) {
     return std::nullopt;
   }
-  if (year == 1 && month == 1 && day == 1 && hour == 0 && minute == 0 && second == 0 && nanos == 0) {
+  if (year == 1 && month == 1 && day == 1 && hour == 0 && minute == 0 && second == 0 &&
+      nanos == 0) {
     return Clock::time_point{};
   }
   std::tm utc{};
@@ -196,7 +202,8 @@ std::vector<DaemonEntry> DaemonRegistry::list() const {
   return out;
 }
 
-std::optional<DaemonEntry> DaemonRegistry::findByWorkspaceId(const std::string& workspace_id) const {
+std::optional<DaemonEntry> DaemonRegistry::findByWorkspaceId(
+    const std::string& workspace_id) const {
   if (workspace_id.empty()) return std::nullopt;
   Entries entries = load(file_);
   auto found = entries.find(workspace_id);

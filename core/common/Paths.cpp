@@ -70,7 +70,8 @@ void ensurePrivateDir(const fs::path& dir) {
   fs::create_directories(dir, error);
   if (error) throw fs::filesystem_error("cannot create directory", dir, error);
   if (::chmod(dir.c_str(), 0700) != 0) {
-    throw fs::filesystem_error("cannot set mode 0700", dir, std::error_code(errno, std::generic_category()));
+    throw fs::filesystem_error("cannot set mode 0700", dir,
+                               std::error_code(errno, std::generic_category()));
   }
 }
 

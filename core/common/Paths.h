@@ -22,7 +22,8 @@ std::filesystem::path socketPath(const std::string& workspace_id);
 std::filesystem::path pidPath(const std::string& workspace_id);
 std::filesystem::path registryPath();
 std::filesystem::path logPath(const std::string& workspace_id);
-std::filesystem::path workspaceDataDir(const std::string& workspace_id);  // <data>/workspaces/<wsid>
+std::filesystem::path workspaceDataDir(
+    const std::string& workspace_id);  // <data>/workspaces/<wsid>
 
 // Creates `dir` and its parents; forces mode 0700 on `dir` itself. Throws on failure.
 void ensurePrivateDir(const std::filesystem::path& dir);

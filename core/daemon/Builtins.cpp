@@ -32,14 +32,16 @@ void add(Router& router, const std::string& type, sdk::Handler handler, bool run
   route.kind = Route::Kind::Request;
   route.run_inline = run_inline;
   route.handler = std::move(handler);
-  if (!router.add(type, std::move(route))) throw std::logic_error("built-in " + type + " registered twice");
+  if (!router.add(type, std::move(route)))
+    throw std::logic_error("built-in " + type + " registered twice");
 }
 
 void addOneWay(Router& router, const std::string& type, sdk::OneWayHandler handler) {
   Route route;
   route.kind = Route::Kind::OneWay;
   route.one_way = std::move(handler);
-  if (!router.add(type, std::move(route))) throw std::logic_error("built-in " + type + " registered twice");
+  if (!router.add(type, std::move(route)))
+    throw std::logic_error("built-in " + type + " registered twice");
 }
 
 std::string pluginName(const Request& request) {
@@ -48,7 +50,9 @@ std::string pluginName(const Request& request) {
   return name;
 }
 
-Reply resultOf(const std::string& error) { return error.empty() ? Reply::ok() : Reply::fail(error); }
+Reply resultOf(const std::string& error) {
+  return error.empty() ? Reply::ok() : Reply::fail(error);
+}
 
 Poco::JSON::Object::Ptr doctorReport(Daemon& daemon) {
   Poco::JSON::Object::Ptr report = new Poco::JSON::Object(true);
@@ -71,15 +75,23 @@ Poco::JSON::Object::Ptr doctorReport(Daemon& daemon) {
 
 void registerBuiltins(Daemon& daemon) {
   Router& router = daemon.router();
-  add(router, "ping", [](const Request&, sdk::Progress&) { return Reply::ok(std::string("pong")); }, true);
-  add(router, "version", [](const Request&, sdk::Progress&) { return Reply::ok(std::string(kProtocolVersion)); },
+  add(
+      router, "ping", [](const Request&, sdk::Progress&) { return Reply::ok(std::string("pong")); },
       true);
-  add(router, "stop", [&daemon](const Request&, sdk::Progress&) {
-    // The reply is written before shutdown gets under way: the main loop only wakes to stop.
-    daemon.requestStop("stop requested by a client");
-    return Reply::ok();
-  }, true);
-  add(router, "status", [&daemon](const Request&, sdk::Progress&) { return Reply::ok(statusReport(daemon)); });
+  add(
+      router, "version",
+      [](const Request&, sdk::Progress&) { return Reply::ok(std::string(kProtocolVersion)); },
+      true);
+  add(
+      router, "stop",
+      [&daemon](const Request&, sdk::Progress&) {
+        // The reply is written before shutdown gets under way: the main loop only wakes to stop.
+        daemon.requestStop("stop requested by a client");
+        return Reply::ok();
+      },
+      true);
+  add(router, "status",
+      [&daemon](const Request&, sdk::Progress&) { return Reply::ok(statusReport(daemon)); });
 
   addOneWay(router, "heartbeat", [&daemon](const Request& request) {
     daemon.heartbeats().handle(request.payload, request.caller_id);
@@ -106,7 +118,8 @@ void registerBuiltins(Daemon& daemon) {
     return Reply::ok();
   });
 
-  add(router, "doctor", [&daemon](const Request&, sdk::Progress&) { return Reply::ok(doctorReport(daemon)); });
+  add(router, "doctor",
+      [&daemon](const Request&, sdk::Progress&) { return Reply::ok(doctorReport(daemon)); });
   add(router, "plugins", [&daemon](const Request&, sdk::Progress&) {
     return Reply::ok(daemon.plugins().pluginsJson());
   });
@@ -121,8 +134,9 @@ void registerBuiltins(Daemon& daemon) {
     if (errors.empty()) return Reply::ok();
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& error : errors) list->add(error);
-    Reply reply = Reply::fail("invalid config, nothing changed: " + errors.front() +
-                              (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
+    Reply reply = Reply::fail(
+        "invalid config, nothing changed: " + errors.front() +
+        (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
     data->set("errors", list);
     reply.data = data;

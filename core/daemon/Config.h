@@ -18,8 +18,8 @@ namespace oxd::core {
 
 struct ConfigSources {
   std::filesystem::path project_root;
-  std::filesystem::path extra_file;             // --config FILE (between user and project files)
-  std::map<std::string, std::string> defines;   // --define, highest priority
+  std::filesystem::path extra_file;            // --config FILE (between user and project files)
+  std::map<std::string, std::string> defines;  // --define, highest priority
   std::filesystem::path system_file = "/etc/oxd/oxd.ini";
 };
 

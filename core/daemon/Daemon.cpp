@@ -43,7 +43,8 @@ namespace {
 Poco::Logger& log() { return Poco::Logger::get("oxd.daemon"); }
 
 std::int64_t steadyNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
 }
 }  // namespace
 
@@ -59,38 +60,43 @@ int Daemon::run() {
     fs::path root = project::findRoot(options_.project_dir);
     workspace_ = loadWorkspace(root);
     auto loaded = loadConfig({root, options_.config_file, options_.defines});
-    if (!loaded.errors.empty()) throw std::runtime_error("invalid config: " + loaded.errors.front());
+    if (!loaded.errors.empty())
+      throw std::runtime_error("invalid config: " + loaded.errors.front());
     config_ = loaded.config;
     settings_ = readDaemonSettings(*config_, options_.default_plugin_dir);
     setUpLogging();
     paths::ensurePrivateDir(paths::runtimeDir());
     paths::ensurePrivateDir(paths::socketPath(workspace_.workspace_id).parent_path());
     if (settings_.restart_throttle) {
-      RestartThrottle throttle(paths::stateDir() / ("restarts-" + workspace_.workspace_id + ".json"));
+      RestartThrottle throttle(paths::stateDir() /
+                               ("restarts-" + workspace_.workspace_id + ".json"));
       auto delay = throttle.recordStart();
       if (delay.count() > 0) {
-        log().warning("restarted often in the last 5 minutes: waiting %d ms", static_cast<int>(delay.count()));
+        log().warning("restarted often in the last 5 minutes: waiting %d ms",
+                      static_cast<int>(delay.count()));
         std::this_thread::sleep_for(delay);
         throttle_ms_ = delay.count();
       }
     }
     fs::path socket = paths::socketPath(workspace_.workspace_id);
-    lock_ = std::make_unique<InstanceLock>(InstanceLock::acquire(
-        {paths::pidPath(workspace_.workspace_id), socket, [socket] {
-           try {
-             return ipc::IpcClient(socket).request({{"type", "ping"}}, std::chrono::milliseconds(500))
-                 .value("success", false);
-           } catch (const std::exception&) {
-             return false;
-           }
-         }}));
+    lock_ = std::make_unique<InstanceLock>(
+        InstanceLock::acquire({paths::pidPath(workspace_.workspace_id), socket, [socket] {
+                                 try {
+                                   return ipc::IpcClient(socket)
+                                       .request({{"type", "ping"}}, std::chrono::milliseconds(500))
+                                       .value("success", false);
+                                 } catch (const std::exception&) {
+                                   return false;
+                                 }
+                               }}));
     startParts();
   } catch (const std::exception& error) {
     std::cerr << "oxd: " << error.what() << std::endl;
     log().error("cannot start: %s", std::string(error.what()));
     if (lock_) {  // we got as far as owning the workspace: leave nothing that names us
       try {
-        registry::DaemonRegistry(paths::registryPath()).removeIfPid(workspace_.workspace_id, ::getpid());
+        registry::DaemonRegistry(paths::registryPath())
+            .removeIfPid(workspace_.workspace_id, ::getpid());
       } catch (const std::exception&) {
       }
     }
@@ -132,7 +138,8 @@ void Daemon::startParts() {
   HeartbeatCallbacks callbacks;
   callbacks.on_activity = [this] { noteActivity(); };
   callbacks.on_version_mismatch = [this](const std::string& cli, const std::string& ours) {
-    requestStop("version mismatch: CLI " + cli + ", daemon " + ours + " (the next oxctl start runs the new one)");
+    requestStop("version mismatch: CLI " + cli + ", daemon " + ours +
+                " (the next oxctl start runs the new one)");
   };
   callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
     for (const auto& team_id : team_ids) {
@@ -144,18 +151,27 @@ void Daemon::startParts() {
   callbacks.on_caller_path_changed = [this](const std::string& caller_path) {
     // The registry shows where the daemon's users work now (spec §4.1 caller_path).
     registry::DaemonRegistry registry(paths::registryPath());
-    if (auto entry = registry.findByWorkspaceId(workspace_.workspace_id); entry && entry->pid == ::getpid()) {
+    if (auto entry = registry.findByWorkspaceId(workspace_.workspace_id);
+        entry && entry->pid == ::getpid()) {
       entry->workspace_path = caller_path;
       registry.upsert(*entry);
     }
   };
   HeartbeatOptions heartbeat_options;
   heartbeat_options.workspace_path = workspace_.project_root.string();
-  heartbeats_ = std::make_unique<HeartbeatHandler>(*instances_, *credentials_, callbacks, heartbeat_options);
+  heartbeats_ =
+      std::make_unique<HeartbeatHandler>(*instances_, *credentials_, callbacks, heartbeat_options);
   registerBuiltins(*this);
 
-  CoreServices services{*router_, *workers_, *scheduler_, *bus_, workspace_, *issues_, *errors_,
-                        [this] { return credentials_->current(); }, [this] { noteActivity(); },
+  CoreServices services{*router_,
+                        *workers_,
+                        *scheduler_,
+                        *bus_,
+                        workspace_,
+                        *issues_,
+                        *errors_,
+                        [this] { return credentials_->current(); },
+                        [this] { noteActivity(); },
                         [this](const std::string& why) { return keepAlive(why); }};
   plugins_ = std::make_unique<PluginManager>(services, settings_.plugin_dir);
   plugins_->discover();
@@ -168,25 +184,30 @@ void Daemon::startParts() {
   ipc_options.socket_path = paths::socketPath(workspace_.workspace_id);
   ipc_options.max_connections = settings_.max_connections;
   ipc_options.first_line_deadline = settings_.first_line_deadline;
-  ipc_ = std::make_unique<IpcServer>(ipc_options, *router_, *workers_, [this](const sdk::Request& request) {
-    noteActivity();
-    if (!request.workspace_id.empty() && request.workspace_id != workspace_.workspace_id) {
-      log().warning("message %s for workspace %s served by workspace %s", request.type, request.workspace_id,
-                    workspace_.workspace_id);
-    }
-  });
+  ipc_ = std::make_unique<IpcServer>(
+      ipc_options, *router_, *workers_, [this](const sdk::Request& request) {
+        noteActivity();
+        if (!request.workspace_id.empty() && request.workspace_id != workspace_.workspace_id) {
+          log().warning("message %s for workspace %s served by workspace %s", request.type,
+                        request.workspace_id, workspace_.workspace_id);
+        }
+      });
   // Registered before the socket serves: a client that gets a pong finds the entry too.
   registry::DaemonRegistry(paths::registryPath())
       .upsert({workspace_.workspace_id, workspace_.project_root.string(), workspace_.repo_id,
-               ipc_options.socket_path.string(), ::getpid(), OXD_VERSION, std::chrono::system_clock::now()});
+               ipc_options.socket_path.string(), ::getpid(), OXD_VERSION,
+               std::chrono::system_clock::now()});
   // Nothing may depend on a working directory that can be deleted under us (spec §2.4).
-  if (::chdir(paths::home().c_str()) != 0) log().warning("cannot chdir to %s", paths::home().string());
+  if (::chdir(paths::home().c_str()) != 0)
+    log().warning("cannot chdir to %s", paths::home().string());
   ipc_->start();
 
-  startup_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at_).count();
-  log().information("oxd %s serving %s on %s (workspace %s, started in %d ms)", std::string(OXD_VERSION),
-                    workspace_.project_root.string(), ipc_options.socket_path.string(),
-                    workspace_.workspace_id, static_cast<int>(startup_ms_));
+  startup_ms_ =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at_).count();
+  log().information("oxd %s serving %s on %s (workspace %s, started in %d ms)",
+                    std::string(OXD_VERSION), workspace_.project_root.string(),
+                    ipc_options.socket_path.string(), workspace_.workspace_id,
+                    static_cast<int>(startup_ms_));
   sdnotify::ready("serving " + workspace_.project_root.string());
 }
 
@@ -202,19 +223,26 @@ void Daemon::serve() {
     }
     runQueuedReloads();
     switch (loop_->wait(nextDeadline())) {
-      case MainLoop::Event::Terminate: requestStop("signal"); break;
-      case MainLoop::Event::Reload: applyReload(); break;
+      case MainLoop::Event::Terminate:
+        requestStop("signal");
+        break;
+      case MainLoop::Event::Reload:
+        applyReload();
+        break;
       case MainLoop::Event::ParentGone:
         requestStop("parent process " + std::to_string(settings_.parent_pid) + " exited");
         break;
-      case MainLoop::Event::Woken: break;
+      case MainLoop::Event::Woken:
+        break;
       case MainLoop::Event::Timer: {
         auto now = Clock::now();
         if (auto interval = sdnotify::watchdogInterval(); interval && now >= next_watchdog_) {
           sdnotify::watchdog();
           next_watchdog_ = now + *interval;
         }
-        if (idleExpired(now)) requestStop("inactive for " + std::to_string(settings_.inactivity_timeout.count()) + " ms");
+        if (idleExpired(now))
+          requestStop("inactive for " + std::to_string(settings_.inactivity_timeout.count()) +
+                      " ms");
         break;
       }
     }
@@ -227,8 +255,10 @@ std::optional<Clock::time_point> Daemon::nextDeadline() const {
   if (sdnotify::watchdogInterval()) consider(next_watchdog_);
   if (settings_.inactivity_timeout.count() > 0) {
     Clock::time_point last{std::chrono::nanoseconds(last_activity_ns_.load())};
-    auto minimum_uptime = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
-    Clock::time_point idle_at = std::max(last + settings_.inactivity_timeout, started_at_ + minimum_uptime);
+    auto minimum_uptime =
+        std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
+    Clock::time_point idle_at =
+        std::max(last + settings_.inactivity_timeout, started_at_ + minimum_uptime);
     if (pending_since_) idle_at = std::max(idle_at, *pending_since_ + settings_.pending_work_grace);
     consider(idle_at);
   }
@@ -237,7 +267,8 @@ std::optional<Clock::time_point> Daemon::nextDeadline() const {
 
 bool Daemon::idleExpired(Clock::time_point now) {
   if (settings_.inactivity_timeout.count() <= 0) return false;
-  auto minimum_uptime = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
+  auto minimum_uptime =
+      std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
   if (sinceActivity() < settings_.inactivity_timeout || now - started_at_ < minimum_uptime) {
     pending_since_.reset();
     return false;
@@ -266,11 +297,15 @@ void Daemon::shutDown() {
   bool done = false;
   std::thread guard([&] {
     std::unique_lock lock(done_mutex);
-    if (done_signal.wait_for(lock, settings_.shutdown_timeout + std::chrono::seconds(1), [&] { return done; })) return;
-    log().error("shutdown did not finish within %d ms; exiting", static_cast<int>(settings_.shutdown_timeout.count()));
+    if (done_signal.wait_for(lock, settings_.shutdown_timeout + std::chrono::seconds(1),
+                             [&] { return done; }))
+      return;
+    log().error("shutdown did not finish within %d ms; exiting",
+                static_cast<int>(settings_.shutdown_timeout.count()));
     std::error_code ignored;
     fs::remove(paths::socketPath(workspace_.workspace_id), ignored);
-    registry::DaemonRegistry(paths::registryPath()).removeIfPid(workspace_.workspace_id, ::getpid());
+    registry::DaemonRegistry(paths::registryPath())
+        .removeIfPid(workspace_.workspace_id, ::getpid());
     fs::remove(paths::pidPath(workspace_.workspace_id), ignored);
     ::_exit(1);
   });

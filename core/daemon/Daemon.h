@@ -14,15 +14,15 @@
 #include <Poco/Util/LayeredConfiguration.h>
 
 #include <atomic>
-#include <future>
-#include <thread>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace oxd::core {
@@ -41,8 +41,8 @@ class HeartbeatHandler;
 class InstanceLock;
 
 struct DaemonOptions {
-  std::filesystem::path project_dir;  // where to look for the project root
-  std::filesystem::path config_file;  // --config
+  std::filesystem::path project_dir;           // where to look for the project root
+  std::filesystem::path config_file;           // --config
   std::map<std::string, std::string> defines;  // --define
   std::filesystem::path default_plugin_dir;
 };
@@ -102,17 +102,20 @@ class Daemon {
 
   DaemonOptions options_;
   sdk::Workspace workspace_;
-  Poco::AutoPtr<Poco::Util::LayeredConfiguration> config_;  // written by the main thread under settings_mutex_
+  Poco::AutoPtr<Poco::Util::LayeredConfiguration>
+      config_;               // written by the main thread under settings_mutex_
   DaemonSettings settings_;  // written by the main thread only, under settings_mutex_
   mutable std::mutex settings_mutex_;
   std::mutex reload_mutex_;
   // Reloads asked for by handlers, run by the main thread.
-  std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>> reload_requests_;  // guarded by reload_mutex_
+  std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>>
+      reload_requests_;  // guarded by reload_mutex_
   std::thread::id main_thread_;
 
   std::chrono::steady_clock::time_point started_at_;
   std::atomic<std::int64_t> last_activity_ns_{0};  // steady clock
-  std::shared_ptr<std::atomic<std::size_t>> pending_work_ = std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<std::atomic<std::size_t>> pending_work_ =
+      std::make_shared<std::atomic<std::size_t>>(0);
   std::optional<std::chrono::steady_clock::time_point> pending_since_;
   std::chrono::steady_clock::time_point next_watchdog_{}, next_registry_check_{};
   std::int64_t startup_ms_ = 0;

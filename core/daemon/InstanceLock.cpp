@@ -35,7 +35,7 @@ int readPid(int fd) {
 bool tryLock(int fd) { return ::flock(fd, LOCK_EX | LOCK_NB) == 0; }
 
 std::chrono::seconds fileAge(int fd) {
-  struct stat info{};
+  struct stat info {};
   if (::fstat(fd, &info) != 0) return std::chrono::seconds(0);
   return std::chrono::seconds(::time(nullptr) - info.st_mtime);
 }
@@ -43,19 +43,22 @@ std::chrono::seconds fileAge(int fd) {
 // The lock must be on the file the path names now: a daemon that exits unlinks its pid file,
 // and a starter that locked the unlinked inode would otherwise run beside a third one.
 bool lockedFileIsCurrent(int fd, const fs::path& path) {
-  struct stat held{}, current{};
-  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &current) == 0 && held.st_ino == current.st_ino &&
-         held.st_dev == current.st_dev;
+  struct stat held {
+  }, current{};
+  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &current) == 0 &&
+         held.st_ino == current.st_ino && held.st_dev == current.st_dev;
 }
 
 int acquireOnce(const InstanceLock::Options& options) {
   int fd = ::open(options.pid_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot open pid file " + options.pid_file.string());
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot open pid file " + options.pid_file.string());
   }
   if (!tryLock(fd)) {
     int holder = readPid(fd);
-    std::string where = " (pid " + std::to_string(holder) + ", socket " + options.socket.string() + ")";
+    std::string where =
+        " (pid " + std::to_string(holder) + ", socket " + options.socket.string() + ")";
     if (options.holder_answers && options.holder_answers()) {
       ::close(fd);
       throw AlreadyRunning("oxd is already running for this workspace" + where);
@@ -69,7 +72,8 @@ int acquireOnce(const InstanceLock::Options& options) {
     while (!tryLock(fd)) {
       if (std::chrono::steady_clock::now() > deadline) {
         ::close(fd);
-        throw std::runtime_error("stale daemon " + std::to_string(holder) + " did not exit after SIGTERM");
+        throw std::runtime_error("stale daemon " + std::to_string(holder) +
+                                 " did not exit after SIGTERM");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -88,15 +92,18 @@ InstanceLock InstanceLock::acquire(const Options& options) {
   for (int attempt = 0; attempt < 5 && fd < 0; ++attempt) fd = acquireOnce(options);
   if (fd < 0) throw std::runtime_error("cannot lock pid file " + options.pid_file.string());
   std::string pid = std::to_string(::getpid());
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+  if (::ftruncate(fd, 0) != 0 ||
+      ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
     int error = errno;
     ::close(fd);
-    throw std::system_error(error, std::generic_category(), "cannot write pid file " + options.pid_file.string());
+    throw std::system_error(error, std::generic_category(),
+                            "cannot write pid file " + options.pid_file.string());
   }
   return InstanceLock(fd, options.pid_file);
 }
 
-InstanceLock::InstanceLock(InstanceLock&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) {
+InstanceLock::InstanceLock(InstanceLock&& other) noexcept
+    : fd_(other.fd_), path_(std::move(other.path_)) {
   other.fd_ = -1;
 }
 

@@ -84,7 +84,8 @@ MainLoop::Event MainLoop::wait(std::optional<std::chrono::steady_clock::time_poi
     }
     int timeout = -1;
     if (deadline) {
-      auto remaining = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      auto remaining = std::chrono::ceil<std::chrono::milliseconds>(
+          *deadline - std::chrono::steady_clock::now());
       timeout = static_cast<int>(std::clamp<long long>(remaining.count(), 0, 24LL * 3600 * 1000));
     }
     epoll_event events[4];

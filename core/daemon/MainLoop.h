@@ -37,8 +37,8 @@ class MainLoop {
   int epoll_fd_ = -1;
   int signal_fd_ = -1;
   int event_fd_ = -1;
-  int parent_fd_ = -1;   // pidfd, when the kernel has pidfd_open
-  int parent_pid_ = 0;   // polled once a second only when pidfd_open is missing
+  int parent_fd_ = -1;  // pidfd, when the kernel has pidfd_open
+  int parent_pid_ = 0;  // polled once a second only when pidfd_open is missing
 };
 
 }  // namespace oxd::core

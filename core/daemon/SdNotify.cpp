@@ -22,8 +22,9 @@ bool send(const std::string& state) {
   socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
   int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  bool sent = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
-                       reinterpret_cast<sockaddr*>(&address), length) == static_cast<ssize_t>(state.size());
+  bool sent =
+      ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address),
+               length) == static_cast<ssize_t>(state.size());
   ::close(fd);
   return sent;
 }

@@ -24,10 +24,12 @@ Poco::JSON::Object::Ptr statusReport(Daemon& daemon) {
   data->set("workspace_path", workspace.project_root.string());
   data->set("workspace_id", workspace.workspace_id);
   if (!workspace.repo_id.empty()) data->set("repo_id", workspace.repo_id);
-  data->set("ledger_path", workspace.ledger_url.empty() ? std::string() : workspace.ledger_path.string());
+  data->set("ledger_path",
+            workspace.ledger_url.empty() ? std::string() : workspace.ledger_path.string());
 
   ErrorStore& errors = daemon.errors();
-  data->set("recent_error_count", static_cast<int>(std::min<std::size_t>(10, errors.recentCount(std::chrono::hours(1)))));
+  data->set("recent_error_count",
+            static_cast<int>(std::min<std::size_t>(10, errors.recentCount(std::chrono::hours(1)))));
   if (auto last = errors.lastError()) {
     data->set("last_error", last->message);
     data->set("last_error_time", sdk::formatTime(last->timestamp));
@@ -38,12 +40,14 @@ Poco::JSON::Object::Ptr statusReport(Daemon& daemon) {
   data->set("time_since_activity", sdk::toNanoseconds(daemon.sinceActivity()));
   data->set("pending_work", static_cast<int>(daemon.pendingWork()));
   data->set("activity", daemon.heartbeats().activityJson());
-  if (auto user = daemon.credentials().authenticatedUserJson()) data->set("authenticated_user", user);
+  if (auto user = daemon.credentials().authenticatedUserJson())
+    data->set("authenticated_user", user);
   IssueTracker& issues = daemon.issues();
   data->set("needs_help", issues.needsHelp());
   if (issues.count() > 0) data->set("issues", issues.toJson());
   data->set("startup_duration_ms", daemon.startupMilliseconds());
-  if (daemon.throttleMilliseconds() > 0) data->set("throttle_duration_ms", daemon.throttleMilliseconds());
+  if (daemon.throttleMilliseconds() > 0)
+    data->set("throttle_duration_ms", daemon.throttleMilliseconds());
   auto callers = daemon.heartbeats().callersJson();
   if (callers->size() > 0) data->set("callers", callers);
 

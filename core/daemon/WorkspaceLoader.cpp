@@ -22,8 +22,8 @@ std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::str
   return value.extract<std::string>();
 }
 
-Poco::JSON::Object::Ptr optionalObject(const Poco::JSON::Object::Ptr& object, const std::string& key,
-                                       const std::string& where) {
+Poco::JSON::Object::Ptr optionalObject(const Poco::JSON::Object::Ptr& object,
+                                       const std::string& key, const std::string& where) {
   if (!object->has(key) || object->isNull(key)) return nullptr;
   auto child = object->getObject(key);
   if (!child) throw std::runtime_error(where + ": " + key + " must be an object");
@@ -85,8 +85,9 @@ sdk::Workspace loadWorkspace(const fs::path& project_root) {
 
   auto ledger = optionalObject(project, "ledger", where);
   workspace.ledger_url = optionalString(ledger, "url", where + " ledger");
-  workspace.ledger_path = resolvePath(optionalString(ledger, "path", where + " ledger"), project_root,
-                                      workspace.data_dir / "ledgers" / workspace.workspace_id);
+  workspace.ledger_path =
+      resolvePath(optionalString(ledger, "path", where + " ledger"), project_root,
+                  workspace.data_dir / "ledgers" / workspace.workspace_id);
 
   if (project->has("team_contexts") && !project->isNull("team_contexts")) {
     auto teams = project->getArray("team_contexts");

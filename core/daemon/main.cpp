@@ -33,11 +33,13 @@ class OxdApplication : public Poco::Util::ServerApplication {
       Option option(name, short_name, help);
       option.required(false).repeatable(repeatable);
       if (argument) option.argument(argument);
-      options.addOption(option.callback(Poco::Util::OptionCallback<OxdApplication>(this, &OxdApplication::onOption)));
+      options.addOption(option.callback(
+          Poco::Util::OptionCallback<OxdApplication>(this, &OxdApplication::onOption)));
     };
     add("project", "p", "Serve the project at DIR (default: the working directory).", "DIR");
     add("config", "c", "Read FILE as a config layer above the user's oxd.ini.", "FILE");
-    add("define", "D", "Set a config key, e.g. --define sync.interval=1m (repeatable).", "KEY=VALUE", true);
+    add("define", "D", "Set a config key, e.g. --define sync.interval=1m (repeatable).",
+        "KEY=VALUE", true);
     add("parent-pid", "", "Stop when process PID exits (for hook-launched daemons).", "PID");
     add("help", "h", "Print this help.", nullptr);
     add("version", "v", "Print the version.", nullptr);
@@ -81,7 +83,8 @@ class OxdApplication : public Poco::Util::ServerApplication {
     Poco::Util::HelpFormatter formatter(options());
     formatter.setCommand("oxd");
     formatter.setUsage("[--project DIR] [--config FILE] [--define KEY=VALUE]... [--daemon]");
-    formatter.setHeader("Per-workspace daemon for AI coding agents. Runs in the foreground unless --daemon.");
+    formatter.setHeader(
+        "Per-workspace daemon for AI coding agents. Runs in the foreground unless --daemon.");
     formatter.setFooter("Example: oxd --project ~/src/widget --define daemon.inactivity_timeout=0");
     formatter.format(out);
     return out.str();

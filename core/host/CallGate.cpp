@@ -37,9 +37,15 @@ bool CallGate::drain(std::chrono::milliseconds timeout) {
 void CallGate::record(Kind kind, std::chrono::nanoseconds duration, const std::string* error) {
   std::lock_guard lock(mutex_);
   switch (kind) {
-    case Kind::Call: ++counters_.calls; break;
-    case Kind::Task: ++counters_.task_runs; break;
-    case Kind::Event: ++counters_.events; break;
+    case Kind::Call:
+      ++counters_.calls;
+      break;
+    case Kind::Task:
+      ++counters_.task_runs;
+      break;
+    case Kind::Event:
+      ++counters_.events;
+      break;
   }
   counters_.last_duration_ns = duration.count();
   if (error) {

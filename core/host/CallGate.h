@@ -13,11 +13,11 @@
 namespace oxd::core {
 
 struct PluginCounters {
-  std::uint64_t calls = 0;        // handler and one-way invocations
-  std::uint64_t errors = 0;       // handler/one-way/task/subscriber exceptions and failed replies
+  std::uint64_t calls = 0;   // handler and one-way invocations
+  std::uint64_t errors = 0;  // handler/one-way/task/subscriber exceptions and failed replies
   std::uint64_t task_runs = 0;
-  std::uint64_t events = 0;       // event deliveries to the plugin's subscribers
-  std::uint64_t drops = 0;        // work refused because the worker queue was full
+  std::uint64_t events = 0;  // event deliveries to the plugin's subscribers
+  std::uint64_t drops = 0;   // work refused because the worker queue was full
   std::int64_t last_duration_ns = 0;
   std::string last_error;
 };
@@ -49,7 +49,8 @@ class CallGate {
 // Enters a gate for a scope. Check entered() before running plugin code.
 class GateEntry {
  public:
-  explicit GateEntry(CallGate* gate) : gate_(gate && gate->enter() ? gate : nullptr), open_(!gate || gate_) {}
+  explicit GateEntry(CallGate* gate)
+      : gate_(gate && gate->enter() ? gate : nullptr), open_(!gate || gate_) {}
   ~GateEntry() {
     if (gate_) gate_->leave();
   }

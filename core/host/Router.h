@@ -25,9 +25,9 @@ struct Route {
   // Core handlers that never block and run no plugin code may run on the IPC thread itself;
   // everything else is handed to the worker pool.
   bool run_inline = false;
-  sdk::Handler handler;         // Kind::Request
-  sdk::OneWayHandler one_way;   // Kind::OneWay
-  std::string owner;            // "" for the core, else the plugin's name
+  sdk::Handler handler;            // Kind::Request
+  sdk::OneWayHandler one_way;      // Kind::OneWay
+  std::string owner;               // "" for the core, else the plugin's name
   std::shared_ptr<CallGate> gate;  // null for the core
 };
 using RoutePtr = std::shared_ptr<const Route>;

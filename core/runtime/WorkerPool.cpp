@@ -2,7 +2,8 @@
 
 namespace oxd::core {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_capacity) : capacity_(queue_capacity) {
+WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_capacity)
+    : capacity_(queue_capacity) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }

@@ -37,8 +37,8 @@ class WorkerPool {
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Job> queue_;   // guarded by mutex_
-  bool stopping_ = false;   // guarded by mutex_
+  std::deque<Job> queue_;  // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
   std::vector<std::thread> threads_;
 };
 

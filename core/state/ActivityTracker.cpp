@@ -20,7 +20,8 @@ std::vector<sdk::Time> ActivityTracker::Ring::ordered() const {
 }
 
 ActivityTracker::ActivityTracker(int capacity, int max_keys)
-    : capacity_(capacity < 1 ? kDefaultCapacity : capacity), max_keys_(max_keys < 0 ? 0 : max_keys) {}
+    : capacity_(capacity < 1 ? kDefaultCapacity : capacity),
+      max_keys_(max_keys < 0 ? 0 : max_keys) {}
 
 bool ActivityTracker::record(const std::string& key) {
   return recordAt(key, std::chrono::system_clock::now());

@@ -36,10 +36,10 @@ class ActivityTracker {
 
   std::vector<sdk::Time> get(const std::string& key) const;  // oldest → newest; empty if unknown
   bool has(const std::string& key) const;
-  int count(const std::string& key) const;      // stamps kept (≤ capacity)
+  int count(const std::string& key) const;       // stamps kept (≤ capacity)
   sdk::Time last(const std::string& key) const;  // Time{} if unknown
   std::vector<std::string> keys() const;         // unordered
-  std::size_t size() const;                       // number of keys
+  std::size_t size() const;                      // number of keys
   int capacity() const { return capacity_; }
   void clear(const std::string& key);
   void reset();

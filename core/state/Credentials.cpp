@@ -27,7 +27,8 @@ bool CredentialStore::preload(const sdk::Credentials& credentials) {
 bool CredentialStore::accept(const sdk::Credentials& credentials, bool from_heartbeat) {
   sdk::Time now = currentTime(clock_);
   if (expired(credentials, now)) {
-    logger().debug("rejecting expired credentials (expired %s)", sdk::formatTime(credentials.expires_at));
+    logger().debug("rejecting expired credentials (expired %s)",
+                   sdk::formatTime(credentials.expires_at));
     return false;
   }
   std::string old_email;
@@ -53,7 +54,8 @@ bool CredentialStore::accept(const sdk::Credentials& credentials, bool from_hear
   } else if (user_changed) {
     logger().information("user changed from %s to %s", old_email, email);
   } else if (token_changed) {
-    logger().information("token refreshed for %s", email.empty() ? std::string("unknown user") : email);
+    logger().information("token refreshed for %s",
+                         email.empty() ? std::string("unknown user") : email);
   }
   return true;
 }

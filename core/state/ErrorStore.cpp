@@ -116,8 +116,7 @@ std::string ErrorStore::newId() {
   }
 }
 
-void ErrorStore::add(const std::string& code, const std::string& message,
-                     sdk::Severity severity) {
+void ErrorStore::add(const std::string& code, const std::string& message, sdk::Severity severity) {
   StoredError error;
   error.code = code;
   error.message = message;
@@ -132,17 +131,16 @@ std::string ErrorStore::add(StoredError error) {
     if (error.timestamp == sdk::Time{}) error.timestamp = currentTime(clock_);
     auto same_code = error.code.empty()
                          ? errors_.end()
-                         : std::find_if(errors_.begin(), errors_.end(), [&](const StoredError& e) {
-                             return e.code == error.code;
-                           });
+                         : std::find_if(errors_.begin(), errors_.end(),
+                                        [&](const StoredError& e) { return e.code == error.code; });
     if (same_code != errors_.end()) {
       error.id = same_code->id;
       *same_code = std::move(error);
       id = same_code->id;
     } else {
-      bool id_taken = !error.id.empty() &&
-                      std::any_of(errors_.begin(), errors_.end(),
-                                  [&](const StoredError& e) { return e.id == error.id; });
+      bool id_taken =
+          !error.id.empty() && std::any_of(errors_.begin(), errors_.end(),
+                                           [&](const StoredError& e) { return e.id == error.id; });
       if (error.id.empty() || id_taken) error.id = newId();
       id = error.id;
       errors_.push_back(std::move(error));
@@ -217,8 +215,9 @@ std::size_t ErrorStore::cleanup(std::chrono::nanoseconds max_age) {
   {
     std::lock_guard lock(mutex_);
     sdk::Time cutoff = currentTime(clock_) - max_age;
-    auto end = std::remove_if(errors_.begin(), errors_.end(),
-                              [&](const StoredError& error) { return !(error.timestamp > cutoff); });
+    auto end = std::remove_if(errors_.begin(), errors_.end(), [&](const StoredError& error) {
+      return !(error.timestamp > cutoff);
+    });
     removed = static_cast<std::size_t>(errors_.end() - end);
     errors_.erase(end, errors_.end());
     if (removed == 0) return 0;
@@ -251,16 +250,16 @@ std::size_t ErrorStore::unviewedCount() const {
 std::size_t ErrorStore::recentCount(std::chrono::nanoseconds window) const {
   std::lock_guard lock(mutex_);
   sdk::Time cutoff = currentTime(clock_) - window;
-  return static_cast<std::size_t>(std::count_if(
-      errors_.begin(), errors_.end(), [&](const StoredError& error) { return error.timestamp > cutoff; }));
+  return static_cast<std::size_t>(
+      std::count_if(errors_.begin(), errors_.end(),
+                    [&](const StoredError& error) { return error.timestamp > cutoff; }));
 }
 
 std::optional<StoredError> ErrorStore::lastError() const {
   std::lock_guard lock(mutex_);
-  auto newest = std::max_element(errors_.begin(), errors_.end(),
-                                 [](const StoredError& a, const StoredError& b) {
-                                   return a.timestamp < b.timestamp;
-                                 });
+  auto newest = std::max_element(
+      errors_.begin(), errors_.end(),
+      [](const StoredError& a, const StoredError& b) { return a.timestamp < b.timestamp; });
   if (newest == errors_.end()) return std::nullopt;
   return *newest;
 }

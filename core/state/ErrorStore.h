@@ -34,10 +34,10 @@ namespace oxd::core {
 struct StoredError {
   std::string id;  // empty on add(): generated
   std::string message;
-  std::string code;        // non-empty codes deduplicate: same code replaces the entry
-  sdk::Time timestamp{};   // zero on add(): now
+  std::string code;       // non-empty codes deduplicate: same code replaces the entry
+  sdk::Time timestamp{};  // zero on add(): now
   bool viewed = false;
-  std::string severity;    // "warning" or "error"
+  std::string severity;  // "warning" or "error"
 };
 
 class ErrorStore final : public sdk::ErrorSink {
@@ -51,11 +51,11 @@ class ErrorStore final : public sdk::ErrorSink {
   // timestamp, message, severity and viewed flag come from `error`). Returns the stored id.
   std::string add(StoredError error);
 
-  std::vector<StoredError> unviewed() const;  // newest first
-  std::vector<StoredError> all() const;       // newest first
-  bool markViewed(const std::string& id);     // false if no such id
+  std::vector<StoredError> unviewed() const;                    // newest first
+  std::vector<StoredError> all() const;                         // newest first
+  bool markViewed(const std::string& id);                       // false if no such id
   std::size_t markViewed(const std::vector<std::string>& ids);  // returns how many changed
-  std::size_t markAllViewed();                // writes only if something changed
+  std::size_t markAllViewed();                                  // writes only if something changed
   // Keeps entries strictly newer than now − max_age; writes only if something was removed.
   std::size_t cleanup(std::chrono::nanoseconds max_age);
   void clear();
@@ -88,7 +88,7 @@ class ErrorStore final : public sdk::ErrorSink {
   std::mt19937_64 random_;           // guarded by mutex_
   std::uint64_t generation_ = 0;     // guarded by mutex_; bumped by every mutation
 
-  mutable std::mutex write_mutex_;   // serializes persist(); taken before mutex_, never after
+  mutable std::mutex write_mutex_;        // serializes persist(); taken before mutex_, never after
   std::uint64_t written_generation_ = 0;  // guarded by write_mutex_
   bool write_failing_ = false;            // guarded by write_mutex_
 };

@@ -35,7 +35,8 @@ void invoke(const char* name, const Callback& callback, Args&&... args) {
   try {
     callback(std::forward<Args>(args)...);
   } catch (const std::exception& error) {
-    logger().warning("heartbeat %s callback failed: %s", std::string(name), std::string(error.what()));
+    logger().warning("heartbeat %s callback failed: %s", std::string(name),
+                     std::string(error.what()));
   } catch (...) {
     logger().warning("heartbeat %s callback failed", std::string(name));
   }
@@ -87,18 +88,22 @@ struct HeartbeatHandler::Parsed {
     text("parent_agent_id", parent_agent_id);
     text("agent_type", agent_type);
     field([&] {
-      for (std::string& team : payload.optionalStrings("team_ids").value_or(std::vector<std::string>{})) {
+      for (std::string& team :
+           payload.optionalStrings("team_ids").value_or(std::vector<std::string>{})) {
         if (!team.empty()) team_ids.push_back(std::move(team));
       }
     });
-    field([&] { context_tokens = std::max<std::int64_t>(0, payload.optionalInt("context_tokens").value_or(0)); });
+    field([&] {
+      context_tokens = std::max<std::int64_t>(0, payload.optionalInt("context_tokens").value_or(0));
+    });
     field([&] {
       std::int64_t pid = payload.optionalInt("parent_pid").value_or(0);
       if (pid < 0 || pid > INT_MAX) throw sdk::BadPayload("parent_pid: out of range");
       parent_pid = static_cast<pid_t>(pid);
     });
     field([&] {
-      if (auto object = payload.optionalObject("credentials")) credentials = parseCredentials(object);
+      if (auto object = payload.optionalObject("credentials"))
+        credentials = parseCredentials(object);
     });
   }
 };
@@ -119,7 +124,8 @@ void HeartbeatHandler::handleText(const std::string& json, const std::string& ca
   try {
     Poco::JSON::Parser parser;
     Poco::Dynamic::Var root = parser.parse(json);
-    if (root.type() == typeid(Poco::JSON::Object::Ptr)) object = root.extract<Poco::JSON::Object::Ptr>();
+    if (root.type() == typeid(Poco::JSON::Object::Ptr))
+      object = root.extract<Poco::JSON::Object::Ptr>();
   } catch (const std::exception& error) {
     logger().debug("heartbeat: invalid JSON ignored: %s", std::string(error.what()));
     return;
@@ -131,7 +137,8 @@ void HeartbeatHandler::handleText(const std::string& json, const std::string& ca
   handle(object, caller_id);
 }
 
-void HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payload, const std::string& caller_id) {
+void HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payload,
+                              const std::string& caller_id) {
   try {
     Parsed heartbeat(payload);
     sdk::Time now = currentTime(options_.clock);
@@ -185,9 +192,9 @@ bool HeartbeatHandler::recordCaller(const std::string& id, const std::string& pa
   auto found = callers_.find(id);
   if (found == callers_.end()) {
     if (options_.max_callers > 0 && callers_.size() >= options_.max_callers) {
-      auto oldest = std::min_element(callers_.begin(), callers_.end(), [](const auto& a, const auto& b) {
-        return a.second.last_seen < b.second.last_seen;
-      });
+      auto oldest = std::min_element(
+          callers_.begin(), callers_.end(),
+          [](const auto& a, const auto& b) { return a.second.last_seen < b.second.last_seen; });
       callers_.erase(oldest);
     }
     found = callers_.emplace(id, Caller{id, "", {}, ""}).first;

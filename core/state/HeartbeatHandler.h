@@ -50,7 +50,7 @@ struct HeartbeatOptions {
 #endif
   std::string workspace_path;  // instance workspace_path when a heartbeat has no caller_path
   std::size_t max_callers = 50;
-  TimeSource clock;            // empty: the system clock
+  TimeSource clock;  // empty: the system clock
 };
 
 class HeartbeatHandler {

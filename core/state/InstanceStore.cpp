@@ -22,9 +22,7 @@ bool newerFirst(const InstanceInfo& a, const InstanceInfo& b) {
 
 InstanceStore::InstanceStore(InstanceStoreOptions options) : options_(std::move(options)) {}
 
-sdk::Time InstanceStore::now() const {
-  return currentTime(options_.clock);
-}
+sdk::Time InstanceStore::now() const { return currentTime(options_.clock); }
 
 std::string InstanceStore::statusOf(const InstanceInfo& info, sdk::Time now) const {
   auto elapsed = now - info.last_heartbeat;
@@ -179,7 +177,8 @@ Poco::JSON::Object::Ptr InstanceStore::toJson(const InstanceInfo& info) {
   if (info.parent_pid > 0) out->set("parent_pid", static_cast<int>(info.parent_pid));
   // Go's omitempty does not omit a zero time.Time, but the spec marks last_whisper optional
   // (a *time.Time in 0.6): absent until the agent has been whispered to.
-  if (info.last_whisper != sdk::Time{}) out->set("last_whisper", sdk::formatTime(info.last_whisper));
+  if (info.last_whisper != sdk::Time{})
+    out->set("last_whisper", sdk::formatTime(info.last_whisper));
   return out;
 }
 

@@ -10,18 +10,24 @@ IssueTracker::IssueTracker(TimeSource clock) : clock_(std::move(clock)) {}
 
 int IssueTracker::rank(sdk::Severity severity) {
   switch (severity) {
-    case sdk::Severity::Critical: return 3;
-    case sdk::Severity::Error: return 2;
-    case sdk::Severity::Warning: return 1;
+    case sdk::Severity::Critical:
+      return 3;
+    case sdk::Severity::Error:
+      return 2;
+    case sdk::Severity::Warning:
+      return 1;
   }
   return 0;
 }
 
 std::string IssueTracker::severityName(sdk::Severity severity) {
   switch (severity) {
-    case sdk::Severity::Critical: return "critical";
-    case sdk::Severity::Error: return "error";
-    case sdk::Severity::Warning: return "warning";
+    case sdk::Severity::Critical:
+      return "critical";
+    case sdk::Severity::Error:
+      return "error";
+    case sdk::Severity::Warning:
+      return "warning";
   }
   return "";
 }

@@ -33,7 +33,7 @@ class IssueTracker final : public sdk::IssueSink {
 
   std::vector<sdk::Issue> issues() const;  // sorted (see above)
   std::size_t count() const;
-  bool needsHelp() const;                  // any issue at all
+  bool needsHelp() const;  // any issue at all
   bool hasConfirmRequired() const;
   // The highest severity present ("critical", "error", "warning"), or "" when there is none.
   std::string maxSeverity() const;

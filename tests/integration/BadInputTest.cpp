@@ -272,8 +272,9 @@ TEST_F(BadInputTest, IllTypedPayloadIsAnInvalidPayload) {
 TEST_F(BadInputTest, InvalidUtf8IsAnInvalidMessageFormat) {
   expectError("{\"type\":\"ping\",\"x\":\"\xff\xfe\"}\n", "invalid message format");
   expectError("{\"type\":\"p\xc3\x28ng\"}\n", "invalid message format");
-  expectError("{\"type\":\"ping\",\"x\":\"\xc0\xaf\"}\n", "invalid message format");   // overlong
-  expectError("{\"type\":\"ping\",\"x\":\"\xed\xa0\x80\"}\n", "invalid message format");  // surrogate
+  expectError("{\"type\":\"ping\",\"x\":\"\xc0\xaf\"}\n", "invalid message format");  // overlong
+  expectError("{\"type\":\"ping\",\"x\":\"\xed\xa0\x80\"}\n",
+              "invalid message format");                                              // surrogate
   expectError("{\"type\":\"ping\",\"x\":\"\xe2\x82\"}\n", "invalid message format");  // truncated
   expectError("\xff\n", "invalid message format");
   // Valid multi-byte UTF-8 is fine.
@@ -323,7 +324,8 @@ TEST_F(BadInputTest, LineAtTheLimitIsServedAndOneByteMoreIsClosed) {
 TEST_F(BadInputTest, TwoMebibyteLineIsClosedWithoutAReply) {
   std::string huge(2 * kMaxLine, 'x');
   expectSilentClose(huge);  // no newline at all
-  std::string huge_json = "{\"type\":\"ping\",\"pad\":\"" + std::string(2 * kMaxLine, 'a') + "\"}\n";
+  std::string huge_json =
+      "{\"type\":\"ping\",\"pad\":\"" + std::string(2 * kMaxLine, 'a') + "\"}\n";
   expectSilentClose(huge_json);
   // The daemon must not keep anything of it: the next client is served as usual.
   json reply = replyTo("{\"type\":\"version\"}\n");
@@ -363,7 +365,8 @@ TEST_F(StalledClientTest, UnfinishedLineIsClosedAtTheDeadlineWhileOthersAreServe
   for (int i = 0; i < 20; ++i) {
     auto started = Clock::now();
     EXPECT_EQ(request("ping", nullptr, 2s)["data"], "pong");
-    EXPECT_LT(Clock::now() - started, 500ms) << "ping " << i << " was held up by the stalled client";
+    EXPECT_LT(Clock::now() - started, 500ms)
+        << "ping " << i << " was held up by the stalled client";
     std::this_thread::sleep_for(20ms);
   }
 
@@ -372,7 +375,8 @@ TEST_F(StalledClientTest, UnfinishedLineIsClosedAtTheDeadlineWhileOthersAreServe
   EXPECT_TRUE(read.closed) << "the stalled connection is still open after 4 s";
   EXPECT_EQ(read.bytes, "");
   EXPECT_GE(elapsed, 900ms);
-  EXPECT_LE(elapsed, 2500ms) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  EXPECT_LE(elapsed, 2500ms)
+      << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
   expectAlive();
 }
 
@@ -584,7 +588,8 @@ TEST_F(BadInputTest, PeerOfAnotherUidIsRefusedEvenThroughAnOpenSocket) {
 
   ChildReport report = connectAsNobody(socket);
   ASSERT_EQ(report.failure, "");
-  ASSERT_EQ(report.connect_error, 0) << "connect as nobody: " << std::strerror(report.connect_error);
+  ASSERT_EQ(report.connect_error, 0)
+      << "connect as nobody: " << std::strerror(report.connect_error);
   RecordProperty("foreign_peer_received", printable(report.received));
   EXPECT_TRUE(report.closed) << "the daemon left a foreign peer's connection open";
   EXPECT_EQ(report.received.find("pong"), std::string::npos) << report.received;

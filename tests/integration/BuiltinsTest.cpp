@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -178,7 +178,8 @@ TEST_F(BuiltinsTest, HeartbeatIsOneWayAndRegistersTheAgent) {
   ASSERT_TRUE(sessions.is_array()) << sessions.dump();
   const json* session = findAgent(sessions, "Oxa7b3");
   ASSERT_NE(session, nullptr) << sessions.dump();
-  for (const char* key : {"agent_id", "workspace_path", "last_heartbeat", "heartbeat_count", "status"})
+  for (const char* key :
+       {"agent_id", "workspace_path", "last_heartbeat", "heartbeat_count", "status"})
     EXPECT_TRUE(session->contains(key)) << key << " missing in " << session->dump();
   EXPECT_EQ((*session)["heartbeat_count"], 2);
   EXPECT_EQ((*session)["status"], "active");
@@ -273,8 +274,8 @@ TEST_F(BuiltinsTest, CredentialsNeverLeakIntoStatusOrTheLog) {
                              {"user_email", "ana@example.com"},
                              {"user_id", "u_9"}}}});
   // Malformed ones too, so that the "field ignored" debug lines are exercised.
-  sendOneWay("heartbeat", {{"agent_id", "Oxcred"},
-                           {"credentials", {{"token", git_token}, {"expires_at", 5}}}});
+  sendOneWay("heartbeat",
+             {{"agent_id", "Oxcred"}, {"credentials", {{"token", git_token}, {"expires_at", 5}}}});
   sendOneWay("heartbeat", {{"agent_id", "Oxcred"},
                            {"credentials", "SECRET-credentials-as-a-string"},
                            {"context_tokens", "SECRET-not-a-number"}});
@@ -311,7 +312,8 @@ TEST_F(BuiltinsTest, CredentialsNeverLeakIntoStatusOrTheLog) {
   EXPECT_FALSE(log.empty()) << logPath();
   // The malformed heartbeats were logged at debug level: the check below looked at the most the
   // daemon ever writes about a heartbeat.
-  EXPECT_NE(log.find("oxd.heartbeat"), std::string::npos) << "no heartbeat debug line in " << logPath();
+  EXPECT_NE(log.find("oxd.heartbeat"), std::string::npos)
+      << "no heartbeat debug line in " << logPath();
   EXPECT_EQ(log.find(git_token), std::string::npos) << "git token in " << logPath();
   EXPECT_EQ(log.find(auth_token), std::string::npos) << "auth token in " << logPath();
   EXPECT_EQ(log.find("SECRET"), std::string::npos) << "part of a token in " << logPath();

@@ -94,7 +94,8 @@ TEST_F(PluginsTest, ListsTheGoodPluginRunningAndEachBrokenOneFailedWithAReason) 
   }
 
   // collide registered collide.first before claiming ping: rolled back, and ping is the core's.
-  EXPECT_EQ(request("collide.first"), json({{"success", false}, {"error", "unknown message type"}}));
+  EXPECT_EQ(request("collide.first"),
+            json({{"success", false}, {"error", "unknown message type"}}));
   EXPECT_EQ(request("ping"), json({{"success", true}, {"data", "pong"}}));
   // start_throws registered nothing that survives either.
   EXPECT_EQ(request("start_throws.ping")["error"], "unknown message type");
@@ -133,7 +134,8 @@ TEST_F(PluginsTest, EchoReturnsThePayload) {
 TEST_F(PluginsTest, ProgressStreamsLinesThenTheFinalReply) {
   ASSERT_NO_FATAL_FAILURE(startWithTestPlugins());
   std::vector<json> lines;
-  json reply = request("test.progress", nullptr, 5s, [&](const json& line) { lines.push_back(line); });
+  json reply =
+      request("test.progress", nullptr, 5s, [&](const json& line) { lines.push_back(line); });
   EXPECT_EQ(reply, json({{"success", true}, {"data", {{"stages", 3}}}}));
   ASSERT_EQ(lines.size(), 6u);
   const char* stages[] = {"one", "two", "three"};
@@ -162,7 +164,8 @@ TEST_F(PluginsTest, ThrowingHandlerFailsTheCallNotTheDaemonAndIsCounted) {
   json after = plugin("test_plugin");
   EXPECT_EQ(after["state"], "running") << after.dump();
   EXPECT_EQ(after["counters"]["calls"].get<int>() - before["calls"].get<int>(), 5) << after.dump();
-  EXPECT_EQ(after["counters"]["errors"].get<int>() - before["errors"].get<int>(), 2) << after.dump();
+  EXPECT_EQ(after["counters"]["errors"].get<int>() - before["errors"].get<int>(), 2)
+      << after.dump();
   EXPECT_GT(after["counters"]["last_duration_ns"].get<std::int64_t>(), 0);
   EXPECT_TRUE(daemonRunning());
 }
@@ -171,7 +174,8 @@ TEST_F(PluginsTest, StatusAndDoctorCarryThePluginSections) {
   ASSERT_NO_FATAL_FAILURE(startWithTestPlugins());
   json status = dataOf("status");
   ASSERT_TRUE(status.contains("test")) << status.dump();
-  for (const char* key : {"task_runs", "flaky_runs", "heartbeat_events", "topic_events", "last_note"})
+  for (const char* key :
+       {"task_runs", "flaky_runs", "heartbeat_events", "topic_events", "last_note"})
     EXPECT_TRUE(status["test"].contains(key)) << key << " missing: " << status["test"].dump();
   EXPECT_EQ(status["running"], true);  // a section never replaces a core field
 
@@ -213,7 +217,8 @@ TEST_F(PluginsTest, ThrowingPeriodicTaskIsCountedAndTheDaemonServesOn) {
   EXPECT_GE(counters.value("task_runs", 0), 3) << counters.dump();
   json entry = plugin("test_plugin");
   EXPECT_EQ(entry["state"], "running") << entry.dump();
-  EXPECT_TRUE(contains(entry.value("last_error", ""), "flaky task failed on purpose")) << entry.dump();
+  EXPECT_TRUE(contains(entry.value("last_error", ""), "flaky task failed on purpose"))
+      << entry.dump();
   json status = dataOf("status");
   EXPECT_GE(status["test"]["flaky_runs"].get<int>(), 3) << status["test"].dump();
   EXPECT_GE(status["test"]["task_runs"].get<int>(), 3) << status["test"].dump();

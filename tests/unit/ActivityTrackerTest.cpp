@@ -12,7 +12,9 @@ namespace {
 
 using std::chrono::seconds;
 
-sdk::Time at(int second) { return sdk::Time{} + std::chrono::hours(24 * 365 * 50) + seconds(second); }
+sdk::Time at(int second) {
+  return sdk::Time{} + std::chrono::hours(24 * 365 * 50) + seconds(second);
+}
 
 TEST(ActivityTrackerTest, KeepsStampsOldestFirst) {
   ActivityTracker tracker(5, 10);

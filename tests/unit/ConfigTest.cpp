@@ -50,7 +50,8 @@ TEST_F(ConfigTest, LayersOverrideInOrder) {
   write(root_ / "project" / ".oxd" / "oxd.ini", "[daemon]\nworkers = 3\n");
   auto from_files = loadConfig(sources());
   EXPECT_EQ(readDaemonSettings(*from_files.config, "/").workers, 3u);
-  EXPECT_EQ(readDaemonSettings(*from_files.config, "/").inactivity_timeout, std::chrono::minutes(5));
+  EXPECT_EQ(readDaemonSettings(*from_files.config, "/").inactivity_timeout,
+            std::chrono::minutes(5));
 
   ::setenv("OXD_DAEMON__WORKERS", "5", 1);
   EXPECT_EQ(readDaemonSettings(*loadConfig(sources()).config, "/").workers, 5u);
@@ -64,7 +65,8 @@ TEST_F(ConfigTest, UnknownKeyNamesTheNearestKnownKey) {
   write(root_ / "project" / ".oxd" / "oxd.ini", "[daemon]\ninactivty_timeout = 5m\n");
   auto errors = validateCoreConfig(*loadConfig(sources()).config);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "[daemon] unknown key 'inactivty_timeout' (did you mean 'inactivity_timeout'?)");
+  EXPECT_EQ(errors[0],
+            "[daemon] unknown key 'inactivty_timeout' (did you mean 'inactivity_timeout'?)");
 }
 
 TEST_F(ConfigTest, UnknownSectionNamesTheNearestPlugin) {

@@ -125,7 +125,8 @@ TEST_F(CredentialsTest, LogsIdentityEventsButNeverTokens) {
   EXPECT_NE(log.find("authenticated as a@example.com"), std::string::npos) << log;
   EXPECT_NE(log.find("token refreshed"), std::string::npos) << log;
   EXPECT_NE(log.find("user changed from a@example.com to b@example.com"), std::string::npos) << log;
-  for (const char* secret : {"pre-token", "tok-alpha", "tok-beta", "tok-gamma", "tok-delta", "git-secret"}) {
+  for (const char* secret :
+       {"pre-token", "tok-alpha", "tok-beta", "tok-gamma", "tok-delta", "git-secret"}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into: " << log;
   }
 }
@@ -136,7 +137,8 @@ TEST_F(CredentialsTest, ConcurrentUpdatesAndReadsAreSafe) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 300; ++i) {
         if (t % 2 == 0) {
-          store.update(credentials("u" + std::to_string(i % 3) + "@example.com", "tok" + std::to_string(i)));
+          store.update(
+              credentials("u" + std::to_string(i % 3) + "@example.com", "tok" + std::to_string(i)));
         } else {
           store.preload(credentials("", "pre"));
           store.hasValid();

@@ -64,14 +64,15 @@ TEST_F(DaemonRegistryTest, FileFormatIsTheSpecsPrettyPrinted) {
   registry().upsert(entry("aaaa0001", 4242, "repo_1"));
   registry().upsert(entry("bbbb0002", 4243));
   std::string text = testing::readText(file());
-  EXPECT_NE(text.find("{\n  \"daemons\": {\n    \"aaaa0001\": {\n      \"workspace_id\": \"aaaa0001\""),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("{\n  \"daemons\": {\n    \"aaaa0001\": {\n      \"workspace_id\": \"aaaa0001\""),
+      std::string::npos)
       << text;
   auto document = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (auto& [key, value] : document["daemons"]["aaaa0001"].items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"workspace_id", "workspace_path", "repo_id", "socket_path",
-                                            "pid", "version", "started_at"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"workspace_id", "workspace_path", "repo_id",
+                                            "socket_path", "pid", "version", "started_at"}));
   EXPECT_FALSE(document["daemons"]["bbbb0002"].contains("repo_id"));
   EXPECT_EQ(document["daemons"]["aaaa0001"]["pid"], 4242);
   EXPECT_EQ(document["daemons"]["aaaa0001"]["started_at"], "2023-11-14T22:13:20.123456789Z");
@@ -88,7 +89,8 @@ TEST_F(DaemonRegistryTest, FileFormatIsTheSpecsPrettyPrinted) {
 
 TEST_F(DaemonRegistryTest, UnparsableOrOddFilesReadAsEmptyAndAreOverwritten) {
   std::filesystem::create_directories(file().parent_path());
-  for (const char* contents : {"", "not json", "[]", "{}", "{\"daemons\": 3}", "{\"daemons\": {\"x\": 5}}"}) {
+  for (const char* contents :
+       {"", "not json", "[]", "{}", "{\"daemons\": 3}", "{\"daemons\": {\"x\": 5}}"}) {
     testing::writeText(file(), contents);
     EXPECT_TRUE(registry().list().empty()) << contents;
     registry().upsert(entry("aaaa0001"));
@@ -158,7 +160,8 @@ TEST_F(DaemonRegistryTest, ConcurrentUpsertsFromSeveralProcessesLoseNothing) {
     pid_t child = ::fork();
     if (child == 0) {
       try {
-        for (int i = 0; i < 25; ++i) registry().upsert(entry("p" + std::to_string(p) + "-" + std::to_string(i)));
+        for (int i = 0; i < 25; ++i)
+          registry().upsert(entry("p" + std::to_string(p) + "-" + std::to_string(i)));
       } catch (...) {
         ::_exit(1);
       }

@@ -170,7 +170,8 @@ TEST_F(ErrorStoreTest, FileIsPrivateIndentedAndLeavesNoTempFile) {
 }
 
 TEST_F(ErrorStoreTest, MissingEmptyAndCorruptFilesGiveAWorkingEmptyStore) {
-  for (const char* contents : {"", "   \n", "{not json", "{\"an\":\"object\"}", "[1, \"x\", null]"}) {
+  for (const char* contents :
+       {"", "   \n", "{not json", "{\"an\":\"object\"}", "[1, \"x\", null]"}) {
     std::filesystem::create_directories(file().parent_path());
     testing::writeText(file(), contents);
     ErrorStore store = open();
@@ -184,7 +185,8 @@ TEST_F(ErrorStoreTest, MissingEmptyAndCorruptFilesGiveAWorkingEmptyStore) {
 TEST_F(ErrorStoreTest, IdsAreUniqueOverAThousandAdds) {
   ErrorStore store(dir / "many.json", clock.source());
   std::set<std::string> ids;
-  for (int i = 0; i < 1000; ++i) ids.insert(store.add(StoredError{"", "m", "code" + std::to_string(i), {}, false, "error"}));
+  for (int i = 0; i < 1000; ++i)
+    ids.insert(store.add(StoredError{"", "m", "code" + std::to_string(i), {}, false, "error"}));
   EXPECT_EQ(ids.size(), 1000u);
   EXPECT_EQ(store.count(), 1000u);
 }
@@ -233,7 +235,8 @@ TEST_F(ErrorStoreTest, ConcurrentAddsMarksAndReadsAreSafeAndTheFileEndsCurrent) 
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 40; ++i) {
-        std::string id = store.add(StoredError{"", "m", "c" + std::to_string(t) + "-" + std::to_string(i), {}, false, "error"});
+        std::string id = store.add(StoredError{
+            "", "m", "c" + std::to_string(t) + "-" + std::to_string(i), {}, false, "error"});
         store.markViewed(id);
         store.unviewedJson();
         store.recentCount(1h);

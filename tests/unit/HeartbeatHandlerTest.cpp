@@ -161,7 +161,8 @@ TEST_F(HeartbeatHandlerTest, CredentialsWithAnUnreadableExpiryAreIgnored) {
 TEST_F(HeartbeatHandlerTest, ExpiredCredentialsAreRejectedAndTheOldOnesKept) {
   handler.handle(parse(R"({"credentials": {"auth_token": "first"}})"));
   std::string past = sdk::formatTime(clock.now() - 1h);
-  handler.handle(parse(R"({"credentials": {"auth_token": "second", "expires_at": ")" + past + "\"}}"));
+  handler.handle(
+      parse(R"({"credentials": {"auth_token": "second", "expires_at": ")" + past + "\"}}"));
   EXPECT_EQ(credentials.authToken(), "first");
 }
 
@@ -260,7 +261,8 @@ TEST_F(HeartbeatHandlerTest, ConcurrentHeartbeatsAndReadsAreSafe) {
         std::string n = std::to_string((t + i) % 30);
         handler.handle(parse(R"({"agent_id": "a)" + n + R"(", "repo_path": "/r)" + n +
                              R"(", "team_ids": ["t)" + n + R"("], "caller_path": "/c)" + n +
-                             R"(", "context_tokens": 3, "credentials": {"auth_token": "k)" + n + "\"}}"));
+                             R"(", "context_tokens": 3, "credentials": {"auth_token": "k)" + n +
+                             "\"}}"));
         if (i % 20 == 0) {
           handler.activityJson();
           handler.callersJson();

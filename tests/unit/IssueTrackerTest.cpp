@@ -130,10 +130,12 @@ TEST_F(IssueTrackerTest, IssuesReturnsACopy) {
 TEST_F(IssueTrackerTest, FormatLine) {
   Issue conflict = issue("merge_conflict", "ledger", Severity::Error, "Has merge conflicts");
   conflict.requires_confirm = true;
-  EXPECT_EQ(IssueTracker::formatLine(conflict), "[error] ledger: Has merge conflicts [CONFIRM REQUIRED]");
+  EXPECT_EQ(IssueTracker::formatLine(conflict),
+            "[error] ledger: Has merge conflicts [CONFIRM REQUIRED]");
   EXPECT_EQ(IssueTracker::formatLine(issue("auth", "", Severity::Warning, "Auth expires soon")),
             "[warning] Auth expires soon");
-  EXPECT_EQ(IssueTracker::formatLine(issue("auth", "team", Severity::Critical, "x"), false), "team: x");
+  EXPECT_EQ(IssueTracker::formatLine(issue("auth", "team", Severity::Critical, "x"), false),
+            "team: x");
 }
 
 TEST_F(IssueTrackerTest, JsonOmitsEmptyRepoAndFalseConfirmation) {
@@ -144,12 +146,13 @@ TEST_F(IssueTrackerTest, JsonOmitsEmptyRepoAndFalseConfirmation) {
   auto json = tracker.toJson();
   ASSERT_EQ(json->size(), 2u);
   auto critical = json->getObject(0);
-  EXPECT_EQ(critical->getNames(),
-            (std::vector<std::string>{"type", "severity", "repo", "summary", "since", "requires_confirm"}));
+  EXPECT_EQ(critical->getNames(), (std::vector<std::string>{"type", "severity", "repo", "summary",
+                                                            "since", "requires_confirm"}));
   EXPECT_EQ(critical->getValue<std::string>("severity"), "critical");
   EXPECT_EQ(critical->getValue<std::string>("since"), sdk::formatTime(clock.now()));
   auto warning = json->getObject(1);
-  EXPECT_EQ(warning->getNames(), (std::vector<std::string>{"type", "severity", "summary", "since"}));
+  EXPECT_EQ(warning->getNames(),
+            (std::vector<std::string>{"type", "severity", "summary", "since"}));
   EXPECT_EQ(warning->getValue<std::string>("severity"), "warning");
 }
 

@@ -60,7 +60,8 @@ TEST_F(RestartThrottleTest, StartsOlderThanFiveMinutesAreForgottenAndPruned) {
 
 TEST_F(RestartThrottleTest, UnreadableHistoryStartsFresh) {
   std::filesystem::create_directories(file().parent_path());
-  for (const char* contents : {"", "garbage", "{\"restarts\": 5}", "{\"restarts\": [\"x\", 3]}", "[]"}) {
+  for (const char* contents :
+       {"", "garbage", "{\"restarts\": 5}", "{\"restarts\": [\"x\", 3]}", "[]"}) {
     testing::writeText(file(), contents);
     EXPECT_EQ(throttle().delay(), 0ms) << contents;
     EXPECT_EQ(throttle().recordStart(), 0ms) << contents;

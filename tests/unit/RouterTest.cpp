@@ -17,7 +17,8 @@ Route requestRoute(sdk::Handler handler, std::shared_ptr<CallGate> gate = nullpt
 
 TEST(RouterTest, RefusesATypeRegisteredTwice) {
   Router router;
-  EXPECT_TRUE(router.add("ping", requestRoute([](auto&, auto&) { return sdk::Reply::ok("pong"); })));
+  EXPECT_TRUE(
+      router.add("ping", requestRoute([](auto&, auto&) { return sdk::Reply::ok("pong"); })));
   EXPECT_FALSE(router.add("ping", requestRoute([](auto&, auto&) { return sdk::Reply::ok(); })));
   ASSERT_NE(router.find("ping"), nullptr);
   EXPECT_EQ(router.find("nope"), nullptr);
@@ -35,7 +36,8 @@ TEST(RouterTest, RemovesEveryRouteOfAnOwner) {
 
 TEST(RouterTest, ThrowingHandlerBecomesAnErrorReplyAndIsCounted) {
   auto gate = std::make_shared<CallGate>();
-  auto route = requestRoute([](auto&, auto&) -> sdk::Reply { throw std::runtime_error("boom"); }, gate);
+  auto route =
+      requestRoute([](auto&, auto&) -> sdk::Reply { throw std::runtime_error("boom"); }, gate);
   NullProgress progress;
   sdk::Reply reply = invokeRequest(route, sdk::Request{}, progress);
   EXPECT_FALSE(reply.success);

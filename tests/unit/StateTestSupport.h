@@ -27,9 +27,10 @@ class TempDir {
   // disk and nothing on tmpfs, and what is tested is the write protocol, not the disk.
   TempDir() {
     std::error_code ignored;
-    std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ignored) && ::access("/dev/shm", W_OK) == 0
-                                     ? std::filesystem::path("/dev/shm")
-                                     : std::filesystem::temp_directory_path();
+    std::filesystem::path base =
+        std::filesystem::is_directory("/dev/shm", ignored) && ::access("/dev/shm", W_OK) == 0
+            ? std::filesystem::path("/dev/shm")
+            : std::filesystem::temp_directory_path();
     std::string pattern = (base / "oxd-state-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
@@ -57,11 +58,13 @@ class TempDir {
 // A wall clock that moves only when told; safe to read from many threads.
 class ManualClock {
  public:
-  ManualClock() : nanos_(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count()) {}
+  ManualClock()
+      : nanos_(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count()) {}
   sdk::Time now() const {
-    return sdk::Time{std::chrono::duration_cast<sdk::Time::duration>(std::chrono::nanoseconds(nanos_.load()))};
+    return sdk::Time{
+        std::chrono::duration_cast<sdk::Time::duration>(std::chrono::nanoseconds(nanos_.load()))};
   }
   void advance(std::chrono::nanoseconds by) { nanos_ += by.count(); }
   std::function<sdk::Time()> source() {

@@ -24,17 +24,21 @@ class WorkspaceTest : public ::testing::Test {
     ::unsetenv("XDG_DATA_HOME");
     fs::remove_all(root_);
   }
-  void writeProject(const std::string& json) { std::ofstream(root_ / "project" / ".oxd" / "project.json") << json; }
+  void writeProject(const std::string& json) {
+    std::ofstream(root_ / "project" / ".oxd" / "project.json") << json;
+  }
   fs::path root_;
 };
 
 TEST_F(WorkspaceTest, RootIsFoundByWalkingUp) {
-  EXPECT_EQ(project::findRoot(root_ / "project" / "src" / "deep"), fs::canonical(root_ / "project"));
+  EXPECT_EQ(project::findRoot(root_ / "project" / "src" / "deep"),
+            fs::canonical(root_ / "project"));
 }
 
 TEST_F(WorkspaceTest, IdIsTheSha256OfTheRepoIdElseOfTheRealPath) {
   // sha256("repo_01JEXAMPLE") starts with these 8 hex chars.
-  EXPECT_EQ(project::workspaceId(root_, "repo_01JEXAMPLE"), project::sha256Hex("repo_01JEXAMPLE").substr(0, 8));
+  EXPECT_EQ(project::workspaceId(root_, "repo_01JEXAMPLE"),
+            project::sha256Hex("repo_01JEXAMPLE").substr(0, 8));
   EXPECT_EQ(project::sha256Hex("abc").substr(0, 8), "ba7816bf");
   std::string by_path = project::workspaceId(root_ / "project", "");
   EXPECT_EQ(by_path, project::sha256Hex(fs::canonical(root_ / "project").string()).substr(0, 8));
@@ -73,7 +77,8 @@ TEST_F(WorkspaceTest, MalformedProjectFileIsRefusedNamingTheFileAndKey) {
     loadWorkspace(root_ / "project");
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
-    EXPECT_NE(std::string(error.what()).find("project.json: repo_id must be a string"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("project.json: repo_id must be a string"),
+              std::string::npos);
   }
   writeProject(R"({"team_contexts":[{"name":"no id"}]})");
   EXPECT_THROW(loadWorkspace(root_ / "project"), std::runtime_error);

@@ -26,14 +26,22 @@ inline std::optional<std::chrono::nanoseconds> parseDuration(std::string_view te
     while (position < text.size() && (text[position] < '0' || text[position] > '9')) ++position;
     std::string_view unit = text.substr(unit_start, position - unit_start);
     std::int64_t scale;
-    if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "µs") scale = 1'000;
-    else if (unit == "ms") scale = 1'000'000;
-    else if (unit == "s") scale = 1'000'000'000;
-    else if (unit == "m") scale = 60'000'000'000;
-    else if (unit == "h") scale = 3'600'000'000'000;
-    else if (unit == "d") scale = 86'400'000'000'000;  // not Go, but operators write "7d"
-    else return std::nullopt;
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "µs")
+      scale = 1'000;
+    else if (unit == "ms")
+      scale = 1'000'000;
+    else if (unit == "s")
+      scale = 1'000'000'000;
+    else if (unit == "m")
+      scale = 60'000'000'000;
+    else if (unit == "h")
+      scale = 3'600'000'000'000;
+    else if (unit == "d")
+      scale = 86'400'000'000'000;  // not Go, but operators write "7d"
+    else
+      return std::nullopt;
     if (number > (INT64_MAX - total) / scale) return std::nullopt;
     total += number * scale;
   }

@@ -50,7 +50,8 @@ inline std::string formatTime(Time time) {
   if (offset == 0) return out + "Z";
   int minutes = static_cast<int>(std::labs(offset) / 60 % (24 * 60));
   char zone[8];
-  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60,
+                minutes % 60);
   return out + zone;
 }
 
@@ -59,14 +60,16 @@ inline std::optional<Time> parseTime(std::string_view text) {
   int year, month, day, hour, minute, second, consumed = 0;
   std::string copy(text);
   if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
-                  &second, &consumed) != 6 || consumed != 19) {
+                  &second, &consumed) != 6 ||
+      consumed != 19) {
     return std::nullopt;
   }
   std::size_t position = 19;
   std::int64_t nanos = 0;
   if (position < copy.size() && copy[position] == '.') {
     int digits = 0;
-    for (++position; position < copy.size() && copy[position] >= '0' && copy[position] <= '9'; ++position) {
+    for (++position; position < copy.size() && copy[position] >= '0' && copy[position] <= '9';
+         ++position) {
       if (digits++ < 9) nanos = nanos * 10 + (copy[position] - '0');
     }
     if (digits == 0) return std::nullopt;
@@ -90,7 +93,8 @@ inline std::optional<Time> parseTime(std::string_view text) {
       minute > 59 || second > 60) {
     return std::nullopt;
   }
-  if (year == 1 && month == 1 && day == 1 && hour == 0 && minute == 0 && second == 0 && nanos == 0) {
+  if (year == 1 && month == 1 && day == 1 && hour == 0 && minute == 0 && second == 0 &&
+      nanos == 0) {
     return Time{};
   }
   std::tm utc{};

@@ -29,9 +29,7 @@ class Payload {
     if (!object_) object_ = new Poco::JSON::Object;
   }
 
-  bool has(const std::string& key) const {
-    return object_->has(key) && !object_->isNull(key);
-  }
+  bool has(const std::string& key) const { return object_->has(key) && !object_->isNull(key); }
 
   std::string requiredString(const std::string& key) const {
     auto value = optionalString(key);
@@ -59,8 +57,9 @@ class Payload {
       }
       return static_cast<std::int64_t>(number);
     }
-    if (!value.isSigned() && value.convert<std::uint64_t>() >
-                                 static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    if (!value.isSigned() &&
+        value.convert<std::uint64_t>() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       throw BadPayload(key + ": integer out of range");
     }
     return value.convert<std::int64_t>();
@@ -69,7 +68,8 @@ class Payload {
   std::optional<bool> optionalBool(const std::string& key) const {
     if (!has(key)) return std::nullopt;
     const auto& value = object_->get(key);
-    if (value.type() != typeid(bool)) throw BadPayload(key + ": expected boolean, got " + kindOf(value));
+    if (value.type() != typeid(bool))
+      throw BadPayload(key + ": expected boolean, got " + kindOf(value));
     return value.extract<bool>();
   }
 
@@ -77,7 +77,8 @@ class Payload {
   std::optional<std::vector<std::string>> optionalStrings(const std::string& key) const {
     if (!has(key)) return std::nullopt;
     auto array = object_->getArray(key);
-    if (!array) throw BadPayload(key + ": expected list of strings, got " + kindOf(object_->get(key)));
+    if (!array)
+      throw BadPayload(key + ": expected list of strings, got " + kindOf(object_->get(key)));
     std::vector<std::string> out;
     out.reserve(array->size());
     for (std::size_t i = 0; i < array->size(); ++i) {

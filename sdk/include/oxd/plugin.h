@@ -38,7 +38,6 @@ class Plugin {
 #define OXD_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
 
 // Declares a plugin's exports: OXD_PLUGIN(kMyDescriptor, MyPlugin)
-#define OXD_PLUGIN(descriptor_value, PluginClass)                                \
-  OXD_PLUGIN_EXPORT const ::oxd::sdk::Descriptor oxd_plugin_descriptor =         \
-      descriptor_value;                                                          \
+#define OXD_PLUGIN(descriptor_value, PluginClass)                                          \
+  OXD_PLUGIN_EXPORT const ::oxd::sdk::Descriptor oxd_plugin_descriptor = descriptor_value; \
   OXD_PLUGIN_EXPORT ::oxd::sdk::Plugin* oxd_create_plugin() { return new PluginClass(); }

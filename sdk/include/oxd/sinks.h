@@ -14,11 +14,11 @@ enum class Severity { Warning, Error, Critical };
 
 // A live condition shown in `status` until cleared, deduplicated by (type, repo).
 struct Issue {
-  std::string type;      // e.g. "git_lock", "merge_conflict", "plugin_failed"
+  std::string type;  // e.g. "git_lock", "merge_conflict", "plugin_failed"
   Severity severity = Severity::Warning;
-  std::string repo;      // "" = global; else "ledger" or a team id
-  std::string summary;   // one line, no trailing period
-  Time since{};          // zero: now (or, on update, the first time it was set)
+  std::string repo;               // "" = global; else "ledger" or a team id
+  std::string summary;            // one line, no trailing period
+  Time since{};                   // zero: now (or, on update, the first time it was set)
   bool requires_confirm = false;  // a human must approve the fix
 };
 
@@ -41,7 +41,7 @@ class ErrorSink {
 
 // The latest credentials received in a heartbeat (kept in memory only, never logged).
 struct Credentials {
-  std::string token;       // git personal access token
+  std::string token;  // git personal access token
   std::string server_url;
   Time expires_at{};       // zero: does not expire
   std::string auth_token;  // OAuth access token for API calls

@@ -13,7 +13,7 @@ struct TeamContext {
   std::string id;    // e.g. "team_42"
   std::string name;  // display name; may be empty
   std::string slug;
-  std::string url;   // clone URL; may be empty when only the id is known
+  std::string url;             // clone URL; may be empty when only the id is known
   std::filesystem::path path;  // default <data>/teams/<sanitized id>
 };
 
@@ -23,10 +23,10 @@ struct Workspace {
   std::string repo_id;                 // from project.json; may be empty
   std::filesystem::path data_dir;      // $XDG_DATA_HOME/oxd: shared by every workspace
   std::filesystem::path workspace_data_dir;  // <data_dir>/workspaces/<workspace id>: this one's
-  std::filesystem::path cache_dir;     // $XDG_CACHE_HOME/oxd/<workspace id>
-  std::filesystem::path config_dir;    // $XDG_CONFIG_HOME/oxd
-  std::string ledger_url;              // may be empty: no ledger configured
-  std::filesystem::path ledger_path;   // default <data_dir>/ledgers/<workspace id>
+  std::filesystem::path cache_dir;           // $XDG_CACHE_HOME/oxd/<workspace id>
+  std::filesystem::path config_dir;          // $XDG_CONFIG_HOME/oxd
+  std::string ledger_url;                    // may be empty: no ledger configured
+  std::filesystem::path ledger_path;         // default <data_dir>/ledgers/<workspace id>
   std::vector<TeamContext> team_contexts;
   std::string github_owner;
   std::string github_repo;
