@@ -6,7 +6,7 @@ packages=(build-essential cmake ninja-build pkg-config git
           libpoco-dev libboost-dev libboost-filesystem-dev libgit2-dev
           nlohmann-json3-dev nettle-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev hyperfine procps)
+          clang libclang-rt-14-dev clang-format hyperfine jq procps python3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
