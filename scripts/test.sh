@@ -14,6 +14,10 @@ else
   bash "$root/scripts/build.sh" -DOXD_BUILD_TESTS=ON
 fi
 status=0
+# Style is part of the build: Google base, 100 columns (.clang-format).
+unformatted=$(cd "$root" && git ls-files '*.cpp' '*.h' '*.c' | while read -r file; do
+  clang-format --dry-run -Werror "$file" >/dev/null 2>&1 || echo "$file"; done)
+if [ -n "$unformatted" ]; then echo "clang-format differs on: $unformatted" >&2; status=1; fi
 ctest --test-dir "$OXD_BUILD_DIR" --output-on-failure -j "$jobs" --timeout 300 || status=$?
 if [ -z "${OXD_SANITIZE:-}" ] && [ -x "$root/tests/fuzz/run.sh" ] && [ "${OXD_SKIP_FUZZ:-0}" != 1 ]; then
   bash "$root/tests/fuzz/run.sh" 60 || status=$?

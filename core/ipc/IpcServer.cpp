@@ -191,8 +191,9 @@ void IpcServer::acceptOne() {
     if (error == EAGAIN || error == EWOULDBLOCK) return;
     // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays in the backlog and would wake epoll
     // again at once. Stop watching the listener for a while rather than spin (spec §1.2).
-    accept_backoff_ = accept_backoff_.count() == 0 ? kAcceptBackoffFirst
-                                                   : std::min(accept_backoff_ * 2, kAcceptBackoffCap);
+    accept_backoff_ = accept_backoff_.count() == 0
+                          ? kAcceptBackoffFirst
+                          : std::min(accept_backoff_ * 2, kAcceptBackoffCap);
     accept_resume_ = SteadyClock::now() + accept_backoff_;
     setListenerArmed(false);
     logger().warning("accept failed (%s), retrying in %ld ms", errnoText(error),
@@ -233,9 +234,14 @@ void IpcServer::serveAccepted(int fd) {
     result = readFirstLine(fd, buffer, line);
   }
   switch (result) {
-    case ReadResult::Line: dispatch(fd, false, line); return;
-    case ReadResult::Close: closeConnection(fd); return;
-    case ReadResult::Waiting: break;
+    case ReadResult::Line:
+      dispatch(fd, false, line);
+      return;
+    case ReadResult::Close:
+      closeConnection(fd);
+      return;
+    case ReadResult::Waiting:
+      break;
   }
   epoll_event event{};
   event.events = EPOLLIN;
@@ -257,8 +263,11 @@ void IpcServer::onReadable(int fd) {
   if (it == pending_.end()) return;  // an event for an fd closed earlier in this batch
   std::string_view line;
   switch (readFirstLine(fd, it->second.buffer, line)) {
-    case ReadResult::Waiting: return;
-    case ReadResult::Close: closePending(fd); return;
+    case ReadResult::Waiting:
+      return;
+    case ReadResult::Close:
+      closePending(fd);
+      return;
     case ReadResult::Line:
       dispatch(fd, true, line);  // dispatch never touches pending_, so `it` and `line` hold
       pending_.erase(it);
@@ -266,7 +275,8 @@ void IpcServer::onReadable(int fd) {
   }
 }
 
-IpcServer::ReadResult IpcServer::readFirstLine(int fd, std::string& buffer, std::string_view& line) {
+IpcServer::ReadResult IpcServer::readFirstLine(int fd, std::string& buffer,
+                                               std::string_view& line) {
   for (;;) {
     ssize_t received = ::recv(fd, read_chunk_.data(), read_chunk_.size(), 0);
     if (received > 0) {
@@ -325,24 +335,26 @@ void IpcServer::dispatchOneWay(int fd, RoutePtr route, sdk::Request request) {
   closeConnection(fd);  // the client never reads: free it before the handler runs
   auto ticket = std::make_shared<Ticket>(*this, -1);
   std::string type = request.type;
-  bool submitted = workers_.submit([ticket, route = std::move(route), request = std::move(request)] {
-    invokeOneWay(*route, request);
-  });
+  bool submitted =
+      workers_.submit([ticket, route = std::move(route), request = std::move(request)] {
+        invokeOneWay(*route, request);
+      });
   if (!submitted) logger().warning("one-way message %s dropped: the worker queue is full", type);
 }
 
 void IpcServer::dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request) {
   if (registered) unregister(fd);
   auto ticket = std::make_shared<Ticket>(*this, fd);
-  bool submitted = workers_.submit([this, ticket, route = std::move(route),
-                                    request = std::move(request)] {
-    SocketProgress progress(ticket->fd(), stopping_,
-                            {options_.progress_write_deadline, options_.reply_write_deadline});
-    sdk::Reply reply = invokeRequest(*route, request, progress);
-    if (!progress.broken()) {
-      writeUntil(ticket->fd(), encodeReply(reply), SteadyClock::now() + options_.reply_write_deadline);
-    }
-  });
+  bool submitted =
+      workers_.submit([this, ticket, route = std::move(route), request = std::move(request)] {
+        SocketProgress progress(ticket->fd(), stopping_,
+                                {options_.progress_write_deadline, options_.reply_write_deadline});
+        sdk::Reply reply = invokeRequest(*route, request, progress);
+        if (!progress.broken()) {
+          writeUntil(ticket->fd(), encodeReply(reply),
+                     SteadyClock::now() + options_.reply_write_deadline);
+        }
+      });
   if (!submitted) {
     static const std::string busy = encodeReply(sdk::Reply::fail(std::string(kDaemonBusy)));
     sendOnce(fd, busy);  // the ticket, now ours alone, closes fd as it goes
@@ -352,8 +364,8 @@ void IpcServer::dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::R
 void IpcServer::replyAndClose(int fd, bool registered, std::string bytes) {
   std::size_t written = 0;
   while (written < bytes.size()) {
-    ssize_t sent = ::send(fd, bytes.data() + written, bytes.size() - written,
-                          MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t sent =
+        ::send(fd, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent > 0) {
       written += static_cast<std::size_t>(sent);
     } else if (!(sent < 0 && errno == EINTR)) {
@@ -373,8 +385,8 @@ void IpcServer::replyAndClose(int fd, bool registered, std::string bytes) {
 }
 
 void IpcServer::refuseWrongUser(int fd, uid_t uid) {
-  std::string error = "permission denied: peer uid " + std::to_string(uid) +
-                      " is not the daemon's user";
+  std::string error =
+      "permission denied: peer uid " + std::to_string(uid) + " is not the daemon's user";
   logger().warning("IPC connection refused: %s", error);
   sendOnce(fd, encodeReply(sdk::Reply::fail(error)));
   closeConnection(fd);

@@ -47,7 +47,8 @@ DecodedRequest failure(std::string_view error) {
 }
 
 // Go's Unmarshal leaves a string field alone for null and fails for any other non-string.
-bool optionalStringField(const Poco::JSON::Object& object, const std::string& key, std::string& out) {
+bool optionalStringField(const Poco::JSON::Object& object, const std::string& key,
+                         std::string& out) {
   const Poco::Dynamic::Var& value = object.get(key);
   if (value.isEmpty()) return true;
   if (value.type() != typeid(std::string)) return false;
@@ -167,13 +168,27 @@ void appendJsonString(std::string& out, std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -202,8 +217,8 @@ std::string encodeReply(const sdk::Reply& reply) {
       appendData(out, reply.data);
     } catch (const std::exception& exception) {
       // A handler returned a Var that Poco cannot stringify: an error reply beats a torn line.
-      sdk::Reply broken = sdk::Reply::fail(std::string("reply could not be encoded: ") +
-                                           exception.what());
+      sdk::Reply broken =
+          sdk::Reply::fail(std::string("reply could not be encoded: ") + exception.what());
       return encodeReply(broken);
     }
   }

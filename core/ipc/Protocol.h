@@ -19,7 +19,8 @@ namespace oxd::core {
 // Reply texts fixed by the spec (byte-compatible with the Go daemon).
 inline constexpr std::string_view kInvalidMessageFormat = "invalid message format";
 inline constexpr std::string_view kUnknownMessageType = "unknown message type";
-inline constexpr std::string_view kPayloadNotObject = "invalid payload: payload must be a JSON object";
+inline constexpr std::string_view kPayloadNotObject =
+    "invalid payload: payload must be a JSON object";
 inline constexpr std::string_view kDaemonBusy = "daemon busy";
 
 // Poco's parser recurses once per nesting level; deeper lines are refused before it sees them.

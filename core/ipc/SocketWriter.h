@@ -33,8 +33,8 @@ bool peerHungUp(int fd);
 class SocketProgress final : public sdk::Progress {
  public:
   struct Deadlines {
-    std::chrono::milliseconds line{100};    // a progress line not started by then is dropped
-    std::chrono::milliseconds finish{5000}; // a line already half-written must be completed
+    std::chrono::milliseconds line{100};     // a progress line not started by then is dropped
+    std::chrono::milliseconds finish{5000};  // a line already half-written must be completed
   };
   SocketProgress(int fd, const std::atomic<bool>& server_stopping, Deadlines deadlines);
 

@@ -35,7 +35,8 @@ UnixListener listenOnUnixSocket(const std::filesystem::path& path) {
   // makes the socket 0600 from its first instant without changing the process-wide umask, which
   // file creations on other threads would race with.
   if (::fchmod(listener.fd, 0600) != 0) fail("fchmod", errno);
-  if (::unlink(text.c_str()) != 0 && errno != ENOENT) fail("cannot remove the existing file", errno);
+  if (::unlink(text.c_str()) != 0 && errno != ENOENT)
+    fail("cannot remove the existing file", errno);
   if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     fail("bind", errno);
   }

@@ -82,7 +82,8 @@ void measureLatency(Target& target, int count) {
   for (int i = 0; i < count; ++i) {
     auto began = Clock::now();
     if (!pingOnce(target.address)) ++target.failures;
-    target.latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - began).count());
+    target.latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(Clock::now() - began).count());
   }
 }
 
@@ -95,7 +96,10 @@ double measureThroughput(Target& target, int threads, std::chrono::duration<doub
       while (!go) std::this_thread::yield();
       std::size_t mine = 0, bad = 0;
       while (!done) {
-        if (pingOnce(target.address)) ++mine; else ++bad;
+        if (pingOnce(target.address))
+          ++mine;
+        else
+          ++bad;
       }
       total += mine;
       failures += bad;
@@ -137,9 +141,12 @@ int main(int argc, char** argv) {
   bool check = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--requests" && i + 1 < argc) requests = std::atoi(argv[++i]);
-    else if (arg == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
-    else if (arg == "--check") check = true;
+    if (arg == "--requests" && i + 1 < argc)
+      requests = std::atoi(argv[++i]);
+    else if (arg == "--seconds" && i + 1 < argc)
+      seconds = std::atof(argv[++i]);
+    else if (arg == "--check")
+      check = true;
     else {
       std::fprintf(stderr, "usage: %s [--requests N] [--seconds S] [--check]\n", argv[0]);
       return 2;

@@ -41,7 +41,8 @@ core::Router& router() {
     core::Route typed;
     typed.handler = [](const sdk::Request& request, sdk::Progress&) {
       auto value = request.payload->get("agent_id");
-      if (!value.isEmpty() && !value.isString()) throw std::invalid_argument("agent_id: not a string");
+      if (!value.isEmpty() && !value.isString())
+        throw std::invalid_argument("agent_id: not a string");
       return sdk::Reply::ok(request.payload);
     };
     router->add("typed", typed);
@@ -75,18 +76,20 @@ void checkReplyLine(const std::string& reply) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view line(reinterpret_cast<const char*>(data), size);
-  if (auto newline = line.find('\n'); newline != std::string_view::npos) line = line.substr(0, newline);
+  if (auto newline = line.find('\n'); newline != std::string_view::npos)
+    line = line.substr(0, newline);
 
   core::DecodedRequest decoded = core::decodeRequest(line);
   if (!decoded.ok) {
-    if (decoded.error != core::kInvalidMessageFormat && decoded.error != core::kUnknownMessageType &&
-        decoded.error != core::kPayloadNotObject) {
+    if (decoded.error != core::kInvalidMessageFormat &&
+        decoded.error != core::kUnknownMessageType && decoded.error != core::kPayloadNotObject) {
       fail("unexpected decode error", decoded.error);
     }
     checkReplyLine(core::encodeReply(sdk::Reply::fail(decoded.error)));
     return 0;
   }
-  if (decoded.request.type.empty() || !decoded.request.payload) fail("accepted a bad request", line);
+  if (decoded.request.type.empty() || !decoded.request.payload)
+    fail("accepted a bad request", line);
 
   core::RoutePtr route = router().find(decoded.request.type);
   if (!route) {

@@ -48,39 +48,39 @@ class IpcServerTest : public ::testing::Test {
     dir_ = pattern;
     path_ = (dir_ / "d.sock").string();
     router_.add("ping", inlineRoute([](auto&, auto&) { return sdk::Reply::ok("pong"); }));
-    router_.add("big", inlineRoute([](auto&, auto&) {
-      return sdk::Reply::ok(std::string(1 << 20, 'x'));  // several times a socket buffer
-    }));
+    router_.add(
+        "big", inlineRoute([](auto&, auto&) {
+          return sdk::Reply::ok(std::string(1 << 20, 'x'));  // several times a socket buffer
+        }));
     router_.add("stream", workerRoute([](auto&, sdk::Progress& progress) {
-      progress.stage("fetching", "Fetching from remote...");
-      progress.percent("pulling", 50, "half way");
-      Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
-      data->set("done", true);
-      return sdk::Reply::ok(data);
-    }));
-    router_.add("boom", workerRoute([](auto&, auto&) -> sdk::Reply {
-      throw std::runtime_error("boom");
-    }));
+                  progress.stage("fetching", "Fetching from remote...");
+                  progress.percent("pulling", 50, "half way");
+                  Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
+                  data->set("done", true);
+                  return sdk::Reply::ok(data);
+                }));
+    router_.add("boom",
+                workerRoute([](auto&, auto&) -> sdk::Reply { throw std::runtime_error("boom"); }));
     router_.add("slow", workerRoute([this](auto&, auto&) {
-      slow_started_ = true;
-      std::this_thread::sleep_for(300ms);
-      slow_finished_ = true;
-      return sdk::Reply::ok("slept");
-    }));
+                  slow_started_ = true;
+                  std::this_thread::sleep_for(300ms);
+                  slow_finished_ = true;
+                  return sdk::Reply::ok("slept");
+                }));
     router_.add("until_cancelled", workerRoute([this](auto&, sdk::Progress& progress) {
-      auto give_up = std::chrono::steady_clock::now() + 2s;
-      while (!progress.cancelled() && std::chrono::steady_clock::now() < give_up) {
-        std::this_thread::sleep_for(5ms);
-      }
-      saw_cancel_ = progress.cancelled();
-      return sdk::Reply::ok();
-    }));
+                  auto give_up = std::chrono::steady_clock::now() + 2s;
+                  while (!progress.cancelled() && std::chrono::steady_clock::now() < give_up) {
+                    std::this_thread::sleep_for(5ms);
+                  }
+                  saw_cancel_ = progress.cancelled();
+                  return sdk::Reply::ok();
+                }));
     router_.add("flood", workerRoute([this](auto&, sdk::Progress& progress) {
-      auto began = std::chrono::steady_clock::now();
-      for (int i = 0; i < 300; ++i) progress.stage("chunk", std::string(4096, 'p'));
-      flood_took_ = std::chrono::steady_clock::now() - began;
-      return sdk::Reply::ok("flooded");
-    }));
+                  auto began = std::chrono::steady_clock::now();
+                  for (int i = 0; i < 300; ++i) progress.stage("chunk", std::string(4096, 'p'));
+                  flood_took_ = std::chrono::steady_clock::now() - began;
+                  return sdk::Reply::ok("flooded");
+                }));
     Route notify;
     notify.kind = Route::Kind::OneWay;
     notify.one_way = [this](const sdk::Request& request) {
@@ -156,17 +156,19 @@ TEST_F(IpcServerTest, BadLinesGetTheSpecErrorAndAClose) {
   start();
   const std::string invalid = "{\"success\":false,\"error\":\"invalid message format\"}";
   const std::string unknown = "{\"success\":false,\"error\":\"unknown message type\"}";
-  for (std::string line : {"garbage", "{\"type\":\"ping\"", "[1,2,3]", "\"ping\"", "42",
-                           "{\"type\":\"p\xff\"}"}) {
+  for (std::string line :
+       {"garbage", "{\"type\":\"ping\"", "[1,2,3]", "\"ping\"", "42", "{\"type\":\"p\xff\"}"}) {
     expectOnlyReply(line + "\n", invalid);
   }
   expectOnlyReply(std::string("{\"type\":\"pi\0ng\"}\n", 17), invalid);
   expectOnlyReply(std::string(100000, '[') + "\n", invalid);
-  for (const char* line : {"{}\n", "{\"type\":7}\n", "{\"type\":\"\"}\n", "{\"type\":\"frobnicate\"}\n"}) {
+  for (const char* line :
+       {"{}\n", "{\"type\":7}\n", "{\"type\":\"\"}\n", "{\"type\":\"frobnicate\"}\n"}) {
     expectOnlyReply(line, unknown);
   }
-  expectOnlyReply("{\"type\":\"ping\",\"payload\":5}\n",
-                  "{\"success\":false,\"error\":\"invalid payload: payload must be a JSON object\"}");
+  expectOnlyReply(
+      "{\"type\":\"ping\",\"payload\":5}\n",
+      "{\"success\":false,\"error\":\"invalid payload: payload must be a JSON object\"}");
   expectOnlyReply(kPing, kPong);
 }
 
@@ -236,10 +238,12 @@ TEST_F(IpcServerTest, StreamsProgressLinesThenTheFinalReply) {
   Transcript transcript = roundTrip(path_, "{\"type\":\"stream\"}\n");
   EXPECT_EQ(transcript.end, Transcript::End::Closed);
   ASSERT_EQ(transcript.lines.size(), 3u);
-  EXPECT_EQ(transcript.lines[0],
-            R"({"progress":{"stage":"fetching","message":"Fetching from remote..."},"success":false})");
-  EXPECT_EQ(transcript.lines[1],
-            R"({"progress":{"stage":"pulling","percent":50,"message":"half way"},"success":false})");
+  EXPECT_EQ(
+      transcript.lines[0],
+      R"({"progress":{"stage":"fetching","message":"Fetching from remote..."},"success":false})");
+  EXPECT_EQ(
+      transcript.lines[1],
+      R"({"progress":{"stage":"pulling","percent":50,"message":"half way"},"success":false})");
   EXPECT_EQ(transcript.lines[2], R"({"success":true,"data":{"done":true}})");
 }
 
@@ -332,7 +336,11 @@ TEST_F(IpcServerTest, SocketIsOwnerOnly) {
 }
 
 TEST_F(IpcServerTest, ReplacesAStaleFileAndReportsAnUnusablePath) {
-  { std::FILE* stale = std::fopen(path_.c_str(), "w"); ASSERT_NE(stale, nullptr); std::fclose(stale); }
+  {
+    std::FILE* stale = std::fopen(path_.c_str(), "w");
+    ASSERT_NE(stale, nullptr);
+    std::fclose(stale);
+  }
   start();
   expectOnlyReply(kPing, kPong);
   IpcServer other({dir_ / "missing" / "d.sock"}, router_, *pool_, nullptr);
@@ -376,7 +384,8 @@ TEST_F(IpcServerTest, PeerOfAnotherUserIsRefused) {
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(received,
-            "{\"success\":false,\"error\":\"permission denied: peer uid 65534 is not the daemon's user\"}");
+            "{\"success\":false,\"error\":\"permission denied: peer uid 65534 is not the daemon's "
+            "user\"}");
   expectOnlyReply(kPing, kPong);
 }
 
@@ -400,7 +409,11 @@ TEST_F(IpcServerTest, StopWaitsForTheHandlerInFlightAndRemovesTheSocket) {
 TEST_F(IpcServerTest, StopLeavesASuccessorsSocketAlone) {
   start();
   std::filesystem::remove(path_);
-  { std::FILE* successor = std::fopen(path_.c_str(), "w"); ASSERT_NE(successor, nullptr); std::fclose(successor); }
+  {
+    std::FILE* successor = std::fopen(path_.c_str(), "w");
+    ASSERT_NE(successor, nullptr);
+    std::fclose(successor);
+  }
   server_->stop();
   EXPECT_TRUE(std::filesystem::exists(path_));
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Test support for IPC server tests. A raw-socket client: every call is bounded in time, so a broken server
-// fails a test instead of hanging it. Deliberately independent of core/common/IpcClient.
+// Test support for IPC server tests. A raw-socket client: every call is bounded in time, so a
+// broken server fails a test instead of hanging it. Deliberately independent of
+// core/common/IpcClient.
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -111,7 +112,7 @@ class TestConnection {
 
 // One request, one transcript: what most tests need.
 inline Transcript roundTrip(const std::string& path, std::string_view bytes,
-                           std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
+                            std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
   TestConnection connection(path);
   if (!connection.connected()) return Transcript{};
   connection.send(bytes);

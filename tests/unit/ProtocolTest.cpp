@@ -57,7 +57,8 @@ TEST(ProtocolTest, RefusesInvalidUtf8AndNulBytes) {
   EXPECT_EQ(errorOf("{\"type\":\"pi\0ng\"}"s), kInvalidMessageFormat);
   // Escaped NUL is valid JSON (Go accepts it) and multi-byte text is fine.
   EXPECT_TRUE(decodeRequest(R"({"type":"ping","payload":{"a":"\u0000"}})").ok);
-  EXPECT_TRUE(decodeRequest("{\"type\":\"ping\",\"payload\":{\"a\":\"h\xc3\xa9 \xf0\x9f\x98\x80\"}}").ok);
+  EXPECT_TRUE(
+      decodeRequest("{\"type\":\"ping\",\"payload\":{\"a\":\"h\xc3\xa9 \xf0\x9f\x98\x80\"}}").ok);
 }
 
 TEST(ProtocolTest, RefusesDeepNestingWithoutRecursing) {
@@ -82,8 +83,9 @@ TEST(ProtocolTest, RefusesMissingEmptyOrNonStringTypeAsUnknown) {
 }
 
 TEST(ProtocolTest, RefusesAPayloadThatIsNotAnObject) {
-  for (const char* line : {R"({"type":"ping","payload":5})", R"({"type":"ping","payload":"x"})",
-                           R"({"type":"ping","payload":[1]})", R"({"type":"ping","payload":true})"}) {
+  for (const char* line :
+       {R"({"type":"ping","payload":5})", R"({"type":"ping","payload":"x"})",
+        R"({"type":"ping","payload":[1]})", R"({"type":"ping","payload":true})"}) {
     EXPECT_EQ(errorOf(line), kPayloadNotObject) << line;
   }
 }
