@@ -67,7 +67,10 @@ int acquireOnce(const InstanceLock::Options& options) {
       ::close(fd);
       throw AlreadyRunning("oxd is already starting for this workspace" + where);
     }
-    if (holder > 0 && isOxdProcess(holder)) ::kill(holder, SIGTERM);
+    if (holder > 0 && isOxdProcess(holder)) {
+      ::kill(holder, SIGTERM);
+      ::kill(holder, SIGCONT);  // a stopped process cannot act on SIGTERM until continued
+    }
     auto deadline = std::chrono::steady_clock::now() + options.term_wait;
     while (!tryLock(fd)) {
       if (std::chrono::steady_clock::now() > deadline) {

@@ -190,3 +190,28 @@ TEST_F(LifecycleTest, NotifiesSystemdReadyWatchdogAndStopping) {
 
 }  // namespace
 }  // namespace oxd::testing
+
+namespace oxd::testing {
+namespace {
+
+// A daemon that holds the workspace but no longer answers (here: SIGSTOPped, its pid file
+// older than the 3-minute starting grace) is terminated by the next start, which takes over.
+TEST_F(LifecycleTest, StuckDaemonIsTerminatedByTheNextStart) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  pid_t stuck = daemonPid();
+  ASSERT_EQ(::kill(stuck, SIGSTOP), 0);
+  fs::path pid_file = paths::pidPath(workspaceId());
+  fs::last_write_time(pid_file, fs::file_time_type::clock::now() - std::chrono::minutes(5));
+
+  ProcessResult second =
+      runProgram(OXD_BIN_DIR "/oxd",
+                 {"--project", projectDir().string(), "--define", "daemon.inactivity_timeout=1s"},
+                 {.timeout = std::chrono::seconds(20)});
+  // The newcomer took over (and exited on its own after 1 s of inactivity); the stuck one is gone.
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  auto status = waitForDaemonExit(std::chrono::seconds(5));
+  ASSERT_TRUE(status) << "the stuck daemon is still alive";
+}
+
+}  // namespace
+}  // namespace oxd::testing
