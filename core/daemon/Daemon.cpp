@@ -259,7 +259,9 @@ std::optional<Clock::time_point> Daemon::nextDeadline() const {
         std::min<std::chrono::milliseconds>(std::chrono::minutes(1), settings_.inactivity_timeout);
     Clock::time_point idle_at =
         std::max(last + settings_.inactivity_timeout, started_at_ + minimum_uptime);
-    if (pending_since_) idle_at = std::max(idle_at, *pending_since_ + settings_.pending_work_grace);
+    if (pending_since_ && pending_work_->load() > 0) {
+      idle_at = std::max(idle_at, *pending_since_ + settings_.pending_work_grace);
+    }
     consider(idle_at);
   }
   return deadline;

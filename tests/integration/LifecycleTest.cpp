@@ -215,3 +215,53 @@ TEST_F(LifecycleTest, StuckDaemonIsTerminatedByTheNextStart) {
 
 }  // namespace
 }  // namespace oxd::testing
+
+namespace oxd::testing {
+namespace {
+
+std::string readFile(const fs::path& file) {
+  std::ifstream input(file);
+  return std::string(std::istreambuf_iterator<char>(input), {});
+}
+
+// Pending plugin work (Host::keepAlive) holds off the inactivity exit, but only for
+// pending_work_grace; without a grace bound being hit the daemon exits once the work is done.
+TEST_F(LifecycleTest, PendingWorkHoldsOffInactivityExitForABoundedGrace) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon({.args = {"--define", "daemon.inactivity_timeout=1s",
+                                                "--define", "daemon.pending_work_grace=1s"},
+                                       .plugin_dir = fs::path(OXD_TEST_PLUGIN_DIR)}));
+  std::thread holder([this] {
+    try {
+      request("test.hold", {{"ms", 6000}}, std::chrono::seconds(10));
+    } catch (const std::exception&) {
+    }
+  });
+  auto status = waitForDaemonExit(std::chrono::seconds(9));
+  holder.join();
+  ASSERT_TRUE(status) << "daemon did not exit";
+  EXPECT_NE(readFile(logPath()).find("pending work still held after the grace period"),
+            std::string::npos)
+      << daemonDiagnostics();
+}
+
+TEST_F(LifecycleTest, PendingWorkThatEndsLetsTheDaemonExitAfterIt) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon({.args = {"--define", "daemon.inactivity_timeout=1s"},
+                                       .plugin_dir = fs::path(OXD_TEST_PLUGIN_DIR)}));
+  auto started = std::chrono::steady_clock::now();
+  std::thread holder([this] {
+    try {
+      request("test.hold", {{"ms", 2500}}, std::chrono::seconds(10));
+    } catch (const std::exception&) {
+    }
+  });
+  auto status = waitForDaemonExit(std::chrono::seconds(8));
+  holder.join();
+  ASSERT_TRUE(status) << "daemon did not exit after the pending work ended";
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2400));
+  std::string log = readFile(logPath());
+  EXPECT_EQ(log.find("pending work still held"), std::string::npos);
+  EXPECT_NE(log.find("stopping: inactive"), std::string::npos) << daemonDiagnostics();
+}
+
+}  // namespace
+}  // namespace oxd::testing
