@@ -112,8 +112,16 @@ Poco::JSON::Array::Ptr IssueTracker::toJson() const {
 
 std::string IssueTracker::formatLine(const sdk::Issue& issue, bool with_severity) {
   std::string line;
-  if (with_severity) line += "[" + severityName(issue.severity) + "] ";
-  if (!issue.repo.empty()) line += issue.repo + ": ";
+  // Appended piece by piece: GCC 12 at -O3 raises a false -Wrestrict on "[" + name + "] ".
+  if (with_severity) {
+    line += '[';
+    line += severityName(issue.severity);
+    line += "] ";
+  }
+  if (!issue.repo.empty()) {
+    line += issue.repo;
+    line += ": ";
+  }
   line += issue.summary;
   if (issue.requires_confirm) line += " [CONFIRM REQUIRED]";
   return line;
