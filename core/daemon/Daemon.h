@@ -75,8 +75,8 @@ class Daemon {
   }
   std::chrono::nanoseconds uptime() const;
   std::chrono::nanoseconds sinceActivity() const;
-  std::int64_t startupMilliseconds() const { return startup_ms_; }
-  std::int64_t throttleMilliseconds() const { return throttle_ms_; }
+  std::int64_t startupMilliseconds() const { return startup_ms_.load(); }
+  std::int64_t throttleMilliseconds() const { return throttle_ms_.load(); }
   std::size_t pendingWork() const { return pending_work_->load(); }
 
   Router& router() { return *router_; }
@@ -118,8 +118,9 @@ class Daemon {
       std::make_shared<std::atomic<std::size_t>>(0);
   std::optional<std::chrono::steady_clock::time_point> pending_since_;
   std::chrono::steady_clock::time_point next_watchdog_{}, next_registry_check_{};
-  std::int64_t startup_ms_ = 0;
-  std::int64_t throttle_ms_ = 0;
+  // Set while the socket may already serve `status`.
+  std::atomic<std::int64_t> startup_ms_{0};
+  std::atomic<std::int64_t> throttle_ms_{0};
 
   std::mutex stop_mutex_;
   std::string stop_reason_;  // guarded by stop_mutex_; non-empty once a stop was requested
