@@ -5,6 +5,8 @@
 // One section per plugin plus [daemon] for the core. Loading builds a new, independent
 // configuration each time, so a reload can be validated whole before anything changes.
 
+#include "common/NearestName.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/LayeredConfiguration.h>
 
@@ -55,8 +57,5 @@ std::vector<std::string> validateCoreConfig(const Poco::Util::AbstractConfigurat
 // stop the daemon; they surface as an issue in status.
 std::vector<std::string> unknownSections(const Poco::Util::AbstractConfiguration& config,
                                          const std::vector<std::string>& plugin_names);
-
-// The nearest of `candidates` to `word` by edit distance, or "" when none is close.
-std::string nearestName(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace oxd::core

@@ -1,5 +1,7 @@
 #include "host/PluginConfig.h"
 
+#include "common/NearestName.h"
+
 #include <oxd/duration.h>
 
 #include <Poco/Util/MapConfiguration.h>
@@ -27,36 +29,12 @@ std::optional<PluginConfig::OnError> parseOnError(const std::string& text) {
   return std::nullopt;
 }
 
-std::size_t levenshtein(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string unknownKeyError(const std::string& plugin, const std::string& key,
                             const std::vector<std::string>& known) {
   std::string message = "[" + plugin + "] unknown key '" + key + "'";
-  const std::string* nearest = nullptr;
-  std::size_t best = 0;
-  for (const auto& candidate : known) {
-    std::size_t distance = levenshtein(key, candidate);
-    if (!nearest || distance < best) {
-      nearest = &candidate;
-      best = distance;
-    }
-  }
-  // A hint only when it is plausibly a typo; otherwise the list helps more.
-  if (nearest && best <= std::max<std::size_t>(2, std::max(key.size(), nearest->size()) / 2)) {
-    return message + " (did you mean '" + *nearest + "'?)";
+  std::string hint = nearestName(key, known);
+  if (!hint.empty()) {
+    return message + " (did you mean '" + hint + "'?)";
   }
   std::string list;
   for (const auto& candidate : known) list += (list.empty() ? "" : ", ") + candidate;
