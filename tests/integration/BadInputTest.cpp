@@ -148,20 +148,8 @@ std::string printable(std::string_view bytes, std::size_t max = 200) {
   return out;
 }
 
-class BadInputTest : public DaemonFixture {
+class BadInputTest : public CleanExitFixture {
  protected:
-  // Every test ends with a clean exit on SIGTERM: in a sanitizer build that also catches leak
-  // reports and crashes at shutdown, which would otherwise vanish with the temp directory.
-  void TearDown() override {
-    if (daemonPid() > 0) {
-      std::optional<int> status = stopDaemon();
-      EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-          << "oxd did not exit cleanly on SIGTERM (wait status " << (status ? *status : -1) << ")\n"
-          << daemonDiagnostics();
-    }
-    DaemonFixture::TearDown();
-  }
-
   void SetUp() override {
     DaemonFixture::SetUp();
     if (HasFatalFailure()) return;

@@ -25,20 +25,8 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-class BuiltinsTest : public DaemonFixture {
+class BuiltinsTest : public CleanExitFixture {
  protected:
-  // Every test ends with a clean exit on SIGTERM: in a sanitizer build that also catches leak
-  // reports and crashes at shutdown, which would otherwise vanish with the temp directory.
-  void TearDown() override {
-    if (daemonPid() > 0) {
-      std::optional<int> status = stopDaemon();
-      EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-          << "oxd did not exit cleanly on SIGTERM (wait status " << (status ? *status : -1) << ")\n"
-          << daemonDiagnostics();
-    }
-    DaemonFixture::TearDown();
-  }
-
   // The reply's data, after checking the call succeeded.
   json dataOf(const std::string& type, const json& payload = nullptr) {
     json reply = request(type, payload);

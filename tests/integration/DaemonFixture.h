@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
@@ -113,6 +114,22 @@ class DaemonFixture : public ::testing::Test {
   pid_t daemon_pid_ = -1;
   std::map<std::string, std::optional<std::string>> saved_environment_;
   int program_runs_ = 0;
+};
+
+// A DaemonFixture whose tests all end with a clean exit of the daemon on SIGTERM.
+class CleanExitFixture : public DaemonFixture {
+ protected:
+  // Every test ends with a clean exit on SIGTERM: in a sanitizer build that also catches leak
+  // reports and crashes at shutdown, which would otherwise vanish with the temp directory.
+  void TearDown() override {
+    if (daemonPid() > 0) {
+      std::optional<int> status = stopDaemon();
+      EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+          << "oxd did not exit cleanly on SIGTERM (wait status " << (status ? *status : -1) << ")\n"
+          << daemonDiagnostics();
+    }
+    DaemonFixture::TearDown();
+  }
 };
 
 }  // namespace oxd::testing

@@ -21,20 +21,8 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-class PluginsTest : public DaemonFixture {
+class PluginsTest : public CleanExitFixture {
  protected:
-  // Every test ends with a clean exit on SIGTERM: in a sanitizer build that also catches leak
-  // reports and crashes at shutdown, which would otherwise vanish with the temp directory.
-  void TearDown() override {
-    if (daemonPid() > 0) {
-      std::optional<int> status = stopDaemon();
-      EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-          << "oxd did not exit cleanly on SIGTERM (wait status " << (status ? *status : -1) << ")\n"
-          << daemonDiagnostics();
-    }
-    DaemonFixture::TearDown();
-  }
-
   void startWithTestPlugins(std::vector<std::string> args = {}) {
     ASSERT_NO_FATAL_FAILURE(
         startDaemon({.args = std::move(args), .plugin_dir = OXD_TEST_PLUGIN_DIR}));
