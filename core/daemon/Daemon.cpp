@@ -187,10 +187,8 @@ void Daemon::startParts() {
   ipc_ = std::make_unique<IpcServer>(
       ipc_options, *router_, *workers_, [this](const sdk::Request& request) {
         noteActivity();
-        if (!request.workspace_id.empty() && request.workspace_id != workspace_.workspace_id) {
-          log().warning("message %s for workspace %s served by workspace %s", request.type,
-                        request.workspace_id, workspace_.workspace_id);
-        }
+        if (!request.workspace_id.empty() && request.workspace_id != workspace_.workspace_id)
+          noteForeignWorkspace(request);
       });
   // Registered before the socket serves: a client that gets a pong finds the entry too.
   registry::DaemonRegistry(paths::registryPath())
@@ -402,6 +400,17 @@ void Daemon::reportUnknownSections(const Poco::Util::AbstractConfiguration& conf
   for (std::size_t i = 1; i < warnings.size(); ++i) summary += "; " + warnings[i];
   for (const auto& warning : warnings) log().warning("config: %s", warning);
   issues_->set({"config_unknown_section", sdk::Severity::Warning, "", summary, {}, false});
+}
+
+// Once per foreign id: a misconfigured hook sends on every turn and must not flood the log.
+// Runs on the IO thread only, so the set needs no lock; it is bounded like the log it guards.
+void Daemon::noteForeignWorkspace(const sdk::Request& request) {
+  constexpr std::size_t kRemembered = 64;
+  if (foreign_workspaces_.size() >= kRemembered ||
+      !foreign_workspaces_.insert(request.workspace_id).second)
+    return;
+  log().warning("message %s for workspace %s served by workspace %s (logged once per workspace)",
+                request.type, request.workspace_id, workspace_.workspace_id);
 }
 
 void Daemon::noteActivity() { last_activity_ns_.store(steadyNanos()); }

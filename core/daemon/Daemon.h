@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +62,7 @@ class Daemon {
   // the errors (empty = applied). Runs on the main thread: other threads wait for it.
   std::vector<std::string> reload();
   void noteActivity();
+  void noteForeignWorkspace(const sdk::Request& request);
   sdk::PendingWork keepAlive(const std::string& why);
 
   const sdk::Workspace& workspace() const { return workspace_; }
@@ -114,6 +116,7 @@ class Daemon {
 
   std::chrono::steady_clock::time_point started_at_;
   std::atomic<std::int64_t> last_activity_ns_{0};  // steady clock
+  std::set<std::string> foreign_workspaces_;       // IO thread only
   std::shared_ptr<std::atomic<std::size_t>> pending_work_ =
       std::make_shared<std::atomic<std::size_t>>(0);
   std::optional<std::chrono::steady_clock::time_point> pending_since_;

@@ -1,12 +1,16 @@
-// oxd_ipc_bench: connect-per-request `ping` against oxd's IpcServer (in process, inline ping
-// route, real WorkerPool) and against c_responder.c (the least a server can do), side by side:
-// p50/p99 latency from one client, then requests/s from 8 client threads.
+// oxd_ipc_bench: connect-per-request `ping` against the real oxd process (no plugins) and
+// against c_responder.c (the least a server can do), side by side: p50/p99 latency from one
+// client, then requests/s from 8 client threads. Both servers are child processes of the bench,
+// so neither shares the client's process (and its CPU placement) while the other does not.
 //
-// usage: oxd_ipc_bench [--requests N] [--seconds S] [--check]
+// usage: oxd_ipc_bench [--requests N] [--seconds S] [--placement free|same|cross] [--check]
+//   --placement pins the servers and the client: `same` all on CPU 0, `cross` servers on CPU 1
+//   and the client on CPU 0; `free` (default) leaves it to the scheduler, whose choice decides
+//   a connect-per-request latency more than either server does (see README.md).
 //   --check exits 1 unless oxd p50 <= 1.3x, p99 <= 2x and throughput >= 0.5x the responder's.
 
-#include "ipc/IpcServer.h"
-
+#include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -114,23 +118,64 @@ double measureThroughput(Target& target, int threads, std::chrono::duration<doub
   return total / std::chrono::duration<double>(Clock::now() - began).count();
 }
 
-pid_t spawnResponder(const std::string& socket_path) {
+// Starts `args`. With `await_line`, stdout is a pipe and this returns once the child printed a
+// line (c_responder's "ready") or closed it, so a dead child is told from a listening one.
+pid_t spawnChild(std::vector<std::string> args, char** env, bool await_line) {
   int out[2];
   if (::pipe(out) != 0) return -1;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  if (await_line)
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  else
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string program = OXD_C_RESPONDER;
-  char* argv[] = {program.data(), const_cast<char*>(socket_path.c_str()), nullptr};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
   pid_t pid = -1;
-  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ) != 0) pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   char ready[16] = {};
-  if (pid > 0 && ::read(out[0], ready, sizeof ready - 1) <= 0) pid = -1;
+  if (await_line && pid > 0 && ::read(out[0], ready, sizeof ready - 1) <= 0) pid = -1;
   ::close(out[0]);
   return pid;
+}
+
+// oxd in a private world under `dir`; it is ready when a ping through its socket is answered.
+pid_t spawnOxd(const std::filesystem::path& dir, const sockaddr_un& address) {
+  std::filesystem::create_directories(dir / "project/.oxd");
+  std::filesystem::create_directories(dir / "plugins");  // empty: the core alone is measured
+  std::filesystem::create_directories(dir / "run");
+  std::vector<std::string> env_strings{"HOME=" + dir.string(),
+                                       "XDG_RUNTIME_DIR=" + (dir / "run").string(),
+                                       std::string("OXD_SOCKET=") + address.sun_path};
+  if (const char* path = std::getenv("PATH")) env_strings.push_back(std::string("PATH=") + path);
+  std::vector<char*> env;
+  for (auto& entry : env_strings) env.push_back(entry.data());
+  env.push_back(nullptr);
+  pid_t pid = spawnChild({OXD_BINARY, "--project", (dir / "project").string(), "--define",
+                          "daemon.plugin_dir=" + (dir / "plugins").string()},
+                         env.data(), false);
+  for (int attempt = 0; pid > 0 && attempt < 1000; ++attempt) {
+    if (pingOnce(address)) return pid;
+    std::this_thread::sleep_for(10ms);
+  }
+  if (pid > 0) ::kill(pid, SIGKILL), ::waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+void pinTo(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (::sched_setaffinity(0, sizeof set, &set) != 0) std::perror("sched_setaffinity");
+}
+
+void stopChild(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
 }
 
 }  // namespace
@@ -139,16 +184,22 @@ int main(int argc, char** argv) {
   int requests = 20000;
   double seconds = 2.0;
   bool check = false;
+  std::string placement = "free";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--requests" && i + 1 < argc)
       requests = std::atoi(argv[++i]);
     else if (arg == "--seconds" && i + 1 < argc)
       seconds = std::atof(argv[++i]);
+    else if (arg == "--placement" && i + 1 < argc)
+      placement = argv[++i];
     else if (arg == "--check")
       check = true;
     else {
-      std::fprintf(stderr, "usage: %s [--requests N] [--seconds S] [--check]\n", argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--requests N] [--seconds S] [--placement free|same|cross] [--check]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -157,31 +208,21 @@ int main(int argc, char** argv) {
   if (!::mkdtemp(pattern)) return 1;
   std::filesystem::path dir = pattern;
 
-  oxd::core::Router router;
-  oxd::core::Route ping;
-  ping.run_inline = true;
-  ping.handler = [](const oxd::sdk::Request&, oxd::sdk::Progress&) {
-    return oxd::sdk::Reply::ok("pong");
-  };
-  router.add("ping", ping);
-  oxd::core::WorkerPool pool(std::max(2u, std::thread::hardware_concurrency()), 1024);
-  std::atomic<Clock::rep> last_activity{0};  // what the daemon's hook does: stamp activity
-  oxd::core::IpcServerOptions options;
-  options.socket_path = dir / "oxd.sock";
-  oxd::core::IpcServer server(options, router, pool, [&](const oxd::sdk::Request&) {
-    last_activity.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-  });
-  server.start();
-
-  std::string responder_path = (dir / "c.sock").string();
-  pid_t responder = spawnResponder(responder_path);
-  if (responder <= 0) {
-    std::fprintf(stderr, "cannot start %s\n", OXD_C_RESPONDER);
+  Target oxd{"oxd", addressOf((dir / "oxd.sock").string()), {}, 0, 0};
+  Target c{"c_responder", addressOf((dir / "c.sock").string()), {}, 0, 0};
+  // Children inherit the affinity they are spawned with, threads and all.
+  if (placement != "free") pinTo(placement == "same" ? 0 : 1);
+  pid_t daemon = spawnOxd(dir, oxd.address);
+  pid_t responder = spawnChild({OXD_C_RESPONDER, c.address.sun_path}, environ, true);
+  if (placement != "free") pinTo(0);
+  if (daemon <= 0 || responder <= 0) {
+    std::fprintf(stderr, "cannot start %s\n", daemon <= 0 ? OXD_BINARY : OXD_C_RESPONDER);
+    if (daemon > 0) stopChild(daemon);
+    if (responder > 0) stopChild(responder);
+    std::filesystem::remove_all(dir);
     return 1;
   }
 
-  Target oxd{"oxd", addressOf(options.socket_path.string()), {}, 0, 0};
-  Target c{"c_responder", addressOf(responder_path), {}, 0, 0};
   // Warm both up, then interleave blocks so drift (frequency, noise) hits both alike.
   measureLatency(oxd, 2000);
   measureLatency(c, 2000);
@@ -198,17 +239,18 @@ int main(int argc, char** argv) {
     c.requests_per_second += measureThroughput(c, 8, half) / 2;
   }
 
-  server.stop();
-  ::kill(responder, SIGTERM);
-  ::waitpid(responder, nullptr, 0);
+  stopChild(daemon);
+  stopChild(responder);
   std::filesystem::remove_all(dir);
 
   double p50 = percentile(oxd.latencies_us, 0.50), c_p50 = percentile(c.latencies_us, 0.50);
   double p99 = percentile(oxd.latencies_us, 0.99), c_p99 = percentile(c.latencies_us, 0.99);
   double ratio50 = p50 / c_p50, ratio99 = p99 / c_p99;
   double ratio_rps = oxd.requests_per_second / c.requests_per_second;
-  std::printf("connect-per-request ping, %d requests each, 8-client throughput over %.1f s each\n",
-              requests, seconds);
+  std::printf(
+      "connect-per-request ping, %d requests each, 8-client throughput over %.1f s each, "
+      "placement %s\n",
+      requests, seconds, placement.c_str());
   std::printf("%-22s %12s %12s %8s %8s\n", "", "oxd", "c_responder", "ratio", "target");
   std::printf("%-22s %12.1f %12.1f %8.2f %8s\n", "p50 latency (us)", p50, c_p50, ratio50, "<=1.3");
   std::printf("%-22s %12.1f %12.1f %8.2f %8s\n", "p99 latency (us)", p99, c_p99, ratio99, "<=2.0");

@@ -398,6 +398,15 @@ TEST_F(BuiltinsTest, AnotherWorkspaceIdIsStillServed) {
   EXPECT_EQ(status["data"]["pid"], daemonPid());
   // And without any workspace_id at all.
   EXPECT_EQ(client.request({{"type", "ping"}}, 5s)["data"], "pong");
+  // A misconfigured hook sends on every turn: the mismatch is logged once, not per message.
+  for (int i = 0; i < 20; ++i) client.request({{"type", "ping"}, {"workspace_id", "deadbeef"}}, 5s);
+  std::ifstream log(logPath());
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  std::size_t warnings = 0;
+  for (auto at = text.find("for workspace deadbeef"); at != std::string::npos;
+       at = text.find("for workspace deadbeef", at + 1))
+    ++warnings;
+  EXPECT_EQ(warnings, 1u) << text;
 }
 
 }  // namespace
