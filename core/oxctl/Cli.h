@@ -109,4 +109,7 @@ int runSend(Invocation&);
 int runHeartbeat(Invocation&);
 int runHelp(Invocation&);
 
+// The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
+int run(int argc, char** argv);
+
 }  // namespace oxd::cli
