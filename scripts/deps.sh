@@ -6,7 +6,11 @@ packages=(build-essential cmake ninja-build pkg-config git
           libpoco-dev libboost-dev libboost-filesystem-dev libgit2-dev
           nlohmann-json3-dev nettle-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          clang libclang-rt-14-dev clang-format hyperfine jq procps python3)
+          clang libclang-rt-14-dev clang-format hyperfine jq procps python3
+          # the oxctl man page and zsh completion tests render and parse what oxctl generates
+          groff-base zsh
+          # packaging tests: systemd-analyze verify, cpack DEB (dpkg-shlibdeps), man page lookup
+          systemd dpkg-dev man-db)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -59,10 +59,11 @@ Poco::JSON::Object::Ptr doctorReport(Daemon& daemon) {
   Poco::JSON::Object::Ptr per_plugin = daemon.plugins().runDoctor();
   // A plugin's doctor object is also merged at the top level (first plugin wins a key), so the
   // sync plugin can answer the original's anti_entropy_triggered / clones_triggered fields.
+  // A failed plugin's entry is only its error: merged, it would read as the daemon's own.
   Poco::JSON::Object::NameList names = per_plugin->getNames();
   for (const auto& name : names) {
     auto object = per_plugin->getObject(name);
-    if (!object) continue;
+    if (!object || daemon.plugins().state(name) == "failed") continue;
     for (const auto& key : object->getNames()) {
       if (!report->has(key)) report->set(key, object->get(key));
     }

@@ -6,6 +6,7 @@
 // configuration each time, so a reload can be validated whole before anything changes.
 
 #include "common/NearestName.h"
+#include "host/PluginConfig.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/LayeredConfiguration.h>
@@ -31,6 +32,17 @@ struct LoadedConfig {
 };
 
 LoadedConfig loadConfig(const ConfigSources& sources);
+
+// The ini files of the layering, lowest priority first; `priority` is Poco's (lower wins).
+struct ConfigFileLayer {
+  std::filesystem::path path;
+  int priority;
+  bool required;  // --config FILE must exist; the others are optional
+};
+std::vector<ConfigFileLayer> configFileLayers(const ConfigSources& sources);
+
+// Every [daemon] key with its default and one line of help.
+std::vector<ConfigKeyInfo> daemonConfigKeys();
 
 // The core's own settings, parsed from [daemon]. Throws std::invalid_argument naming the key.
 struct DaemonSettings {

@@ -68,6 +68,19 @@ void flatten(const Poco::Util::AbstractConfiguration& config, const std::string&
 
 }  // namespace
 
+std::vector<ConfigKeyInfo> describePluginKeys(const sdk::Descriptor& descriptor) {
+  std::vector<ConfigKeyInfo> keys{
+      {descriptor.name, "enabled", "true", "start this plugin"},
+      {descriptor.name, "on_error", "fail",
+       "when it cannot start: fail (stay failed), retry (with backoff), ignore (no issue)"}};
+  for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
+    const sdk::ConfigKey& key = descriptor.config_keys[i];
+    keys.push_back({descriptor.name, key.name, key.default_value ? key.default_value : "",
+                    key.help ? key.help : ""});
+  }
+  return keys;
+}
+
 ConfigSection readSection(const Poco::Util::AbstractConfiguration& config,
                           const std::string& name) {
   ConfigSection section;

@@ -20,6 +20,17 @@ struct PluginConfig {
   enum class OnError { Fail, Retry, Ignore } on_error = OnError::Fail;
 };
 
+// One documented key: what `oxd --print-default-config` (packaging/oxd.ini) lists.
+struct ConfigKeyInfo {
+  std::string section;
+  std::string key;
+  std::string default_value;
+  std::string help;
+};
+
+// Every key of a plugin's section: the host's own (enabled, on_error), then the descriptor's.
+std::vector<ConfigKeyInfo> describePluginKeys(const sdk::Descriptor& descriptor);
+
 // A section, flattened: key relative to the section (dotted when nested) → value, with ${…}
 // references expanded.
 using ConfigSection = std::map<std::string, std::string>;

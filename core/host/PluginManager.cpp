@@ -202,13 +202,22 @@ void PluginManager::setState(Record& record, State state) {
 }
 
 void PluginManager::updateIssue() {
+  // One failure is told whole; several are named, each reason being in `plugins` (a status
+  // line joining six dlopen messages helps nobody).
   std::string summary;
   {
     std::lock_guard state(state_mutex_);
+    std::vector<const Record*> failed;
     for (const auto& record : records_) {
-      if (record->state != State::Failed || !record->raises_issue) continue;
-      summary += (summary.empty() ? "" : "; ") +
-                 ("plugin " + record->name + " failed: " + record->last_error);
+      if (record->state == State::Failed && record->raises_issue) failed.push_back(record.get());
+    }
+    if (failed.size() == 1) {
+      summary = "plugin " + failed[0]->name + " failed: " + failed[0]->last_error;
+    } else if (!failed.empty()) {
+      summary = std::to_string(failed.size()) + " plugins failed:";
+      for (const Record* record : failed)
+        summary += (record == failed[0] ? " " : ", ") + record->name;
+      summary += " (reasons: oxctl plugins list)";
     }
   }
   if (!summary.empty()) {
@@ -416,16 +425,8 @@ std::vector<ConfigKeyInfo> PluginManager::describeConfig() const {
   std::lock_guard state(state_mutex_);
   for (const auto& record : records_) {
     if (!record->loaded) continue;
-    keys.push_back({record->name, "enabled", "true", "start this plugin"});
-    keys.push_back(
-        {record->name, "on_error", "fail",
-         "when it cannot start: fail (stay failed), retry (with backoff), ignore (no issue)"});
-    const sdk::Descriptor& descriptor = record->loaded->descriptor();
-    for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
-      const sdk::ConfigKey& key = descriptor.config_keys[i];
-      keys.push_back({record->name, key.name, key.default_value ? key.default_value : "",
-                      key.help ? key.help : ""});
-    }
+    auto plugin_keys = describePluginKeys(record->loaded->descriptor());
+    keys.insert(keys.end(), plugin_keys.begin(), plugin_keys.end());
   }
   return keys;
 }

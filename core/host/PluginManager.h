@@ -31,13 +31,6 @@
 
 namespace oxd::core {
 
-struct ConfigKeyInfo {
-  std::string plugin;
-  std::string key;
-  std::string default_value;
-  std::string help;
-};
-
 class PluginManager {
  public:
   PluginManager(CoreServices services, std::filesystem::path plugin_dir);

@@ -6,6 +6,7 @@
 // or the socket until a command asks for it.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -24,6 +25,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;  // error reply, unresponsive daemon, local failure
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitNotRunning = 3;
+inline constexpr int kExitCancelled = 130;  // 128 + SIGINT, what a shell reports for Ctrl-C
 
 inline constexpr std::chrono::milliseconds kPingTimeout{2000};
 inline constexpr std::chrono::milliseconds kRequestIdleTimeout{30000};
@@ -43,6 +45,7 @@ struct OptionSpec {
   std::string_view name;   // with the dashes: "--agent-id"
   std::string_view value;  // placeholder ("ID") for an option that takes a value, "" for a flag
   std::string_view help;
+  std::string_view short_name{};  // "-n", for the few options people type often
 };
 
 class Invocation;
@@ -56,9 +59,13 @@ struct Command {
   std::size_t min_positional;
   std::size_t max_positional;
   int (*run)(Invocation&);
+  // Words accepted as the first argument ("list", "enable", …): completion and the man page
+  // offer them. Empty when the arguments are free-form.
+  std::span<const std::string_view> subcommands{};
 };
 
 std::span<const Command> commands();
+std::span<const OptionSpec> globalOptions();  // --project, --json, --socket, --help
 const Command* findCommand(std::string_view name);
 
 class Invocation {
@@ -76,6 +83,9 @@ class Invocation {
   bool has(std::string_view name) const;
   std::optional<std::string> value(std::string_view name) const;  // last one given
   std::vector<std::string> values(std::string_view name) const;
+  // The option's value as an integer in [low, high]; UsageError naming the option otherwise.
+  std::optional<std::int64_t> integer(std::string_view name, std::int64_t low,
+                                      std::int64_t high) const;
 
   const std::filesystem::path& root();
   const std::string& workspaceId();
@@ -102,12 +112,23 @@ const nlohmann::json& requireSuccess(const nlohmann::json& reply);
 // Commands (Commands*.cpp).
 int runPing(Invocation&);
 int runSocket(Invocation&);
-int runStatus(Invocation&);
+int runStatus(Invocation&);  // CommandsStatus.cpp
+int runDaemons(Invocation&);
 int runStop(Invocation&);
 int runStart(Invocation&);
 int runSend(Invocation&);
 int runHeartbeat(Invocation&);
 int runHelp(Invocation&);
+int runConfig(Invocation&);
+int runService(Invocation&);  // CommandsService.cpp
+int runRestart(Invocation&);
+int runReload(Invocation&);
+int runDoctor(Invocation&);
+int runErrors(Invocation&);
+int runLogs(Invocation&);
+int runInstances(Invocation&);
+int runPlugins(Invocation&);
+int runCompletion(Invocation&);
 
 // The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
 int run(int argc, char** argv);

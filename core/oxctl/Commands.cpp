@@ -2,8 +2,10 @@
 // usage errors, shell completions and the man page are all generated from it.
 
 #include <array>
+#include <cstdio>
 
 #include "oxctl/Cli.h"
+#include "oxctl/Generated.h"
 #include "oxctl/Output.h"
 
 namespace oxd::cli {
@@ -13,7 +15,7 @@ constexpr std::array<OptionSpec, 1> kSendOptions{{
     {"--one-way", "", "write the message and do not wait for a reply"},
 }};
 
-constexpr std::array<OptionSpec, 12> kHeartbeatOptions{{
+constexpr std::array<OptionSpec, 19> kHeartbeatOptions{{
     {"--agent-id", "ID", "the agent sending the heartbeat"},
     {"--agent-type", "TYPE", "e.g. claude-code, codex"},
     {"--parent-agent-id", "ID", "the agent that spawned this one"},
@@ -26,18 +28,59 @@ constexpr std::array<OptionSpec, 12> kHeartbeatOptions{{
     {"--command-name", "NAME", "command that triggered the heartbeat"},
     {"--stdin", "", "read a JSON object payload from stdin; flags override its fields"},
     {"--workspace-id", "ID", "workspace id to report (default: this project's)"},
+    {"--timestamp", "TIME", "when the activity happened (RFC 3339; the daemon stamps receipt)"},
+    // Secrets on argv are visible to every user in ps: hooks should prefer --stdin.
+    {"--token", "TOKEN", "git token for the server (visible in ps: prefer --stdin)"},
+    {"--server-url", "URL", "server the credentials belong to"},
+    {"--expires-at", "TIME", "when the credentials expire (RFC 3339)"},
+    {"--auth-token", "TOKEN", "OAuth access token (visible in ps: prefer --stdin)"},
+    {"--user-email", "EMAIL", "the signed-in user's email"},
+    {"--user-id", "ID", "the signed-in user's id"},
 }};
 
-constexpr std::array<Command, 8> kCommands{{
+constexpr std::array<OptionSpec, 1> kStopOptions{{
+    {"--all", "", "stop every daemon in the registry (dead entries are pruned)"},
+}};
+
+constexpr std::array<OptionSpec, 1> kErrorsOptions{{
+    {"--mark", "", "mark the given ids (all unviewed ones when none) as viewed"},
+}};
+
+constexpr std::array<OptionSpec, 2> kLogsOptions{{
+    {"--follow", "", "keep printing lines as they are written (survives log rotation)", "-f"},
+    {"--lines", "N", "how many of the last lines to print first (default 10)", "-n"},
+}};
+
+constexpr std::array<OptionSpec, 1> kHelpOptions{{
+    {"--man", "", "print the oxctl(1) man page (roff): oxctl help --man | man -l -"},
+}};
+
+constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", "disable"};
+constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
+constexpr std::size_t kAnyNumber = static_cast<std::size_t>(-1);
+
+constexpr std::array<OptionSpec, 4> kGlobalOptions{{
+    {"--project", "DIR", "find the project (and so the daemon) from DIR"},
+    {"--json", "", "machine-readable output"},
+    {"--socket", "PATH", "use this socket (the OXD_SOCKET environment variable wins)"},
+    {"--help", "", "this text; COMMAND --help for one command", "-h"},
+}};
+
+constexpr std::array<OptionSpec, 1> kStatusOptions{{
+    {"--verbose", "", "add internals, activity counters and the last 10 syncs"},
+}};
+
+constexpr std::array<OptionSpec, 1> kServiceOptions{{
+    {"--now", "", "also start it (install) or stop it (uninstall) now"},
+}};
+constexpr std::array<std::string_view, 2> kServiceActions{"install", "uninstall"};
+
+// Sized by its initializer: adding a command is adding an entry.
+constexpr Command kCommands[] = {
     {"ping", "", "check that the daemon answers (prints pong)", "oxctl ping", {}, 0, 0, runPing},
-    {"status",
-     "",
-     "show the daemon's health; --json prints its StatusData",
-     "oxctl status --json",
-     {},
-     0,
-     0,
-     runStatus},
+    {"status", "", "show the daemon's health, syncs, agents and plugins (exit 3: not running)",
+     "oxctl status --verbose   |   oxctl status --json", kStatusOptions, 0, 0, runStatus},
+    {"daemons", "", "list every running oxd of this user", "oxctl daemons", {}, 0, 0, runDaemons},
     {"start",
      "",
      "start the daemon for this project unless it is running",
@@ -46,7 +89,24 @@ constexpr std::array<Command, 8> kCommands{{
      0,
      0,
      runStart},
-    {"stop", "", "stop the daemon and wait until it is gone", "oxctl stop", {}, 0, 0, runStop},
+    {"stop", "", "stop the daemon and wait until it is gone", "oxctl stop   |   oxctl stop --all",
+     kStopOptions, 0, 0, runStop},
+    {"restart",
+     "",
+     "stop the daemon if it runs, wait until it is gone, start it again",
+     "oxctl restart",
+     {},
+     0,
+     0,
+     runRestart},
+    {"reload",
+     "",
+     "re-read every config layer; applied only if all are valid",
+     "oxctl reload",
+     {},
+     0,
+     0,
+     runReload},
     {"socket",
      "",
      "print the daemon's socket path (needs no daemon)",
@@ -61,19 +121,64 @@ constexpr std::array<Command, 8> kCommands{{
     {"heartbeat", "", "report an agent's activity (fire-and-forget)",
      "oxctl heartbeat --agent-id Oxa7b3 --agent-type claude-code --team-id team_42",
      kHeartbeatOptions, 0, 0, runHeartbeat},
-    {"help",
-     "[COMMAND]",
-     "show help for oxctl or one command",
-     "oxctl help send",
+    {"config",
+     "check",
+     "check every config layer (file and line of each error) against the installed plugins",
+     "oxctl config check",
+     {},
+     1,
+     1,
+     runConfig},
+    {"doctor",
+     "",
+     "run every plugin's self-check: one line each, exit 1 if one failed",
+     "oxctl doctor",
      {},
      0,
+     0,
+     runDoctor},
+    {"errors", "[ID...]", "list unviewed errors, newest first; --mark marks them viewed",
+     "oxctl errors   |   oxctl errors --mark 3f9a1c2e", kErrorsOptions, 0, kAnyNumber, runErrors},
+    {"logs", "", "print the end of the daemon's log file; -f follows it", "oxctl logs -n 50 -f",
+     kLogsOptions, 0, 0, runLogs},
+    {"instances",
+     "",
+     "agents seen through heartbeats, as a tree by parent agent",
+     "oxctl instances",
+     {},
+     0,
+     0,
+     runInstances},
+    {"plugins",
+     "[list | enable NAME | disable NAME]",
+     "list plugins; enable/disable saves [NAME] enabled in the user config and applies it",
+     "oxctl plugins   |   oxctl plugins disable github",
+     {},
+     0,
+     2,
+     runPlugins,
+     kPluginsSubcommands},
+    {"service", "install|uninstall",
+     "run this project's oxd as a systemd user service (a launchd agent on macOS)",
+     "oxctl service install --now   |   oxctl service uninstall --now", kServiceOptions, 1, 1,
+     runService, kServiceActions},
+    {"completion",
+     "bash|zsh",
+     "print the shell completion script",
+     "source <(oxctl completion bash)",
+     {},
      1,
-     runHelp},
-}};
+     1,
+     runCompletion,
+     kCompletionShells},
+    {"help", "[COMMAND]", "show help for oxctl or one command",
+     "oxctl help send   |   oxctl help --man | man -l -", kHelpOptions, 0, 1, runHelp},
+};
 
 }  // namespace
 
 std::span<const Command> commands() { return kCommands; }
+std::span<const OptionSpec> globalOptions() { return kGlobalOptions; }
 
 const Command* findCommand(std::string_view name) {
   for (const Command& command : kCommands) {
@@ -83,6 +188,11 @@ const Command* findCommand(std::string_view name) {
 }
 
 int runHelp(Invocation& invocation) {
+  if (invocation.has("--man")) {
+    if (!invocation.positional.empty()) throw UsageError("help --man: takes no COMMAND");
+    std::fputs(manPage().c_str(), stdout);
+    return kExitOk;
+  }
   if (invocation.positional.empty()) {
     printOut(generalUsage());
     return kExitOk;

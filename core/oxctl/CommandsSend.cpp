@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
+#include <limits>
 
+#include "common/DaemonRegistry.h"
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
+#include "oxctl/Progress.h"
 
 namespace oxd::cli {
 namespace {
@@ -36,16 +38,6 @@ nlohmann::json parsePayload(std::string_view text, std::string_view where) {
   if (!payload.is_object())
     throw UsageError(std::string(where) + ": the payload must be a JSON object");
   return payload;
-}
-
-template <typename Integer>
-Integer parseInteger(std::string_view option, const std::string& text) {
-  Integer value{};
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw UsageError(std::string(option) + ": expected an integer, got '" + text + "'");
-  }
-  return value;
 }
 
 std::string readStandardInput() {
@@ -79,6 +71,44 @@ constexpr std::array<StringField, 8> kHeartbeatStrings{{
     {"--workspace-id", "workspace_id"},
 }};
 
+// Spec §4.2: the fields of the credentials object.
+constexpr std::array<StringField, 5> kCredentialStrings{{
+    {"--token", "token"},
+    {"--server-url", "server_url"},
+    {"--auth-token", "auth_token"},
+    {"--user-email", "user_email"},
+    {"--user-id", "user_id"},
+}};
+
+// The daemon drops a heartbeat whose times do not parse; catching it here tells the caller.
+std::optional<std::string> timeOption(const Invocation& invocation, std::string_view option) {
+  std::optional<std::string> text = invocation.value(option);
+  if (text && !registry::DaemonRegistry::parseTime(*text)) {
+    throw UsageError(std::string(option) + ": expected an RFC 3339 time like " +
+                     "2025-01-31T12:00:00Z, got '" + *text + "'");
+  }
+  return text;
+}
+
+void addCredentials(const Invocation& invocation, nlohmann::json& payload) {
+  nlohmann::json credentials = nlohmann::json::object();
+  if (auto found = payload.find("credentials"); found != payload.end() && found->is_object()) {
+    credentials = *found;
+  }
+  bool given = false;
+  for (const StringField& field : kCredentialStrings) {
+    if (auto value = invocation.value(field.option)) {
+      credentials[field.key] = *value;
+      given = true;
+    }
+  }
+  if (auto expires = timeOption(invocation, "--expires-at")) {
+    credentials["expires_at"] = *expires;
+    given = true;
+  }
+  if (given) payload["credentials"] = std::move(credentials);
+}
+
 nlohmann::json heartbeatPayload(Invocation& invocation) {
   nlohmann::json payload = invocation.has("--stdin") ? parsePayload(readStandardInput(), "--stdin")
                                                      : nlohmann::json::object();
@@ -86,12 +116,15 @@ nlohmann::json heartbeatPayload(Invocation& invocation) {
     if (auto value = invocation.value(field.option)) payload[field.key] = *value;
   }
   if (auto teams = invocation.values("--team-id"); !teams.empty()) payload["team_ids"] = teams;
-  if (auto pid = invocation.value("--parent-pid")) {
-    payload["parent_pid"] = parseInteger<int>("--parent-pid", *pid);
+  if (auto pid = invocation.integer("--parent-pid", 1, std::numeric_limits<int>::max())) {
+    payload["parent_pid"] = *pid;
   }
-  if (auto tokens = invocation.value("--context-tokens")) {
-    payload["context_tokens"] = parseInteger<std::int64_t>("--context-tokens", *tokens);
+  if (auto tokens =
+          invocation.integer("--context-tokens", 0, std::numeric_limits<std::int64_t>::max())) {
+    payload["context_tokens"] = *tokens;
   }
+  if (auto timestamp = timeOption(invocation, "--timestamp")) payload["timestamp"] = *timestamp;
+  addCredentials(invocation, payload);
   // What the reference CLI always sends: the daemon tracks workspaces and repos by these.
   if (!payload.contains("workspace_id")) payload["workspace_id"] = invocation.workspaceId();
   if (!payload.contains("repo_path")) payload["repo_path"] = invocation.root().string();
@@ -111,11 +144,11 @@ int runSend(Invocation& invocation) {
     client.sendOneWay(message, kOneWayTimeout);
     return kExitOk;
   }
+  ProgressRenderer progress(ProgressRenderer::chooseMode(invocation.json));
   nlohmann::json reply =
-      client.request(message, kRequestIdleTimeout, [&](const nlohmann::json& progress_line) {
-        printOut(invocation.json ? progress_line.dump() : progressText(progress_line));
-        flushOut();
-      });
+      client.request(message, kRequestIdleTimeout,
+                     [&](const nlohmann::json& progress_line) { progress.show(progress_line); });
+  progress.finish();
   if (invocation.json) printOut(reply.dump());
   const nlohmann::json& data = requireSuccess(reply);
   if (!invocation.json && !data.is_null()) printOut(data.dump(2));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <functional>
 
@@ -34,9 +35,15 @@ bool takeGlobal(Invocation& invocation, std::string_view name,
 
 const OptionSpec* findOption(const Command* command, std::string_view name) {
   if (!command) return nullptr;
-  auto it = std::find_if(command->options.begin(), command->options.end(),
-                         [&](const OptionSpec& option) { return option.name == name; });
+  auto it =
+      std::find_if(command->options.begin(), command->options.end(), [&](const OptionSpec& option) {
+        return option.name == name || (!option.short_name.empty() && option.short_name == name);
+      });
   return it == command->options.end() ? nullptr : &*it;
+}
+
+bool isShortOption(std::string_view argument) {
+  return argument.size() == 2 && argument[0] == '-' && argument[1] != '-';
 }
 
 }  // namespace
@@ -53,7 +60,7 @@ void parseArguments(int argc, char** argv, Invocation& invocation) {
       invocation.help = true;
       continue;
     }
-    if (options_ended || !argument.starts_with("--")) {
+    if (options_ended || !(argument.starts_with("--") || isShortOption(argument))) {
       if (invocation.command) {
         invocation.positional.emplace_back(argument);
       } else if (!(invocation.command = findCommand(argument))) {
@@ -74,11 +81,12 @@ void parseArguments(int argc, char** argv, Invocation& invocation) {
     if (takeGlobal(invocation, name, inline_value, next_value)) continue;
     const OptionSpec* option = findOption(invocation.command, name);
     if (!option) throw UsageError("unknown option: " + std::string(name));
+    // Stored under the long name, so commands look up one spelling.
     if (option->value.empty()) {
       if (inline_value) throw UsageError(std::string(name) + " takes no value");
-      invocation.options.emplace_back(name, "");
+      invocation.options.emplace_back(option->name, "");
     } else {
-      invocation.options.emplace_back(name, inline_value ? *inline_value : next_value());
+      invocation.options.emplace_back(option->name, inline_value ? *inline_value : next_value());
     }
   }
   if (invocation.help) return;
@@ -112,6 +120,22 @@ std::vector<std::string> Invocation::values(std::string_view name) const {
     if (key == name) found.push_back(text);
   }
   return found;
+}
+
+std::optional<std::int64_t> Invocation::integer(std::string_view name, std::int64_t low,
+                                                std::int64_t high) const {
+  std::optional<std::string> text = value(name);
+  if (!text) return std::nullopt;
+  std::int64_t number = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), number);
+  if (error != std::errc() || end != text->data() + text->size() || text->empty()) {
+    throw UsageError(std::string(name) + ": expected an integer, got '" + *text + "'");
+  }
+  if (number < low || number > high) {
+    throw UsageError(std::string(name) + ": expected an integer in [" + std::to_string(low) + ", " +
+                     std::to_string(high) + "], got " + *text);
+  }
+  return number;
 }
 
 const fs::path& Invocation::root() {

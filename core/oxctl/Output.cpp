@@ -18,23 +18,6 @@ std::string padded(std::string_view text, std::size_t width) {
   return out;
 }
 
-std::string stringField(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool boolField(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
-}
-
-int severityRank(std::string_view severity) {
-  if (severity == "critical") return 3;
-  if (severity == "error") return 2;
-  if (severity == "warning") return 1;
-  return 0;
-}
-
 }  // namespace
 
 void printOut(std::string_view line) { writeLine(stdout, line); }
@@ -99,67 +82,6 @@ std::string compactDuration(std::int64_t nanoseconds) {
   std::string text = std::to_string(seconds / 3600) + "h";
   std::int64_t minutes = seconds % 3600 / 60;
   return minutes ? text + " " + std::to_string(minutes) + "m" : text;
-}
-
-std::string progressText(const nlohmann::json& progress_line) {
-  const nlohmann::json& progress = progress_line.at("progress");
-  if (!progress.is_object()) return "[progress]";
-  std::string text;
-  std::string stage = stringField(progress, "stage");
-  if (!stage.empty()) text = "[" + stage + "]";
-  auto percent = progress.find("percent");
-  if (percent != progress.end() && percent->is_number()) {
-    if (!text.empty()) text += " ";
-    text += std::to_string(percent->get<int>()) + "%";
-  }
-  std::string message = stringField(progress, "message");
-  if (!message.empty()) {
-    if (!text.empty()) text += " ";
-    text += message;
-  }
-  return text;
-}
-
-std::string statusSummary(const nlohmann::json& status) {
-  if (!status.is_object()) return status.dump();
-  auto found = status.find("issues");
-  const nlohmann::json issues = found != status.end() ? *found : nlohmann::json::array();
-  int worst = 0;
-  if (issues.is_array()) {
-    for (const auto& issue : issues) {
-      if (issue.is_object()) worst = std::max(worst, severityRank(stringField(issue, "severity")));
-    }
-  }
-  const char* icon = worst >= 2 ? "○" : worst == 1 ? "◐" : "●";
-  std::string line = std::string(icon) + " oxd running";
-  std::vector<std::string> facts;
-  if (auto pid = status.find("pid"); pid != status.end() && pid->is_number_integer()) {
-    facts.push_back("pid " + std::to_string(pid->get<long long>()));
-  }
-  if (std::string version = stringField(status, "version"); !version.empty()) {
-    facts.push_back("v" + version);
-  }
-  if (auto uptime = status.find("uptime"); uptime != status.end() && uptime->is_number()) {
-    facts.push_back("uptime " + compactDuration(uptime->get<std::int64_t>()));
-  }
-  for (std::size_t i = 0; i < facts.size(); ++i) line += (i == 0 ? " — " : ", ") + facts[i];
-
-  std::string text = line;
-  if (std::string workspace = stringField(status, "workspace_path"); !workspace.empty()) {
-    text += "\n  workspace: " + workspace;
-  }
-  if (issues.is_array() && !issues.empty()) {
-    text += "\n\nIssues (" + std::to_string(issues.size()) + ")";
-    for (const auto& issue : issues) {
-      if (!issue.is_object()) continue;
-      std::string severity = stringField(issue, "severity");
-      std::string repo = stringField(issue, "repo");
-      text += "\n  " + std::string(severity == "warning" ? "⚠" : "○") + " " + padded(severity, 10) +
-              " " + (repo.empty() ? "" : repo + ": ") + stringField(issue, "summary");
-      if (boolField(issue, "requires_confirm")) text += " [CONFIRM REQUIRED]";
-    }
-  }
-  return text;
 }
 
 }  // namespace oxd::cli

@@ -20,10 +20,4 @@ std::string commandUsage(const Command& command);
 // §6.3 compact duration: "<1s", "42s", "5m", "5m 3s", "2h", "2h 7m".
 std::string compactDuration(std::int64_t nanoseconds);
 
-// "[stage] 40% message"; the percent and the stage are left out when absent.
-std::string progressText(const nlohmann::json& progress_line);
-
-// A short human view of StatusData: the health line, the workspace and the issues.
-std::string statusSummary(const nlohmann::json& status);
-
 }  // namespace oxd::cli

@@ -1,5 +1,6 @@
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
+#include "oxctl/Progress.h"
 
 namespace oxd::cli {
 namespace {
@@ -16,6 +17,7 @@ std::string socketForMessages(Invocation& invocation) {
 
 int run(int argc, char** argv) {
   Invocation invocation;
+  installInterruptHandler();
   try {
     parseArguments(argc, argv, invocation);
     if (invocation.help) {

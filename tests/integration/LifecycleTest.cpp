@@ -6,7 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "DaemonFixture.h"
@@ -150,7 +154,10 @@ TEST_F(LifecycleTest, InvalidConfigAtStartIsRefusedWithTheKeyNamed) {
   EXPECT_NE(run.err.find("workers"), std::string::npos) << run.err;
 }
 
-// systemd's notify protocol, read from a datagram socket standing in for systemd.
+// systemd's notify protocol as the unit runs oxd (--project DIR in the foreground,
+// NOTIFY_SOCKET, WATCHDOG_USEC), read from a datagram socket standing in for systemd. A reader
+// thread takes every datagram as it arrives and, on READY=1, pings the daemon at once: READY
+// must not come before the socket serves.
 TEST_F(LifecycleTest, NotifiesSystemdReadyWatchdogAndStopping) {
   fs::path notify = tempDir() / "notify.sock";
   int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -158,34 +165,95 @@ TEST_F(LifecycleTest, NotifiesSystemdReadyWatchdogAndStopping) {
   address.sun_family = AF_UNIX;
   std::snprintf(address.sun_path, sizeof address.sun_path, "%s", notify.c_str());
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  timeval timeout{2, 0};
+  timeval timeout{0, 100000};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  auto next = [&] {
-    char buffer[512];
-    ssize_t length = ::recv(fd, buffer, sizeof buffer, 0);
-    return length > 0 ? std::string(buffer, static_cast<std::size_t>(length)) : std::string();
+
+  struct Datagram {
+    std::string text;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::deque<Datagram> received;
+  std::optional<bool> ping_answered_at_ready;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) {
+      char buffer[512];
+      ssize_t length = ::recv(fd, buffer, sizeof buffer, 0);
+      if (length <= 0) continue;
+      Datagram datagram{std::string(buffer, static_cast<std::size_t>(length)),
+                        std::chrono::steady_clock::now()};
+      if (datagram.text.rfind("READY=1\n", 0) == 0 && !ping_answered_at_ready) {
+        bool answered = false;
+        try {
+          answered = request("ping", nullptr, 1s)["data"] == "pong";
+        } catch (const std::exception&) {
+        }
+        std::lock_guard lock(mutex);
+        ping_answered_at_ready = answered;
+      }
+      std::lock_guard lock(mutex);
+      received.push_back(std::move(datagram));
+      arrived.notify_all();
+    }
+  });
+  struct StopReader {  // also on an early ASSERT return: a joinable thread would abort
+    std::atomic<bool>& done;
+    std::thread& reader;
+    int fd;
+    ~StopReader() {
+      done = true;
+      if (reader.joinable()) reader.join();
+      ::close(fd);
+    }
+  } stop_reader{done, reader, fd};
+  auto next = [&]() -> Datagram {
+    std::unique_lock lock(mutex);
+    if (!arrived.wait_for(lock, 3s, [&] { return !received.empty(); })) return {};
+    Datagram datagram = std::move(received.front());
+    received.pop_front();
+    return datagram;
+  };
+  auto nextOtherThanWatchdog = [&] {
+    Datagram datagram;
+    while ((datagram = next()).text == "WATCHDOG=1") {
+    }
+    return datagram.text;
   };
 
+  constexpr std::chrono::milliseconds kWatchdogUsec{
+      1000};  // systemd's WatchdogSec: a ping must come within it
   ASSERT_NO_FATAL_FAILURE(
-      startDaemon({.env = {{"NOTIFY_SOCKET", notify.string()}, {"WATCHDOG_USEC", "200000"}}}));
-  EXPECT_EQ(next().rfind("READY=1\n", 0), 0u);
-  EXPECT_EQ(next(), "WATCHDOG=1");
-  EXPECT_EQ(next(), "WATCHDOG=1");
+      startDaemon({.env = {{"NOTIFY_SOCKET", notify.string()}, {"WATCHDOG_USEC", "1000000"}}}));
+  EXPECT_EQ(next().text.rfind("READY=1\n", 0), 0u);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(ping_answered_at_ready, true) << "READY=1 came before the socket answered ping";
+  }
+  // Pings at half the interval, as sd_watchdog_enabled(3) asks: never as late as the deadline.
+  std::vector<std::chrono::steady_clock::time_point> pings;
+  while (pings.size() < 5) {
+    Datagram datagram = next();
+    ASSERT_EQ(datagram.text, "WATCHDOG=1");
+    pings.push_back(datagram.at);
+  }
+  for (std::size_t i = 1; i < pings.size(); ++i) {
+    EXPECT_LT(pings[i] - pings[i - 1], kWatchdogUsec) << "watchdog ping " << i << " came late";
+  }
+  EXPECT_LT((pings.back() - pings.front()) / (pings.size() - 1), kWatchdogUsec * 6 / 10)
+      << "watchdog pings come less often than every WATCHDOG_USEC/2";
 
   ::kill(daemonPid(), SIGHUP);
-  std::string message;
-  while ((message = next()) == "WATCHDOG=1") {
-  }
+  std::string message = nextOtherThanWatchdog();
   EXPECT_EQ(message.rfind("RELOADING=1\nMONOTONIC_USEC=", 0), 0u) << message;
-  while ((message = next()) == "WATCHDOG=1") {
-  }
+  message = nextOtherThanWatchdog();
   EXPECT_EQ(message.rfind("READY=1", 0), 0u) << message;
 
-  stopDaemon();
-  while ((message = next()) == "WATCHDOG=1") {
-  }
-  EXPECT_EQ(message, "STOPPING=1");
-  ::close(fd);
+  std::optional<int> status = stopDaemon();  // SIGTERM
+  EXPECT_EQ(nextOtherThanWatchdog(), "STOPPING=1");
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "wait status " << *status;
 }
 
 }  // namespace

@@ -108,6 +108,7 @@ TEST_F(PluginsTest, FailedPluginsRaiseAnIssueAndNeedHelp) {
 
   json doctor = dataOf("doctor");
   EXPECT_TRUE(doctor["plugins"]["start_throws"].contains("error")) << doctor.dump();
+  EXPECT_FALSE(doctor.contains("error")) << "a failed plugin's error leaked to the top level";
 }
 
 TEST_F(PluginsTest, EchoReturnsThePayload) {

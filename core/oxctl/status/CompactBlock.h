@@ -1,0 +1,14 @@
+#pragma once
+// The compact block (spec §6.4 and this CLI's additions), shared by the compact and the verbose
+// view. Internal to core/oxctl/status.
+
+#include <string>
+
+#include "oxctl/status/Render.h"
+
+namespace oxd::cli::status {
+
+// `verbose` adds the GC age to team rows, lists every agent and prints plugin errors in full.
+std::string compactBlock(const StatusView& view, const RenderContext& context, bool verbose);
+
+}  // namespace oxd::cli::status
