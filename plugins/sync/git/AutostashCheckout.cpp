@@ -1,0 +1,180 @@
+#include "git/AutostashCheckout.h"
+
+#include <set>
+
+#include "git/GitError.h"
+#include "git/Handles.h"
+
+namespace oxd::sync::git {
+
+namespace {
+
+TreePtr CommitTree(git_repository* repo, const git_oid& commit_id) {
+  git_commit* raw_commit = nullptr;
+  ThrowIfFailed(git_commit_lookup(&raw_commit, repo, &commit_id), "look up commit");
+  CommitPtr commit(raw_commit);
+  git_tree* tree = nullptr;
+  ThrowIfFailed(git_commit_tree(&tree, commit.get()), "read commit tree");
+  return TreePtr(tree);
+}
+
+int CollectConflict(git_checkout_notify_t /*why*/, const char* path, const git_diff_file*,
+                    const git_diff_file*, const git_diff_file*, void* payload) {
+  static_cast<std::set<std::string>*>(payload)->insert(path);
+  return 0;
+}
+
+// Checks out `target` over `baseline`; GIT_ECONFLICT (nothing written) when local changes are
+// in the way, with their paths in `conflicts`.
+int SafeCheckout(git_repository* repo, git_tree* baseline, git_tree* target,
+                 std::set<std::string>* conflicts) {
+  git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+  options.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED;
+  options.baseline = baseline;
+  options.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+  options.notify_cb = CollectConflict;
+  options.notify_payload = conflicts;
+  return git_checkout_tree(repo, reinterpret_cast<git_object*>(target), &options);
+}
+
+void MoveBranch(git_repository* repo, const std::string& branch_ref, const git_oid& from,
+                const git_oid& to, const std::string& reflog_message) {
+  git_reference* moved = nullptr;
+  ThrowIfFailed(git_reference_create_matching(&moved, repo, branch_ref.c_str(), &to, 1, &from,
+                                              reflog_message.c_str()),
+                "update " + branch_ref);
+  git_reference_free(moved);
+}
+
+void AddConflicts(git_repository* repo, git_tree* base, git_tree* ours, git_tree* theirs,
+                  std::set<std::string>* paths) {
+  git_index* raw = nullptr;
+  ThrowIfFailed(git_merge_trees(&raw, repo, base, ours, theirs, nullptr), "dry-run merge");
+  IndexPtr merged(raw);
+  git_index_conflict_iterator* raw_iterator = nullptr;
+  ThrowIfFailed(git_index_conflict_iterator_new(&raw_iterator, merged.get()), "read conflicts");
+  ConflictIteratorPtr iterator(raw_iterator);
+  const git_index_entry *ancestor, *our, *their;
+  while (git_index_conflict_next(&ancestor, &our, &their, iterator.get()) == 0) {
+    paths->insert(our ? our->path : their ? their->path : ancestor->path);
+  }
+  git_error_clear();
+}
+
+struct UntrackedWalk {
+  git_tree* target;
+  std::set<std::string>* paths;
+};
+
+int CheckUntracked(const char* root, const git_tree_entry* entry, void* payload) {
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+    return 0;
+  }
+  auto* walk = static_cast<UntrackedWalk*>(payload);
+  std::string path = std::string(root) + git_tree_entry_name(entry);
+  git_tree_entry* existing = nullptr;
+  if (git_tree_entry_bypath(&existing, walk->target, path.c_str()) == 0) {
+    walk->paths->insert(path);
+    git_tree_entry_free(existing);
+  }
+  git_error_clear();
+  return 0;
+}
+
+// Paths where the stash (worktree, index, untracked parts) would not apply cleanly on `to`.
+std::set<std::string> StashOverlap(git_repository* repo, const git_oid& stash_id, git_tree* from,
+                                   git_tree* to) {
+  git_commit* raw_stash = nullptr;
+  ThrowIfFailed(git_commit_lookup(&raw_stash, repo, &stash_id), "read stash");
+  CommitPtr stash(raw_stash);
+  std::set<std::string> paths;
+  git_tree* raw_tree = nullptr;
+  ThrowIfFailed(git_commit_tree(&raw_tree, stash.get()), "read stash tree");
+  TreePtr worktree(raw_tree);
+  AddConflicts(repo, from, to, worktree.get(), &paths);
+  if (git_commit_parentcount(stash.get()) >= 2) {
+    TreePtr index_tree = CommitTree(repo, *git_commit_parent_id(stash.get(), 1));
+    AddConflicts(repo, from, to, index_tree.get(), &paths);
+  }
+  if (git_commit_parentcount(stash.get()) >= 3) {
+    TreePtr untracked = CommitTree(repo, *git_commit_parent_id(stash.get(), 2));
+    UntrackedWalk walk{to, &paths};
+    git_tree_walk(untracked.get(), GIT_TREEWALK_PRE, CheckUntracked, &walk);
+  }
+  return paths;
+}
+
+// Staged changes come back staged.
+int PopStashWithIndex(git_repository* repo) {
+  git_stash_apply_options options = GIT_STASH_APPLY_OPTIONS_INIT;
+  options.flags = GIT_STASH_APPLY_REINSTATE_INDEX;
+  return git_stash_pop(repo, 0, &options);
+}
+
+void PopStash(git_repository* repo) {
+  ThrowIfFailed(PopStashWithIndex(repo), "restore local changes from stash");
+}
+
+}  // namespace
+
+AutostashOutcome MoveBranchKeepingLocalChanges(git_repository* repo, const std::string& branch_ref,
+                                               const git_oid& from, const git_oid& to,
+                                               const git_signature* stasher,
+                                               const std::string& reflog_message) {
+  TreePtr from_tree = CommitTree(repo, from);
+  TreePtr to_tree = CommitTree(repo, to);
+  AutostashOutcome outcome;
+
+  std::set<std::string> in_the_way;
+  int rc = SafeCheckout(repo, from_tree.get(), to_tree.get(), &in_the_way);
+  if (rc == 0) {
+    MoveBranch(repo, branch_ref, from, to, reflog_message);
+    outcome.moved = true;
+    return outcome;
+  }
+  if (rc != GIT_ECONFLICT) {
+    ThrowIfFailed(rc, "checkout");
+  }
+  git_error_clear();
+
+  git_oid stash_id;
+  rc = git_stash_save(&stash_id, repo, stasher, "oxd autostash", GIT_STASH_INCLUDE_UNTRACKED);
+  if (rc == GIT_ENOTFOUND) {
+    // Nothing stashable: what is in the way is ignored files. Report them.
+    git_error_clear();
+    outcome.overlapping.assign(in_the_way.begin(), in_the_way.end());
+    return outcome;
+  }
+  ThrowIfFailed(rc, "stash local changes");
+  outcome.stashed = true;
+
+  std::set<std::string> overlap = StashOverlap(repo, stash_id, from_tree.get(), to_tree.get());
+  if (!overlap.empty()) {
+    PopStash(repo);  // HEAD never moved: the stash goes back exactly where it came from
+    outcome.overlapping.assign(overlap.begin(), overlap.end());
+    return outcome;
+  }
+
+  std::set<std::string> unexpected;
+  rc = SafeCheckout(repo, from_tree.get(), to_tree.get(), &unexpected);
+  if (rc != 0) {
+    // Ignored files in the way; HEAD has not moved, put the local changes back.
+    git_error_clear();
+    PopStash(repo);
+    outcome.overlapping.assign(unexpected.begin(), unexpected.end());
+    return outcome;
+  }
+  MoveBranch(repo, branch_ref, from, to, reflog_message);
+  rc = PopStashWithIndex(repo);
+  if (rc < 0) {
+    // Not expected after the dry run. The changes stay in stash@{0}; say so.
+    ThrowFailed(rc,
+                "restore local changes after moving to the new upstream commit (they are kept "
+                "in stash@{0})",
+                GitErrorKind::kConflict);
+  }
+  outcome.moved = true;
+  return outcome;
+}
+
+}  // namespace oxd::sync::git

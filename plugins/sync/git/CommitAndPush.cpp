@@ -1,0 +1,124 @@
+#include "git/CommitAndPush.h"
+
+#include <git2.h>
+
+#include "git/Fetch.h"
+#include "git/GitError.h"
+#include "git/Handles.h"
+#include "git/NetworkSession.h"
+#include "git/Pull.h"
+#include "git/Repository.h"
+
+namespace oxd::sync::git {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Stages `paths` and commits them on HEAD; false when the resulting tree equals HEAD's.
+bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRequest& request) {
+  git_index* raw_index = nullptr;
+  ThrowIfFailed(git_repository_index(&raw_index, repo), "open index");
+  IndexPtr index(raw_index);
+  for (const std::string& path : request.paths) {
+    std::error_code error;
+    if (fs::exists(work_tree / path, error)) {
+      ThrowIfFailed(git_index_add_bypath(index.get(), path.c_str()), "stage " + path);
+    } else {
+      ThrowIfFailed(git_index_remove_bypath(index.get(), path.c_str()), "stage removal " + path);
+    }
+  }
+  ThrowIfFailed(git_index_write(index.get()), "write index");
+  git_oid tree_id;
+  ThrowIfFailed(git_index_write_tree(&tree_id, index.get()), "write tree");
+  git_tree* raw_tree = nullptr;
+  ThrowIfFailed(git_tree_lookup(&raw_tree, repo, &tree_id), "read tree");
+  TreePtr tree(raw_tree);
+
+  git_oid head_id;
+  CommitPtr parent;
+  if (git_reference_name_to_id(&head_id, repo, "HEAD") == 0) {
+    git_commit* raw_parent = nullptr;
+    ThrowIfFailed(git_commit_lookup(&raw_parent, repo, &head_id), "read HEAD commit");
+    parent.reset(raw_parent);
+    if (git_oid_equal(git_commit_tree_id(parent.get()), &tree_id)) {
+      return false;
+    }
+  }
+  git_error_clear();
+  git_signature* raw_author = nullptr;
+  ThrowIfFailed(
+      git_signature_now(&raw_author, request.author_name.c_str(), request.author_email.c_str()),
+      "author signature");
+  SignaturePtr author(raw_author);
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit_id;
+  ThrowIfFailed(git_commit_create(&commit_id, repo, "HEAD", author.get(), author.get(), nullptr,
+                                  request.message.c_str(), tree.get(), parent ? 1 : 0, parents),
+                "commit");
+  return true;
+}
+
+// One push of the current branch; false when the remote (or libgit2's own ancestry check)
+// refused it as non-fast-forward.
+bool PushOnce(const fs::path& work_tree, const NetworkOptions& options) {
+  RepositoryPtr repo = OpenRepository(work_tree);
+  Upstream upstream = ResolveUpstream(repo.get());
+  git_remote* raw_remote = nullptr;
+  ThrowIfFailed(git_remote_lookup(&raw_remote, repo.get(), upstream.remote_name.c_str()),
+                "look up remote " + upstream.remote_name);
+  RemotePtr remote(raw_remote);
+
+  NetworkSession session(options);
+  git_push_options push_options = GIT_PUSH_OPTIONS_INIT;
+  push_options.callbacks = session.Callbacks();
+  std::string refspec = upstream.branch_ref + ":" + upstream.merge_ref;
+  char* refspec_text = refspec.data();
+  git_strarray refspecs{&refspec_text, 1};
+  int rc = git_remote_push(remote.get(), &refspecs, &push_options);
+  if (rc == GIT_ENONFASTFORWARD) {
+    git_error_clear();
+    return false;
+  }
+  session.ThrowIfFailed(rc, "push to " + upstream.remote_name);
+  if (!session.push_rejections().empty()) {
+    return false;  // e.g. "refs/heads/main: fetch first" from a racing server-side update
+  }
+  return true;
+}
+
+}  // namespace
+
+CommitReport CommitAndPush(const fs::path& work_tree, const CommitRequest& request,
+                           const NetworkOptions& options) {
+  CommitReport report;
+  {
+    RepositoryPtr repo = OpenRepository(work_tree);
+    report.committed = CommitPaths(repo.get(), work_tree, request);
+  }
+  for (int attempt = 1; attempt <= request.max_push_attempts; ++attempt) {
+    report.push_attempts = attempt;
+    if (PushOnce(work_tree, options)) {
+      RepositoryPtr repo = OpenRepository(work_tree);
+      report.commit = HeadId(repo.get());
+      return report;
+    }
+    if (attempt == request.max_push_attempts) {
+      break;
+    }
+    FetchUpstream(work_tree, options);
+    PullReport pull = IntegrateUpstream(work_tree);
+    if (pull.outcome == PullOutcome::kMergeConflict) {
+      std::string paths;
+      for (const std::string& path : pull.conflicted_paths) {
+        paths += (paths.empty() ? "" : ", ") + path;
+      }
+      throw GitError(GitErrorKind::kConflict, GIT_ECONFLICT, 0,
+                     "push rejected and rebase onto upstream conflicts in: " + paths);
+    }
+  }
+  throw GitError(GitErrorKind::kNonFastForward, GIT_ENONFASTFORWARD, 0,
+                 "push rejected as non-fast-forward after " +
+                     std::to_string(request.max_push_attempts) + " attempts");
+}
+
+}  // namespace oxd::sync::git

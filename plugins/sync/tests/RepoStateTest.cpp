@@ -1,0 +1,109 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "GitScene.h"
+#include "git/RepoState.h"
+
+namespace oxd::sync::git::testing {
+namespace {
+
+using RepoStateTest = GitScene;
+
+void Age(const fs::path& path, std::chrono::seconds age) {
+  time_t when = time(nullptr) - static_cast<time_t>(age.count());
+  utimbuf times{when, when};
+  ASSERT_EQ(utime(path.c_str(), &times), 0);
+}
+
+TEST_F(RepoStateTest, ReadyAndNotCloned) {
+  EXPECT_EQ(InspectRepo(CloneWithCli("ok")).condition, RepoCondition::kReady);
+  EXPECT_EQ(InspectRepo(root_ / "nothing-here").condition, RepoCondition::kNotCloned);
+}
+
+TEST_F(RepoStateTest, RebaseInProgressIsDetected) {
+  fs::path repo = CloneWithCli("stuck");
+  fs::create_directories(repo / ".git/rebase-merge");
+  RepoState state = InspectRepo(repo);
+  EXPECT_EQ(state.condition, RepoCondition::kRebaseInProgress);
+  EXPECT_NE(state.detail.find("rebase-merge"), std::string::npos);
+}
+
+TEST_F(RepoStateTest, LockFilesAreListedWithAgeAndStaleness) {
+  fs::path repo = CloneWithCli("locked");
+  WriteFile(repo / ".git/index.lock", "");
+  WriteFile(repo / ".git/refs/heads/main.lock", "");
+  Age(repo / ".git/index.lock", std::chrono::minutes(11));
+
+  RepoState state = InspectRepo(repo);
+  ASSERT_EQ(state.condition, RepoCondition::kLocked);
+  ASSERT_EQ(state.locks.size(), 2u);
+  for (const LockFile& lock : state.locks) {
+    if (lock.path.filename() == "index.lock") {
+      EXPECT_GE(lock.age, std::chrono::seconds(660));
+      EXPECT_TRUE(lock.stale);
+      EXPECT_TRUE(RemoveStaleLock(lock));
+    } else {
+      EXPECT_EQ(lock.path.filename(), "main.lock");
+      EXPECT_LT(lock.age, std::chrono::seconds(60));
+      EXPECT_FALSE(lock.stale);  // young: a git process may be working right now
+      EXPECT_FALSE(RemoveStaleLock(lock));
+    }
+  }
+  EXPECT_FALSE(fs::exists(repo / ".git/index.lock"));
+  EXPECT_TRUE(fs::exists(repo / ".git/refs/heads/main.lock"));
+  fs::remove(repo / ".git/refs/heads/main.lock");
+  EXPECT_EQ(InspectRepo(repo).condition, RepoCondition::kReady);
+}
+
+TEST_F(RepoStateTest, OldLockHeldOpenByALiveProcessIsNotStale) {
+  fs::path repo = CloneWithCli("held");
+  fs::path lock_path = repo / ".git/index.lock";
+  int fd = open(lock_path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  Age(lock_path, std::chrono::minutes(30));
+
+  RepoState state = InspectRepo(repo);
+  ASSERT_EQ(state.locks.size(), 1u);
+  EXPECT_TRUE(state.locks[0].held_open);
+  EXPECT_FALSE(state.locks[0].stale);
+  EXPECT_FALSE(RemoveStaleLock(state.locks[0]));
+  EXPECT_TRUE(fs::exists(lock_path));
+
+  close(fd);
+  state = InspectRepo(repo);
+  ASSERT_EQ(state.locks.size(), 1u);
+  EXPECT_TRUE(state.locks[0].stale);
+}
+
+TEST_F(RepoStateTest, CorruptGitDirIsDetectedAndMovedAsideWithoutClobbering) {
+  fs::path repo = CloneWithCli("corrupt");
+  fs::remove(repo / ".git/HEAD");
+  WriteFile(repo / ".git/HEAD", "garbage\n");
+  RepoState state = InspectRepo(repo);
+  EXPECT_EQ(state.condition, RepoCondition::kCorrupt);
+  EXPECT_FALSE(state.detail.empty());
+
+  auto now = std::chrono::system_clock::now();
+  fs::path unix_seconds = std::to_string(std::chrono::system_clock::to_time_t(now));
+  fs::path first = MoveAside(repo, now);
+  EXPECT_EQ(first, fs::path(repo.string() + ".bak." + unix_seconds.string()));
+  EXPECT_FALSE(fs::exists(repo));
+  EXPECT_EQ(ReadFile(first / "README.md"), "seed\n");
+
+  // Same second, second corrupt copy: the first backup is kept.
+  fs::create_directories(repo / ".git");
+  fs::path second = MoveAside(repo, now);
+  EXPECT_NE(second, first);
+  EXPECT_TRUE(fs::exists(first / "README.md"));
+  EXPECT_TRUE(fs::exists(second / ".git"));
+}
+
+TEST_F(RepoStateTest, EmptyGitDirIsCorrupt) {
+  fs::create_directories(root_ / "empty/.git");
+  EXPECT_EQ(InspectRepo(root_ / "empty").condition, RepoCondition::kCorrupt);
+}
+
+}  // namespace
+}  // namespace oxd::sync::git::testing
