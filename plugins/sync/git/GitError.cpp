@@ -2,7 +2,7 @@
 
 #include <git2.h>
 
-#include <regex>
+#include <cctype>
 
 namespace oxd::sync::git {
 
@@ -34,14 +34,57 @@ GitError::GitError(GitErrorKind kind, int code, int error_class, std::string_vie
       code_(code),
       error_class_(error_class) {}
 
+namespace {
+
+bool EndsUserinfo(char c) {
+  return c == '/' || c == '@' || std::isspace(static_cast<unsigned char>(c));
+}
+
+// The length of "<userinfo>@" at `at` (userinfo: no '/', '@' or space), 0 when there is none.
+std::size_t UserinfoLength(std::string_view text, std::size_t at) {
+  std::size_t end = at;
+  while (end < text.size() && !EndsUserinfo(text[end])) ++end;
+  return end < text.size() && text[end] == '@' ? end - at + 1 : 0;
+}
+
+}  // namespace
+
+// Hand-written rather than std::regex: it runs on every error message, and GCC 12's regex
+// headers trip -Wmaybe-uninitialized under the sanitizers (-Werror).
 std::string SanitizeCredentials(std::string_view text) {
-  // `oauth2:` anywhere (also outside a URL, as git prints it), then any URL userinfo.
-  static const std::regex kOauth(R"(oauth2:[^@\s/]*@)");
-  static const std::regex kUserPassword(R"((://[^/@\s:]+):[^@\s/]*@)");
-  static const std::regex kBareToken(R"((https?://)[^/@\s:]+@)");
-  std::string out = std::regex_replace(std::string(text), kOauth, "oauth2:***@");
-  out = std::regex_replace(out, kUserPassword, "$1:***@");
-  return std::regex_replace(out, kBareToken, "$1***@");
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    // `oauth2:<token>@` anywhere, as git prints it also outside a URL.
+    if (text.compare(i, 7, "oauth2:") == 0) {
+      if (std::size_t length = UserinfoLength(text, i + 7)) {
+        out += "oauth2:***@";
+        i += 7 + length;
+        continue;
+      }
+    }
+    // URL userinfo: `://user:secret@` keeps the user; http(s) `://token@` hides it whole.
+    if (text.compare(i, 3, "://") == 0) {
+      if (std::size_t length = UserinfoLength(text, i + 3)) {
+        std::string_view userinfo = text.substr(i + 3, length - 1);
+        std::string_view scheme = text.substr(0, i);
+        bool http = scheme.ends_with("http") || scheme.ends_with("https");
+        std::size_t colon = userinfo.find(':');
+        if (colon != std::string_view::npos && colon > 0) {
+          out += "://" + std::string(userinfo.substr(0, colon)) + ":***@";
+          i += 3 + length;
+          continue;
+        }
+        if (http && !userinfo.empty()) {
+          out += "://***@";
+          i += 3 + length;
+          continue;
+        }
+      }
+    }
+    out += text[i++];
+  }
+  return out;
 }
 
 namespace {

@@ -41,6 +41,9 @@ TEST(SanitizeCredentialsTest, RemovesTokensFromUrlsAndText) {
   EXPECT_EQ(SanitizeCredentials("https://ghp_abc123@github.com/o/r"), "https://***@github.com/o/r");
   EXPECT_EQ(SanitizeCredentials("remote said oauth2:tok@host"), "remote said oauth2:***@host");
   EXPECT_EQ(SanitizeCredentials("git://127.0.0.1:9418/x"), "git://127.0.0.1:9418/x");
+  EXPECT_EQ(SanitizeCredentials("https://bob:a:b@h/x and https://t0k@h/y, mail a@b"),
+            "https://bob:***@h/x and https://***@h/y, mail a@b");
+  EXPECT_EQ(SanitizeCredentials("oauth2:"), "oauth2:");  // truncated text: nothing to hide
   GitError error(GitErrorKind::kNetwork, -1, 0, "https://x-access-token:abc@github.com/a");
   EXPECT_STREQ(error.what(), "https://x-access-token:***@github.com/a");
 }

@@ -1,0 +1,42 @@
+#include "SyncSettings.h"
+
+#include <oxd/duration.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace oxd::sync {
+
+namespace {
+
+std::chrono::milliseconds PositiveDuration(const Poco::Util::AbstractConfiguration& config,
+                                           const std::string& key, const std::string& fallback) {
+  std::string text = config.getString(key, fallback);
+  auto duration = sdk::parseDuration(text);
+  if (!duration || duration->count() <= 0) {
+    throw std::invalid_argument("[sync] " + key + ": expected a positive duration, got '" + text +
+                                "'");
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*duration);
+}
+
+}  // namespace
+
+std::chrono::milliseconds SyncSettings::LedgerMinFetchAge() const {
+  return std::max<std::chrono::milliseconds>(ledger_interval / 2, std::chrono::minutes(2));
+}
+
+std::chrono::milliseconds SyncSettings::TeamMinFetchAge() const {
+  return std::max<std::chrono::milliseconds>(team_interval / 2, std::chrono::minutes(5));
+}
+
+SyncSettings ReadSyncSettings(const Poco::Util::AbstractConfiguration& config) {
+  SyncSettings settings;
+  settings.ledger_interval = PositiveDuration(config, "interval", "5m");
+  settings.team_interval = PositiveDuration(config, "team_interval", "1m");
+  settings.network_timeout = PositiveDuration(config, "network_timeout", "120s");
+  return settings;
+}
+
+}  // namespace oxd::sync

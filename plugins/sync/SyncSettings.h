@@ -1,0 +1,25 @@
+// The plugin's config keys (descriptor in SyncPlugin.cpp), read once at start. The token is not
+// here: it is read fresh at every sync (TokenSource.h) so a rotated one works without a restart.
+#pragma once
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <chrono>
+
+namespace oxd::sync {
+
+struct SyncSettings {
+  std::chrono::milliseconds ledger_interval{std::chrono::minutes(5)};
+  std::chrono::milliseconds team_interval{std::chrono::minutes(1)};
+  std::chrono::milliseconds network_timeout{std::chrono::seconds(120)};
+
+  // A background pull skips the fetch when FETCH_HEAD is younger than this (spec §3.3 step 8,
+  // §3.4): another daemon sharing the checkout, or our previous tick, fetched moments ago.
+  std::chrono::milliseconds LedgerMinFetchAge() const;
+  std::chrono::milliseconds TeamMinFetchAge() const;
+};
+
+// Throws std::invalid_argument naming the key when a value is not a positive duration.
+SyncSettings ReadSyncSettings(const Poco::Util::AbstractConfiguration& config);
+
+}  // namespace oxd::sync

@@ -1,0 +1,89 @@
+#include "SyncStatus.h"
+
+#include <oxd/json.h>
+
+#include "git/GitError.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+namespace oxd::sync {
+
+namespace {
+
+Poco::JSON::Object::Ptr WorkspaceJson(const Repo& repo, const RepoRuntime& state) {
+  Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
+  item->set("id", repo.id);
+  item->set("type", repo.type);
+  item->set("path", repo.path.string());
+  if (!repo.url.empty()) item->set("clone_url", git::SanitizeCredentials(repo.url));
+  item->set("exists", state.exists);
+  if (!repo.is_ledger()) {
+    item->set("team_id", repo.id);
+    item->set("team_name", repo.name);
+    if (!repo.team_slug.empty()) item->set("team_slug", repo.team_slug);
+  }
+  item->set("last_sync", sdk::formatTime(state.last_sync));
+  if (!state.last_error.empty()) item->set("last_error", state.last_error);
+  if (state.syncing) item->set("syncing", true);
+  if (state.cloning) item->set("cloning", true);
+  if (state.pull_backoff.failures() > 0) {
+    item->set("consecutive_failures", state.pull_backoff.failures());
+    item->set("next_attempt", sdk::formatTime(state.pull_backoff.next_attempt()));
+  }
+  item->set("last_gc_time", sdk::formatTime({}));  // GC is not built yet: never ran
+  return item;
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr HistoryJson(const SyncHistory& history) {
+  Poco::JSON::Array::Ptr events = sdk::emptyList();
+  for (const SyncEvent& event : history.Events()) {
+    Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
+    item->set("time", sdk::formatTime(event.time));
+    item->set("type", event.type);
+    item->set("workspace_id", event.workspace_id);
+    item->set("duration", sdk::toNanoseconds(event.duration));
+    item->set("files_changed", event.files_changed);
+    events->add(item);
+  }
+  Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+  data->set("events", events);
+  return data;
+}
+
+void RegisterStatusSections(sdk::Host& host, const SyncSettings& settings, const RepoSet& repos,
+                            const SyncHistory& history) {
+  host.statusSection("last_sync", [&repos] {
+    return Poco::Dynamic::Var(sdk::formatTime(repos.State("ledger").last_sync));
+  });
+  auto interval = std::chrono::nanoseconds(settings.ledger_interval);
+  host.statusSection("sync_interval_read",
+                     [interval] { return Poco::Dynamic::Var(sdk::toNanoseconds(interval)); });
+  host.statusSection("total_syncs", [&history] {
+    return Poco::Dynamic::Var(static_cast<int>(history.Stats(Clock::now()).total));
+  });
+  host.statusSection("syncs_last_hour", [&history] {
+    return Poco::Dynamic::Var(static_cast<int>(history.Stats(Clock::now()).last_hour));
+  });
+  host.statusSection("avg_sync_time", [&history] {
+    return Poco::Dynamic::Var(sdk::toNanoseconds(history.Stats(Clock::now()).average));
+  });
+  host.statusSection("p95_sync_time", [&history] {
+    return Poco::Dynamic::Var(sdk::toNanoseconds(history.Stats(Clock::now()).p95));
+  });
+  host.statusSection("workspaces", [&repos] {
+    Poco::JSON::Array::Ptr ledgers = sdk::emptyList();
+    Poco::JSON::Array::Ptr teams = sdk::emptyList();
+    for (const Repo& repo : repos.repos()) {
+      (repo.is_ledger() ? ledgers : teams)->add(WorkspaceJson(repo, repos.State(repo.id)));
+    }
+    Poco::JSON::Object::Ptr workspaces = new Poco::JSON::Object(true);
+    workspaces->set(kLedgerType, ledgers);
+    workspaces->set(kTeamContextType, teams);
+    return Poco::Dynamic::Var(workspaces);
+  });
+}
+
+}  // namespace oxd::sync
