@@ -20,14 +20,16 @@
 
 namespace oxd::sync::git::testing {
 
-inline int ListenOnLoopback(int* port) {
+// A TCP socket bound to a free 127.0.0.1 port; listening unless `listen_too` is false, in which
+// case connections to the port are refused while the socket holds it (no other test can take it).
+inline int ListenOnLoopback(int* port, bool listen_too = true) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = 0;
   bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  listen(fd, 16);
+  if (listen_too) listen(fd, 16);
   socklen_t length = sizeof(address);
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   *port = ntohs(address.sin_port);

@@ -84,7 +84,7 @@ TEST_F(NetworkDeadlineTest, CancelFlagStopsABlockedFetch) {
 TEST_F(NetworkDeadlineTest, RefusedConnectionIsANetworkError) {
   fs::path repo = CloneWithCli("ours");
   int port = 0;
-  close(ListenOnLoopback(&port));  // nothing listens there any more
+  int bound = ListenOnLoopback(&port, false);  // held, not listening: connections are refused
   Sh(repo, "git remote set-url origin git://127.0.0.1:" + std::to_string(port) + "/x");
   try {
     FetchUpstream(repo, OneSecond());
@@ -92,6 +92,7 @@ TEST_F(NetworkDeadlineTest, RefusedConnectionIsANetworkError) {
   } catch (const GitError& error) {
     EXPECT_EQ(error.kind(), GitErrorKind::kNetwork) << error.what();
   }
+  close(bound);
 }
 
 }  // namespace
