@@ -91,8 +91,11 @@ void registerBuiltins(Daemon& daemon) {
         return Reply::ok();
       },
       true);
-  add(router, "status",
-      [&daemon](const Request&, sdk::Progress&) { return Reply::ok(statusReport(daemon)); });
+  add(router, "status", [&daemon](const Request& request, sdk::Progress&) {
+    bool timestamps =
+        sdk::Payload(request.payload).optionalBool("activity_timestamps").value_or(true);
+    return Reply::ok(statusReport(daemon, timestamps));
+  });
 
   addOneWay(router, "heartbeat", [&daemon](const Request& request) {
     daemon.heartbeats().handle(request.payload, request.caller_id);

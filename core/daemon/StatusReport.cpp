@@ -13,7 +13,7 @@
 
 namespace oxd::core {
 
-Poco::JSON::Object::Ptr statusReport(Daemon& daemon) {
+Poco::JSON::Object::Ptr statusReport(Daemon& daemon, bool activity_timestamps) {
   const sdk::Workspace& workspace = daemon.workspace();
   DaemonSettings settings = daemon.settings();
   Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
@@ -39,7 +39,7 @@ Poco::JSON::Object::Ptr statusReport(Daemon& daemon) {
   data->set("inactivity_timeout", sdk::toNanoseconds(settings.inactivity_timeout));
   data->set("time_since_activity", sdk::toNanoseconds(daemon.sinceActivity()));
   data->set("pending_work", static_cast<int>(daemon.pendingWork()));
-  data->set("activity", daemon.heartbeats().activityJson());
+  data->set("activity", daemon.heartbeats().activityJson(activity_timestamps));
   if (auto user = daemon.credentials().authenticatedUserJson())
     data->set("authenticated_user", user);
   IssueTracker& issues = daemon.issues();

@@ -113,7 +113,9 @@ int runStatus(Invocation& invocation) {
   try {
     // The ping timeout, not the long request one: a daemon that cannot answer status within
     // it is what the user must hear about ("Stuck"), not a 30 s wait.
-    reply = invocation.client().request(invocation.message("status"), kPingTimeout);
+    // Without the activity rings: the view shows counts and last times only.
+    reply = invocation.client().request(
+        invocation.message("status", nlohmann::json{{"activity_timestamps", false}}), kPingTimeout);
   } catch (const ipc::ClientError& error) {
     AbsentDaemon absent = describeAbsent(invocation, error);
     printOut(invocation.json ? absentJson(absent).dump() : renderAbsent(absent, context));
@@ -127,8 +129,12 @@ int runStatus(Invocation& invocation) {
     printOut(statusJson(view, context).dump());
     return kExitOk;
   }
-  if (auto history = optionalRequest(invocation, "sync_history")) {
-    view.history = status::parseHistory(*history);
+  // No sync fields in status: no sync plugin, so no history to ask for (hooks run status too;
+  // each request is a round trip).
+  if (view.sync_reported) {
+    if (auto history = optionalRequest(invocation, "sync_history")) {
+      view.history = status::parseHistory(*history);
+    }
   }
   printOut(invocation.has("--verbose") ? renderVerbose(view, context)
                                        : renderCompact(view, context));

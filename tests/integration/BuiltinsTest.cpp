@@ -173,6 +173,27 @@ TEST_F(BuiltinsTest, HeartbeatIsOneWayAndRegistersTheAgent) {
   EXPECT_EQ((*session)["status"], "active");
 }
 
+TEST_F(BuiltinsTest, StatusActivityCarriesTimestampsUnlessAskedNotTo) {
+  ASSERT_NO_FATAL_FAILURE(startDaemon());
+  sendOneWay("heartbeat", {{"agent_id", "Oxa7b3"}});
+  sendOneWay("heartbeat", {{"agent_id", "Oxa7b3"}});
+  pollInstances([](const json& l) {
+    const json* a = findAgent(l, "Oxa7b3");
+    return a && (*a)["heartbeat_count"] == 2;
+  });
+  json full = dataOf("status")["activity"]["agents"][0];
+  EXPECT_EQ(full["count"], 2) << full.dump();
+  EXPECT_EQ(full["timestamps"].size(), 2u) << full.dump();  // the original's shape, by default
+
+  json brief = request("status", {{"activity_timestamps", false}})["data"]["activity"]["agents"][0];
+  EXPECT_EQ(brief["count"], 2) << brief.dump();
+  EXPECT_EQ(brief["last"], full["last"]) << brief.dump();
+  EXPECT_FALSE(brief.contains("timestamps")) << brief.dump();
+
+  json bad = request("status", {{"activity_timestamps", "no"}});
+  EXPECT_EQ(bad["success"], false) << bad.dump();
+}
+
 TEST_F(BuiltinsTest, ConcurrentHeartbeatsAreAllCounted) {
   ASSERT_NO_FATAL_FAILURE(startDaemon());
   constexpr int kThreads = 16;
