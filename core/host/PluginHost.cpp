@@ -161,6 +161,10 @@ void PluginHost::doctor(sdk::StatusProvider hook) {
 
 void PluginHost::commit() {
   sealed_.store(true);
+  // start() has returned, so the plugin may now be entered; and it must be open before the
+  // tasks are added: a task due at once (initial_delay 0) found the gate closed, was skipped and
+  // waited a whole interval.
+  gate_->reopen();
   for (auto& task : pending_tasks_) {
     services_.scheduler.add({name_, task.name, task.schedule, std::move(task.task), gate_});
   }
@@ -169,7 +173,6 @@ void PluginHost::commit() {
   }
   pending_tasks_.clear();
   pending_subscriptions_.clear();
-  gate_->reopen();
 }
 
 bool PluginHost::withdraw(std::chrono::milliseconds timeout) {

@@ -129,6 +129,10 @@ int runLogs(Invocation&);
 int runInstances(Invocation&);
 int runPlugins(Invocation&);
 int runCompletion(Invocation&);
+int runSync(Invocation&);  // CommandsSync.cpp
+int runCheckout(Invocation&);
+int runHistory(Invocation&);
+int runGc(Invocation&);
 
 // The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
 int run(int argc, char** argv);

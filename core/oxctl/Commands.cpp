@@ -55,6 +55,14 @@ constexpr std::array<OptionSpec, 1> kHelpOptions{{
     {"--man", "", "print the oxctl(1) man page (roff): oxctl help --man | man -l -"},
 }};
 
+constexpr std::array<OptionSpec, 1> kSyncOptions{{
+    {"--team", "", "pull every team context (team_sync) instead of the ledger"},
+}};
+
+constexpr std::array<OptionSpec, 1> kCheckoutOptions{{
+    {"--type", "TYPE", "ledger (default) or team-context"},
+}};
+
 constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", "disable"};
 constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
 constexpr std::size_t kAnyNumber = static_cast<std::size_t>(-1);
@@ -149,6 +157,28 @@ constexpr Command kCommands[] = {
      0,
      0,
      runInstances},
+    {"sync", "",
+     "pull the ledger now (--team: every team context), showing each stage; exit 1 if one failed",
+     "oxctl sync   |   oxctl sync --team", kSyncOptions, 0, 0, runSync},
+    {"checkout", "URL PATH", "clone URL into PATH through the daemon, showing clone progress",
+     "oxctl checkout https://git.example.com/team.git ~/.local/share/oxd/team --type team-context",
+     kCheckoutOptions, 2, 2, runCheckout},
+    {"history",
+     "",
+     "the last 100 syncs that pulled something: time, type/id, duration, files",
+     "oxctl history",
+     {},
+     0,
+     0,
+     runHistory},
+    {"gc",
+     "",
+     "re-clone team contexts now (blue-green GC); exit 1 if one was refused or failed",
+     "oxctl gc",
+     {},
+     0,
+     0,
+     runGc},
     {"plugins",
      "[list | enable NAME | disable NAME]",
      "list plugins; enable/disable saves [NAME] enabled in the user config and applies it",

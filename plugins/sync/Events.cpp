@@ -30,9 +30,10 @@ void EventPublisher::RepoPulled(const Repo& repo, const git::PullReport& report)
   Publish("repo.pulled", event);
 }
 
-void EventPublisher::RepoCloned(const Repo& repo, const std::string& head) {
+void EventPublisher::RepoCloned(const Repo& repo, const std::string& head, bool gc) {
   Poco::JSON::Object::Ptr event = RepoFields(repo);
   event->set("head", head);
+  if (gc) event->set("gc", true);
   Publish("repo.cloned", event);
 }
 

@@ -3,7 +3,7 @@
 // which is how an operator (and the integration tests) can see what other plugins were told.
 //
 //   repo.pulled    {scope, id, path, old, new, files_changed:int, paths:[str]}
-//   repo.cloned    {scope, id, path, head}
+//   repo.cloned    {scope, id, path, head, gc?:true}  (gc: a GC swapped in a fresh clone)
 //   sync.complete  {type, id, op:"pull"|"clone", status:"ok"|"error", duration_ms}
 #pragma once
 
@@ -22,7 +22,7 @@ class EventPublisher {
   explicit EventPublisher(sdk::Host& host) : host_(host) {}
 
   void RepoPulled(const Repo& repo, const git::PullReport& report);
-  void RepoCloned(const Repo& repo, const std::string& head);
+  void RepoCloned(const Repo& repo, const std::string& head, bool gc = false);
   void SyncComplete(const Repo& repo, const std::string& op, bool ok,
                     std::chrono::nanoseconds duration);
 

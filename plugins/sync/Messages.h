@@ -6,6 +6,8 @@
 //   sync_history  RR  {"events":[{time, type, workspace_id, duration(ns), files_changed}]}
 //   checkout      ST  {repo_path, clone_url, repo_type} → {path, already_exists, cloned}
 // and the doctor hook: anti-entropy now → {anti_entropy_triggered:true, clones_triggered:N}.
+// The one-way murmur / session_finalize / session_watch_start / session_watch_stop are
+// registered by DaemonWrites.h.
 #pragma once
 
 #include <oxd/host.h>

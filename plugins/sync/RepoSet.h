@@ -36,6 +36,7 @@ struct RepoRuntime {
   bool cloning = false;
   Clock::time_point last_sync{};  // last successful pull or "remote unchanged" check
   std::string last_error;         // "" after a success
+  Clock::time_point last_gc{};    // last GC, or the baseline a first due-check recorded
   Backoff pull_backoff;
   Backoff clone_backoff;
 };

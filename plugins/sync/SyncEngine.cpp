@@ -5,7 +5,9 @@
 #include <system_error>
 
 #include "AuthIssue.h"
+#include "PendingPush.h"
 #include "git/GitError.h"
+#include "git/Repository.h"
 
 namespace oxd::sync {
 
@@ -69,17 +71,27 @@ std::string PullSummary(const git::PullReport& report) {
   return text + ")";
 }
 
+// HEAD for sync-state.json after a skip that proved the checkout current; "" if unreadable.
+std::string HeadOrEmpty(const std::filesystem::path& path) {
+  try {
+    return git::HeadId(git::OpenRepository(path).get());
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 }  // namespace
 
 SyncEngine::SyncEngine(sdk::Host& host, const SyncSettings& settings, RepoSet& repos,
                        SyncHistory& history, EventPublisher& events, BackgroundClones& clones,
-                       const std::atomic<bool>& stopping)
+                       RepoStateFiles& state_files, const std::atomic<bool>& stopping)
     : host_(host),
       settings_(settings),
       repos_(repos),
       history_(history),
       events_(events),
       clones_(clones),
+      state_files_(state_files),
       tokens_(host),
       stopping_(stopping) {}
 
@@ -132,6 +144,10 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
   PullResult result;
   try {
     result = PullJob(repo, options, host_.issues(), host_.logger(), stages).Run();
+    // The daemon's own commits whose push failed ride on the next sync (RepoWriter.h).
+    if (result.status == PullResult::Status::kPulled || result.in_sync) {
+      PushLocalCommits(host_, repo, options.network, stages);
+    }
   } catch (const git::GitError& error) {  // local git failures (open, inspect) land here
     result.status = PullResult::Status::kFailed;
     result.message = std::string("pull failed: ") + error.what();
@@ -180,6 +196,11 @@ void SyncEngine::RecordSuccess(const Repo& repo, const PullResult& result) {
   });
   host_.issues().clear("sync_backoff", repo.id);
   ClearAuthExpired(host_.issues(), repo);
+  std::string head = result.status == PullResult::Status::kPulled ? result.report.new_head
+                                                                  : HeadOrEmpty(repo.path);
+  if (std::string error = state_files_.RecordSyncSuccess(repo.id, head); !error.empty()) {
+    host_.logger().warning("%s: %s", repo.name, error);
+  }
   if (failures_before > 0) {
     host_.logger().information("%s: sync works again after %d failure(s)", repo.name,
                                failures_before);
@@ -206,6 +227,9 @@ void SyncEngine::RecordFailure(const Repo& repo, const PullResult& result) {
   });
   if (result.error_kind == git::GitErrorKind::kAuthentication) {
     RaiseAuthExpired(host_.issues(), repo, result.message);
+  }
+  if (std::string error = state_files_.RecordSyncFailure(repo.id); !error.empty()) {
+    host_.logger().warning("%s: %s", repo.name, error);
   }
   bool network = IsNetworkKind(result.error_kind);
   std::string message = repo.name + " " + result.message;

@@ -14,6 +14,7 @@
 #include "Events.h"
 #include "PullJob.h"
 #include "RepoSet.h"
+#include "RepoStateFiles.h"
 #include "SyncHistory.h"
 #include "SyncSettings.h"
 #include "TokenSource.h"
@@ -23,7 +24,8 @@ namespace oxd::sync {
 class SyncEngine {
  public:
   SyncEngine(sdk::Host& host, const SyncSettings& settings, RepoSet& repos, SyncHistory& history,
-             EventPublisher& events, BackgroundClones& clones, const std::atomic<bool>& stopping);
+             EventPublisher& events, BackgroundClones& clones, RepoStateFiles& state_files,
+             const std::atomic<bool>& stopping);
 
   // The ledger pull of spec §3.3. An error message for the `sync` reply, or nullopt on success
   // (skips included).
@@ -47,6 +49,7 @@ class SyncEngine {
   SyncHistory& history_;
   EventPublisher& events_;
   BackgroundClones& clones_;
+  RepoStateFiles& state_files_;  // sync-state.json of each repo
   TokenSource tokens_;
   const std::atomic<bool>& stopping_;
 };

@@ -11,9 +11,14 @@
 #include "BackgroundClones.h"
 #include "Checkout.h"
 #include "CloneSlots.h"
+#include "DaemonWrites.h"
 #include "Events.h"
+#include "GarbageCollector.h"
+#include "GcMessages.h"
+#include "Heartbeats.h"
 #include "Messages.h"
 #include "RepoSet.h"
+#include "RepoStateFiles.h"
 #include "SyncEngine.h"
 #include "SyncHistory.h"
 #include "SyncSettings.h"
@@ -27,6 +32,7 @@ const oxd::sdk::ConfigKey kKeys[] = {
     {"team_interval", "1m", "how often the team contexts are pulled"},
     {"network_timeout", "120s", "deadline of one fetch, ref listing or clone"},
     {"token", "", "git access token when no heartbeat brought one (else $OXD_GIT_TOKEN)"},
+    {"gc_interval_days", "7", "days between blue-green reclones of each team context"},
 };
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
@@ -49,12 +55,21 @@ class SyncPlugin final : public oxd::sdk::Plugin {
     sync::git::EnsureLibgit2();
     settings_ = sync::ReadSyncSettings(host.config());
     const oxd::sdk::Workspace& workspace = host.workspace();
-    repos_ = std::make_unique<sync::RepoSet>(sync::RepoSet::FromWorkspace(workspace));
+    std::vector<sync::Repo> repos = sync::RepoSet::FromWorkspace(workspace);
+    // A GC swap a crash interrupted is undone before anything looks at the checkouts.
+    sync::GarbageCollector::RecoverLeftovers(repos, host.logger());
+    repos_ = std::make_unique<sync::RepoSet>(std::move(repos));
+    state_files_ = std::make_unique<sync::RepoStateFiles>(workspace.workspace_data_dir);
+    LoadPersistedState();
     events_ = std::make_unique<sync::EventPublisher>(host);
     clones_ = std::make_unique<sync::BackgroundClones>(host, *repos_, slots_, *events_,
                                                        [this] { return engine_->Network(); });
     engine_ = std::make_unique<sync::SyncEngine>(host, settings_, *repos_, history_, *events_,
-                                                 *clones_, stopping_);
+                                                 *clones_, *state_files_, stopping_);
+    gc_ = std::make_unique<sync::GarbageCollector>(
+        host, *repos_, *state_files_, *events_, [this] { return engine_->Network(); },
+        settings_.gc_interval_days);
+    heartbeats_ = std::make_unique<sync::HeartbeatFiles>(host, *repos_);
     // Checkouts may land in the data dir or beside the project (a sibling ledger), never in it.
     sync::RepoPathPolicy policy{{workspace.data_dir, workspace.project_root.parent_path()},
                                 {workspace.project_root}};
@@ -62,7 +77,10 @@ class SyncPlugin final : public oxd::sdk::Plugin {
         host, *repos_, slots_, *events_, [this] { return engine_->Network(); }, policy);
 
     sync::RegisterMessages(host, *engine_, *checkout_, history_);
+    sync::RegisterGcMessages(host, *gc_);
     sync::RegisterStatusSections(host, settings_, *repos_, history_);
+    writes_ = std::make_unique<sync::DaemonWrites>(
+        host, *repos_, [this] { return engine_->Network(); }, stopping_);
     ScheduleTicks(host);
     // Clone what is missing right away, on the clone threads: start() does not wait for it.
     engine_->AntiEntropy();
@@ -71,9 +89,22 @@ class SyncPlugin final : public oxd::sdk::Plugin {
   void stop() override {
     stopping_.store(true);  // network operations in flight stop within ~100 ms
     if (clones_) clones_->StopAndJoin();
+    if (writes_) writes_->Stop();
   }
 
  private:
+  // last_sync and last_gc from the state files, so a restart shows them and is not "due".
+  void LoadPersistedState() {
+    for (const sync::Repo& repo : repos_->repos()) {
+      sync::SyncStateFile synced = state_files_->LoadSync(repo.id);
+      sync::Clock::time_point last_gc = state_files_->LoadLastGc(repo.id);
+      repos_->Update(repo.id, [&](sync::RepoRuntime& state) {
+        state.last_sync = synced.last_sync;
+        state.last_gc = last_gc;
+      });
+    }
+  }
+
   void ScheduleTicks(oxd::sdk::Host& host) {
     using std::chrono::milliseconds;
     // Nothing to sync, nothing scheduled: an idle daemon stays idle.
@@ -96,6 +127,23 @@ class SyncPlugin final : public oxd::sdk::Plugin {
         engine_->AntiEntropy();
         engine_->SyncTeams(sync::SyncMode::kBackground, {});
       });
+      // The GC due-check is cheap (no git unless due); hourly, first one after 15 min.
+      oxd::sdk::TaskSchedule gc;
+      gc.interval = std::chrono::hours(1);
+      gc.jitter = std::chrono::minutes(5);
+      gc.initial_delay = std::chrono::minutes(15);
+      host.every("gc", gc, [this](const oxd::sdk::StopToken&) { gc_->RunDue(); });
+    }
+    if (!host.workspace().repo_id.empty() && !repos_->repos().empty()) {
+      // spec §4.4: at start (written by start() itself: a task due at once can be dispatched
+      // before the plugin's gate opens, and is then skipped until its next period), then every
+      // 5 minutes.
+      heartbeats_->WriteAll();
+      oxd::sdk::TaskSchedule heartbeat;
+      heartbeat.interval = std::chrono::minutes(5);
+      heartbeat.initial_delay = heartbeat.interval;
+      host.every("heartbeat", heartbeat,
+                 [this](const oxd::sdk::StopToken&) { heartbeats_->WriteAll(); });
     }
   }
 
@@ -104,10 +152,14 @@ class SyncPlugin final : public oxd::sdk::Plugin {
   sync::SyncHistory history_;
   sync::CloneSlots slots_;
   std::unique_ptr<sync::RepoSet> repos_;
+  std::unique_ptr<sync::RepoStateFiles> state_files_;
   std::unique_ptr<sync::EventPublisher> events_;
   std::unique_ptr<sync::BackgroundClones> clones_;
   std::unique_ptr<sync::SyncEngine> engine_;
   std::unique_ptr<sync::Checkout> checkout_;
+  std::unique_ptr<sync::DaemonWrites> writes_;  // murmur, session_finalize, session watches
+  std::unique_ptr<sync::GarbageCollector> gc_;
+  std::unique_ptr<sync::HeartbeatFiles> heartbeats_;
 };
 
 }  // namespace

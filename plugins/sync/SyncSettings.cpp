@@ -36,6 +36,15 @@ SyncSettings ReadSyncSettings(const Poco::Util::AbstractConfiguration& config) {
   settings.ledger_interval = PositiveDuration(config, "interval", "5m");
   settings.team_interval = PositiveDuration(config, "team_interval", "1m");
   settings.network_timeout = PositiveDuration(config, "network_timeout", "120s");
+  std::string days = config.getString("gc_interval_days", "7");
+  try {
+    std::size_t used = 0;
+    settings.gc_interval_days = std::stoi(days, &used);
+    if (used != days.size() || settings.gc_interval_days <= 0) throw std::invalid_argument(days);
+  } catch (const std::exception&) {
+    throw std::invalid_argument(
+        "[sync] gc_interval_days: expected a positive number of days, got '" + days + "'");
+  }
   return settings;
 }
 

@@ -12,6 +12,7 @@ struct SyncSettings {
   std::chrono::milliseconds ledger_interval{std::chrono::minutes(5)};
   std::chrono::milliseconds team_interval{std::chrono::minutes(1)};
   std::chrono::milliseconds network_timeout{std::chrono::seconds(120)};
+  int gc_interval_days = 7;  // team-context reclone period (GarbageCollector.h)
 
   // A background pull skips the fetch when FETCH_HEAD is younger than this (spec §3.3 step 8,
   // §3.4): another daemon sharing the checkout, or our previous tick, fetched moments ago.

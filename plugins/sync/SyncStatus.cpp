@@ -11,7 +11,8 @@ namespace oxd::sync {
 
 namespace {
 
-Poco::JSON::Object::Ptr WorkspaceJson(const Repo& repo, const RepoRuntime& state) {
+Poco::JSON::Object::Ptr WorkspaceJson(const Repo& repo, const RepoRuntime& state,
+                                      int gc_interval_days) {
   Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
   item->set("id", repo.id);
   item->set("type", repo.type);
@@ -31,7 +32,9 @@ Poco::JSON::Object::Ptr WorkspaceJson(const Repo& repo, const RepoRuntime& state
     item->set("consecutive_failures", state.pull_backoff.failures());
     item->set("next_attempt", sdk::formatTime(state.pull_backoff.next_attempt()));
   }
-  item->set("last_gc_time", sdk::formatTime({}));  // GC is not built yet: never ran
+  item->set("last_gc_time", sdk::formatTime(state.last_gc));
+  // Only team contexts are GC'd (GarbageCollector.h).
+  if (!repo.is_ledger()) item->set("gc_interval_days", gc_interval_days);
   return item;
 }
 
@@ -73,11 +76,13 @@ void RegisterStatusSections(sdk::Host& host, const SyncSettings& settings, const
   host.statusSection("p95_sync_time", [&history] {
     return Poco::Dynamic::Var(sdk::toNanoseconds(history.Stats(Clock::now()).p95));
   });
-  host.statusSection("workspaces", [&repos] {
+  int gc_interval_days = settings.gc_interval_days;
+  host.statusSection("workspaces", [&repos, gc_interval_days] {
     Poco::JSON::Array::Ptr ledgers = sdk::emptyList();
     Poco::JSON::Array::Ptr teams = sdk::emptyList();
     for (const Repo& repo : repos.repos()) {
-      (repo.is_ledger() ? ledgers : teams)->add(WorkspaceJson(repo, repos.State(repo.id)));
+      (repo.is_ledger() ? ledgers : teams)
+          ->add(WorkspaceJson(repo, repos.State(repo.id), gc_interval_days));
     }
     Poco::JSON::Object::Ptr workspaces = new Poco::JSON::Object(true);
     workspaces->set(kLedgerType, ledgers);

@@ -448,6 +448,16 @@ TEST_F(PluginManagerTest, DisabledInConfigIsNotStarted) {
   EXPECT_EQ(router_.find("test.echo"), nullptr);
 }
 
+TEST_F(PluginManagerTest, ATaskWithoutInitialDelayRunsAtOnceNotAfterAnInterval) {
+  config_->setString("test_plugin.interval", "1h");
+  for (int round = 0; round < 20; ++round) {  // the race it guards against was one run in two
+    start({"test_plugin"});
+    EXPECT_TRUE(eventually([&] { return testStatus("task_runs") == 1; })) << "round " << round;
+    manager_.reset();
+    fs::remove(dir_ / "test_plugin.so");
+  }
+}
+
 TEST_F(PluginManagerTest, DescribesEveryConfigKey) {
   start({"test_plugin"});
   std::vector<std::string> described;

@@ -247,6 +247,7 @@ std::vector<SyncEventView> parseHistory(const json& data) {
     SyncEventView event;
     event.time = *when;
     event.type = text(item, "type");
+    event.workspace_id = text(item, "workspace_id");
     event.duration_ns = integerOr(item, "duration");
     event.files_changed = integerOr(item, "files_changed");
     events.push_back(std::move(event));

@@ -64,6 +64,7 @@ struct PluginView {
 struct SyncEventView {
   TimePoint time{};
   std::string type;
+  std::string workspace_id;  // "ledger" or a team id
   std::int64_t duration_ns = 0;
   std::int64_t files_changed = 0;
 };

@@ -91,7 +91,7 @@ bool PushOnce(const fs::path& work_tree, const NetworkOptions& options) {
 CommitReport CommitAndPush(const fs::path& work_tree, const CommitRequest& request,
                            const NetworkOptions& options) {
   CommitReport report;
-  {
+  if (!request.paths.empty()) {  // no paths: only push what is already committed
     RepositoryPtr repo = OpenRepository(work_tree);
     report.committed = CommitPaths(repo.get(), work_tree, request);
   }

@@ -11,7 +11,9 @@
 namespace oxd::sync::git {
 
 struct CommitRequest {
-  std::vector<std::string> paths;  // relative to the work tree; deleted files are staged as such
+  // Relative to the work tree; deleted files are staged as such. Empty: commit nothing, only
+  // push the local commits already there (with the same fetch-rebase-retry).
+  std::vector<std::string> paths;
   std::string message;
   std::string author_name;
   std::string author_email;

@@ -1,0 +1,70 @@
+// GC of team contexts (spec §3.7): a blue-green reclone (GcReclone.h) every `gc_interval_days`
+// and on `trigger_gc`, with crash recovery (GcRecovery.h) at start and before each GC.
+//
+//   due-check  hourly on the host scheduler; the first due team context only; a team never
+//              GC'd gets its baseline (now) recorded instead of a reclone — a clone is as fresh
+//              as a GC — so a new checkout is not recloned an hour after its first clone
+//   trigger    every eligible team context now, ignoring the interval
+//   eligible   exists and has a clone URL; a clone or pull in flight ⇒ skipped
+//   dirty      uncommitted/untracked files, unpushed commits or a stash ⇒ not recloned,
+//              `dirty_workspace` warning (key: team id), cleared by the next successful GC
+//   after      last_gc persisted (RepoStateFiles), `repo.cloned` published with `"gc":true`
+//
+// One GC at a time (a second caller gets `busy`). Holds the repo's syncing and cloning marks
+// for the whole reclone, so no pull touches it and anti-entropy does not see the swap's gap.
+#pragma once
+
+#include <oxd/host.h>
+
+#include <Poco/JSON/Object.h>
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "Events.h"
+#include "RepoSet.h"
+#include "RepoStateFiles.h"
+#include "git/NetworkOptions.h"
+
+namespace oxd::sync {
+
+struct GcReport {
+  bool busy = false;  // another GC was running: nothing done
+  int triggered = 0;
+  int skipped = 0;
+  std::vector<std::string> errors;
+
+  // `trigger_gc` reply: {"skipped":1} when busy, else {triggered, skipped, errors?}.
+  Poco::JSON::Object::Ptr ToJson() const;
+};
+
+class GarbageCollector {
+ public:
+  using NetworkFactory = std::function<git::NetworkOptions()>;
+
+  GarbageCollector(sdk::Host& host, RepoSet& repos, RepoStateFiles& files, EventPublisher& events,
+                   NetworkFactory network, int interval_days);
+
+  // Before anything looks at the checkouts: undo or finish a swap a crash interrupted.
+  static void RecoverLeftovers(const std::vector<Repo>& repos, Poco::Logger& logger);
+
+  GcReport RunDue();
+  GcReport TriggerAll();
+
+ private:
+  enum class Result { kDone, kSkipped, kDirty, kFailed };
+  Result Collect(const Repo& repo, GcReport& report);
+  bool Due(const Repo& repo);
+
+  sdk::Host& host_;
+  RepoSet& repos_;
+  RepoStateFiles& files_;
+  EventPublisher& events_;
+  NetworkFactory network_;
+  std::chrono::hours interval_;
+  std::atomic<bool> running_{false};
+};
+
+}  // namespace oxd::sync

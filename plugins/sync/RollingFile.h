@@ -1,0 +1,26 @@
+// Small state files the plugin keeps on disk (spec §3.9 sync-state.json, §4.4 heartbeat files):
+// whole-file atomic replacement, and a JSON-lines file that keeps only its last N lines.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace oxd::sync {
+
+// Writes `text` to `<path>.tmp` (fsync'd) and renames it over `path`, so a reader or a crash
+// sees the old file or the new one, never half of one. The parent must exist: a heartbeat
+// written into `<checkout>/.git` while a GC swap has moved the checkout away must fail, not
+// create a stray `.git` where the fresh clone is about to be renamed.
+void ReplaceFileAtomically(const std::filesystem::path& path, const std::string& text);
+
+// The lines of `path` that are JSON objects, in order; malformed ones are skipped. Missing file:
+// none. Throws std::runtime_error "not a regular file: …" for a directory or another non-file.
+std::vector<std::string> ReadJsonLines(const std::filesystem::path& path);
+
+// Appends `line` (one JSON object, no newline) and keeps the last `keep` valid lines.
+void AppendKeepingLast(const std::filesystem::path& path, const std::string& line,
+                       std::size_t keep);
+
+}  // namespace oxd::sync

@@ -1,0 +1,46 @@
+// The `session_watch_start` / `session_watch_stop` messages (spec §7.6, seed 003): one thread per
+// watched session, blocked on inotify for the session file's directory (appends, truncation,
+// rename and re-creation all show up there by name; no polling) and on an eventfd that stops
+// it. The copying itself is SessionTail's. Watches still active when the daemon stops are
+// resumed by the next start (their `.watch.json` says active). Each active watch counts as
+// pending work (spec §2.5). Thread-safe.
+#pragma once
+
+#include <oxd/host.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace oxd::sync {
+
+class SessionWatches {
+ public:
+  // Sessions live in <sessions_root>/<name>/ (<cache_dir>/sessions).
+  SessionWatches(sdk::Host& host, std::filesystem::path sessions_root);
+  ~SessionWatches();
+
+  // Throws RefusedWrite (bad name or file) or std::system_error (inotify).
+  void Start(const std::string& name, const std::string& session_file,
+             const std::string& adapter_name);
+  // Copies what is left and marks the watch inactive. False when `name` was not watched.
+  bool Stop(const std::string& name);
+  // At plugin start: every session whose state says active.
+  void ResumeAll();
+  // At plugin stop: ends the threads, leaves the watches active on disk for the next start.
+  void StopAll();
+
+  const std::filesystem::path& sessions_root() const { return root_; }
+
+ private:
+  class Watch;
+
+  sdk::Host& host_;
+  std::filesystem::path root_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Watch>> watches_;
+};
+
+}  // namespace oxd::sync
