@@ -38,6 +38,10 @@ export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
 for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Mate GIT_COMMITTER_NAME=Mate \
   GIT_AUTHOR_EMAIL=mate@example.com GIT_COMMITTER_EMAIL=mate@example.com GIT_TERMINAL_PROMPT=0
+# No automatic `git gc` from the script's own commits: it runs in the background and leaves
+# gc.log.lock and vanishing object directories that would be blamed on oxd (libgit2 never
+# auto-gcs).
+export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
 mkdir -p "$world"/{run,config,data,cache,state,remotes,project/.oxd}
 chmod 700 "$world/run"
 remotes=$world/remotes
@@ -55,6 +59,7 @@ cleanup() {
   if ((keep_world)); then echo "world kept: $world (daemon log: $world/daemon.out)" >&2; else rm -rf "$world"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # so that cleanup also runs when the run is interrupted
 
 make_remote() {  # NAME: bare remote + a teammate's clone with one commit
   local name=$1
@@ -142,6 +147,7 @@ remote_of() {
 fail() {
   echo "iteration $iteration ($kind, kill after ${delay} ms): $*"
   failed=1
+  keep_world=1  # also when the run is interrupted later
 }
 
 has_commit() {  # REPO REF FILE: a commit "local FILE" in REF's history and FILE in REF's tree
