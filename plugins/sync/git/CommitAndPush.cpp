@@ -58,9 +58,10 @@ bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRe
   return true;
 }
 
-// One push of the current branch; false when the remote (or libgit2's own ancestry check)
-// refused it as non-fast-forward.
-bool PushOnce(const fs::path& work_tree, const NetworkOptions& options) {
+// One push of the current branch: "" when it landed, else why the remote (or libgit2's own
+// ancestry check) refused it — a rejection is not always non-fast-forward (a remote ref lock
+// left behind, a hook), and the final error must say which.
+std::string PushOnce(const fs::path& work_tree, const NetworkOptions& options) {
   RepositoryPtr repo = OpenRepository(work_tree);
   Upstream upstream = ResolveUpstream(repo.get());
   git_remote* raw_remote = nullptr;
@@ -77,13 +78,13 @@ bool PushOnce(const fs::path& work_tree, const NetworkOptions& options) {
   int rc = git_remote_push(remote.get(), &refspecs, &push_options);
   if (rc == GIT_ENONFASTFORWARD) {
     git_error_clear();
-    return false;
+    return "non-fast-forward";
   }
   session.ThrowIfFailed(rc, "push to " + upstream.remote_name);
   if (!session.push_rejections().empty()) {
-    return false;  // e.g. "refs/heads/main: fetch first" from a racing server-side update
+    return session.push_rejections().front();  // e.g. "refs/heads/main: fetch first"
   }
-  return true;
+  return "";
 }
 
 }  // namespace
@@ -95,9 +96,11 @@ CommitReport CommitAndPush(const fs::path& work_tree, const CommitRequest& reque
     RepositoryPtr repo = OpenRepository(work_tree);
     report.committed = CommitPaths(repo.get(), work_tree, request);
   }
+  std::string refusal;
   for (int attempt = 1; attempt <= request.max_push_attempts; ++attempt) {
     report.push_attempts = attempt;
-    if (PushOnce(work_tree, options)) {
+    refusal = PushOnce(work_tree, options);
+    if (refusal.empty()) {
       RepositoryPtr repo = OpenRepository(work_tree);
       report.commit = HeadId(repo.get());
       return report;
@@ -116,9 +119,9 @@ CommitReport CommitAndPush(const fs::path& work_tree, const CommitRequest& reque
                      "push rejected and rebase onto upstream conflicts in: " + paths);
     }
   }
-  throw GitError(GitErrorKind::kNonFastForward, GIT_ENONFASTFORWARD, 0,
-                 "push rejected as non-fast-forward after " +
-                     std::to_string(request.max_push_attempts) + " attempts");
+  throw GitError(
+      GitErrorKind::kNonFastForward, GIT_ENONFASTFORWARD, 0,
+      "push rejected after " + std::to_string(request.max_push_attempts) + " attempts: " + refusal);
 }
 
 }  // namespace oxd::sync::git
