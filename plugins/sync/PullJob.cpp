@@ -194,6 +194,12 @@ PullResult PullJob::FetchAndIntegrate() {
     return failed;
   }
   result.duration = std::chrono::steady_clock::now() - started;
+  for (const std::string& path : result.report.interrupted_writes_removed) {
+    logger_.information(
+        "%s: replaced %s, a partial copy of the incoming file left by an "
+        "interrupted pull",
+        repo_.name, path);
+  }
   if (result.report.outcome == git::PullOutcome::kMergeConflict) {
     std::string paths = JoinPaths(result.report.conflicted_paths);
     issues_.set(sdk::Issue{"merge_conflict",

@@ -1,5 +1,13 @@
 #include "git/AutostashCheckout.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "git/GitError.h"
@@ -115,6 +123,105 @@ void PopStash(git_repository* repo) {
   ThrowIfFailed(PopStashWithIndex(repo), "restore local changes from stash");
 }
 
+// True when the regular file at `path` holds a prefix of (or exactly) `blob`'s bytes.
+bool FileIsPrefixOfBlob(const std::filesystem::path& path, git_blob* blob) {
+  struct stat info {};
+  // lstat: a symlink or directory there is something else, never a half-written blob.
+  if (lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    return false;
+  }
+  const auto blob_size = static_cast<std::uintmax_t>(git_blob_rawsize(blob));
+  if (static_cast<std::uintmax_t>(info.st_size) > blob_size) {
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return false;
+  }
+  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  // A file that grew or shrank since the lstat is being written by someone: leave it alone.
+  if (in.gcount() != static_cast<std::streamsize>(bytes.size()) ||
+      in.peek() != std::char_traits<char>::eof()) {
+    return false;
+  }
+  return bytes.empty() || std::memcmp(bytes.data(), git_blob_rawcontent(blob), bytes.size()) == 0;
+}
+
+// True when `relative` (a path from a tree) names a file inside `workdir` and outside .git, with
+// no symlinked directory on the way: a removal must never reach elsewhere, whatever a teammate
+// pushed or a local symlink points at.
+bool IsPlainPathInside(const std::filesystem::path& workdir, const std::string& relative) {
+  std::filesystem::path parts(relative);
+  if (parts.empty() || parts.is_absolute()) {
+    return false;
+  }
+  for (const std::filesystem::path& part : parts) {
+    std::string name = part.string();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name.empty() || name == "." || name == ".." || name == ".git") {
+      return false;
+    }
+  }
+  std::error_code error;
+  std::filesystem::path root = std::filesystem::canonical(workdir, error);
+  if (error) {
+    return false;
+  }
+  std::filesystem::path parent = std::filesystem::canonical((workdir / parts).parent_path(), error);
+  return !error && parent == (root / parts).parent_path();
+}
+
+// Removes the untracked files at paths `target` adds or changes relative to `baseline` whose
+// bytes are a prefix of the incoming blob: what a checkout killed mid-write leaves behind (HEAD
+// still at `baseline`). Returns their paths.
+std::vector<std::string> RemoveInterruptedWrites(git_repository* repo, git_tree* baseline,
+                                                 git_tree* target) {
+  std::vector<std::string> removed;
+  const char* workdir = git_repository_workdir(repo);
+  if (workdir == nullptr) {
+    return removed;  // bare: no working tree to clean
+  }
+  git_diff* raw_diff = nullptr;
+  ThrowIfFailed(git_diff_tree_to_tree(&raw_diff, repo, baseline, target, nullptr),
+                "diff for interrupted writes");
+  DiffPtr diff(raw_diff);
+  git_index* raw_index = nullptr;
+  ThrowIfFailed(git_repository_index(&raw_index, repo), "read index");
+  IndexPtr index(raw_index);
+  for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    const git_diff_file& incoming = delta->new_file;
+    if ((delta->status != GIT_DELTA_ADDED && delta->status != GIT_DELTA_MODIFIED) ||
+        (incoming.mode != GIT_FILEMODE_BLOB && incoming.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+      continue;
+    }
+    // Tracked (in the index at any stage): a local modification, the safe checkout's business.
+    size_t position = 0;
+    if (git_index_find(&position, index.get(), incoming.path) == 0) {
+      git_error_clear();
+      continue;
+    }
+    git_error_clear();
+    git_blob* raw_blob = nullptr;
+    if (git_blob_lookup(&raw_blob, repo, &incoming.id) != 0) {
+      git_error_clear();
+      continue;
+    }
+    BlobPtr blob(raw_blob);
+    std::filesystem::path on_disk = std::filesystem::path(workdir) / incoming.path;
+    if (!IsPlainPathInside(workdir, incoming.path) || !FileIsPrefixOfBlob(on_disk, blob.get())) {
+      continue;
+    }
+    std::error_code error;
+    if (std::filesystem::remove(on_disk, error)) {
+      removed.emplace_back(incoming.path);
+    }
+  }
+  return removed;
+}
+
 }  // namespace
 
 AutostashOutcome MoveBranchKeepingLocalChanges(git_repository* repo, const std::string& branch_ref,
@@ -124,6 +231,8 @@ AutostashOutcome MoveBranchKeepingLocalChanges(git_repository* repo, const std::
   TreePtr from_tree = CommitTree(repo, from);
   TreePtr to_tree = CommitTree(repo, to);
   AutostashOutcome outcome;
+  outcome.interrupted_writes_removed =
+      RemoveInterruptedWrites(repo, from_tree.get(), to_tree.get());
 
   std::set<std::string> in_the_way;
   int rc = SafeCheckout(repo, from_tree.get(), to_tree.get(), &in_the_way);

@@ -101,6 +101,7 @@ PullReport IntegrateUpstream(const std::filesystem::path& work_tree) {
   AutostashOutcome move = MoveBranchKeepingLocalChanges(
       repo.get(), upstream.branch_ref, head_id, target, committer.get(),
       ahead > 0 ? "oxd: rebase onto " + upstream.tracking_ref : "oxd: fast-forward");
+  report.interrupted_writes_removed = move.interrupted_writes_removed;
   if (!move.moved) {
     report.outcome = PullOutcome::kMergeConflict;
     report.conflicted_paths = move.overlapping;

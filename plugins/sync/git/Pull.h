@@ -27,6 +27,9 @@ struct PullReport {
   std::vector<std::string> conflicted_paths;
   std::size_t local_commits_replayed = 0;
   bool local_changes_stashed = false;  // uncommitted work went through a stash and back
+  // Untracked files removed before the move: each held a prefix of the incoming blob at its path
+  // (a write a killed process left unfinished), so nothing of the user's was lost. For the log.
+  std::vector<std::string> interrupted_writes_removed;
 };
 
 std::string_view PullOutcomeName(PullOutcome outcome);

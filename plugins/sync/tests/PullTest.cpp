@@ -147,6 +147,53 @@ TEST_F(PullTest, DirtyFileConflictingWithUpstreamLeavesEverythingAsItWas) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+// What a daemon killed while checking out a teammate's commit leaves behind: files the commit
+// adds, created but empty or half written, untracked, HEAD not moved.
+TEST_F(PullTest, InterruptedWritesOfIncomingFilesAreReplaced) {
+  const std::string added = "first line\nsecond line\nthird line\n";
+  WriteFile(teammate_ / "notes/empty-so-far.md", "incoming\n");
+  WriteFile(teammate_ / "notes/half-written.md", added);
+  Sh(teammate_, "git add -A && git commit -q -m teammate && git push -q origin main");
+  WriteFile(ours_ / "notes/empty-so-far.md", "");
+  WriteFile(ours_ / "notes/half-written.md", added.substr(0, added.size() / 2));
+
+  PullReport report = FetchAndIntegrate();
+  EXPECT_EQ(report.outcome, PullOutcome::kFastForwarded);
+  EXPECT_EQ(report.new_head, Head(teammate_));
+  EXPECT_EQ(Head(ours_), Head(teammate_));
+  std::vector<std::string> removed = report.interrupted_writes_removed;
+  std::sort(removed.begin(), removed.end());
+  EXPECT_EQ(removed, (std::vector<std::string>{"notes/empty-so-far.md", "notes/half-written.md"}));
+  EXPECT_FALSE(report.local_changes_stashed);
+  EXPECT_EQ(ReadFile(ours_ / "notes/empty-so-far.md"), "incoming\n");
+  EXPECT_EQ(ReadFile(ours_ / "notes/half-written.md"), added);
+  EXPECT_EQ(Sh(ours_, "git status --porcelain --untracked-files=all"), "");
+  EXPECT_EQ(Sh(ours_, "git stash list"), "");
+}
+
+TEST_F(PullTest, UntrackedFileWithOtherContentAtAnIncomingPathIsStillReported) {
+  CommitFile(teammate_, "notes/plan.md", "the teammate's plan\n", "teammate", true);
+  // Same length, different bytes; and a longer file that starts like the incoming one.
+  WriteFile(ours_ / "notes/plan.md", "my very own plan!!\n");
+  FetchUpstream(ours_, NetworkOptions{});
+  std::string before = Snapshot();
+
+  PullReport report = IntegrateUpstream(ours_);
+  EXPECT_EQ(report.outcome, PullOutcome::kMergeConflict);
+  EXPECT_EQ(report.conflicted_paths, std::vector<std::string>{"notes/plan.md"});
+  EXPECT_TRUE(report.interrupted_writes_removed.empty());
+  EXPECT_EQ(ReadFile(ours_ / "notes/plan.md"), "my very own plan!!\n");
+  EXPECT_EQ(Snapshot(), before);
+
+  WriteFile(ours_ / "notes/plan.md", "the teammate's plan\nand my additions\n");
+  before = Snapshot();
+  report = IntegrateUpstream(ours_);
+  EXPECT_EQ(report.outcome, PullOutcome::kMergeConflict);
+  EXPECT_TRUE(report.interrupted_writes_removed.empty());
+  EXPECT_EQ(ReadFile(ours_ / "notes/plan.md"), "the teammate's plan\nand my additions\n");
+  EXPECT_EQ(Snapshot(), before);
+}
+
 TEST_F(PullTest, ConflictInTheirsPrefixTakesUpstream) {
   for (const fs::path& repo : {teammate_}) {
     WriteFile(repo / ".oxd/sync.manifest", "# rules\nresolve theirs data/\n");

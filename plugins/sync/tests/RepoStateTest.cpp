@@ -1,5 +1,7 @@
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -75,6 +77,97 @@ TEST_F(RepoStateTest, OldLockHeldOpenByALiveProcessIsNotStale) {
   state = InspectRepo(repo);
   ASSERT_EQ(state.locks.size(), 1u);
   EXPECT_TRUE(state.locks[0].stale);
+}
+
+// What a SIGKILL in the middle of a fetch leaves: locks nobody holds, in a repository no
+// process works in. They are stale within seconds, not minutes.
+TEST_F(RepoStateTest, LockOfAKilledProcessIsStaleAfterAFewSeconds) {
+  fs::path repo = CloneWithCli("killed");
+  fs::path ref_lock = repo / ".git/refs/remotes/origin/main.lock";
+  fs::path fetch_head_lock = repo / ".git/FETCH_HEAD.lock";
+  WriteFile(ref_lock, "");
+  WriteFile(fetch_head_lock, "");
+  Age(ref_lock, std::chrono::seconds(2));
+  Age(fetch_head_lock, std::chrono::seconds(2));
+
+  RepoState state = InspectRepo(repo);
+  ASSERT_EQ(state.condition, RepoCondition::kLocked);
+  ASSERT_EQ(state.locks.size(), 2u);
+  for (const LockFile& lock : state.locks) {
+    EXPECT_FALSE(lock.held_open);
+    EXPECT_FALSE(lock.process_in_repo);
+    EXPECT_FALSE(lock.stale) << lock.path;  // may be between git's close and rename
+  }
+
+  Age(ref_lock, kStaleLockAge + std::chrono::seconds(1));
+  Age(fetch_head_lock, kStaleLockAge + std::chrono::seconds(1));
+  state = InspectRepo(repo);
+  ASSERT_EQ(state.locks.size(), 2u);
+  for (const LockFile& lock : state.locks) {
+    EXPECT_TRUE(lock.stale) << lock.path;
+    EXPECT_TRUE(RemoveStaleLock(lock)) << lock.path;
+  }
+  EXPECT_EQ(InspectRepo(repo).condition, RepoCondition::kReady);
+}
+
+// A process working in the repository (a git hook runs with its cwd in the work tree and may
+// have closed index.lock already) keeps the lock.
+TEST_F(RepoStateTest, ProcessWithItsCwdInTheRepoKeepsTheLock) {
+  fs::path repo = CloneWithCli("hooked");
+  fs::path lock_path = repo / ".git/index.lock";
+  WriteFile(lock_path, "");
+  Age(lock_path, std::chrono::seconds(30));
+
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (chdir((repo / "data").c_str()) == 0) {
+      execlp("sleep", "sleep", "60", static_cast<char*>(nullptr));
+    }
+    _exit(127);
+  }
+  // Until the child has changed directory it is not in the repository.
+  fs::path child_cwd = "/proc/" + std::to_string(child) + "/cwd";
+  for (int i = 0; i < 500; ++i) {
+    std::error_code error;
+    if (fs::read_symlink(child_cwd, error) == fs::canonical(repo / "data")) break;
+    usleep(10'000);
+  }
+
+  RepoState state = InspectRepo(repo);
+  ASSERT_EQ(state.locks.size(), 1u);
+  EXPECT_FALSE(state.locks[0].held_open);
+  EXPECT_TRUE(state.locks[0].process_in_repo);
+  EXPECT_FALSE(state.locks[0].stale);
+  EXPECT_FALSE(RemoveStaleLock(state.locks[0]));
+  EXPECT_TRUE(fs::exists(lock_path));
+
+  kill(child, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  state = InspectRepo(repo);
+  ASSERT_EQ(state.locks.size(), 1u);
+  EXPECT_FALSE(state.locks[0].process_in_repo);
+  EXPECT_TRUE(state.locks[0].stale);
+  EXPECT_TRUE(RemoveStaleLock(state.locks[0]));
+  EXPECT_FALSE(fs::exists(lock_path));
+}
+
+TEST_F(RepoStateTest, LockHeldOpenPastTheShortAgeIsNotStale) {
+  fs::path repo = CloneWithCli("writing");
+  fs::path lock_path = repo / ".git/refs/remotes/origin/main.lock";
+  fs::create_directories(lock_path.parent_path());
+  int fd = open(lock_path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  Age(lock_path, kStaleLockAge + std::chrono::seconds(10));
+
+  RepoState state = InspectRepo(repo);
+  ASSERT_EQ(state.locks.size(), 1u);
+  EXPECT_TRUE(state.locks[0].held_open);
+  EXPECT_FALSE(state.locks[0].stale);
+  EXPECT_FALSE(RemoveStaleLock(state.locks[0]));
+  close(fd);
+  EXPECT_TRUE(RemoveStaleLock(state.locks[0]));
 }
 
 TEST_F(RepoStateTest, CorruptGitDirIsDetectedAndMovedAsideWithoutClobbering) {
