@@ -30,24 +30,38 @@ bool IsJsonObject(const std::string& line) {
 }  // namespace
 
 void ReplaceFileAtomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + tmp.string());
+  // Hidden and per process: never mistaken for content, never shared by two writers.
+  fs::path temporary = path.parent_path() /
+                       ("." + path.filename().string() + ".oxd-tmp." + std::to_string(getpid()));
+  auto fail = [&](const std::string& what) {
+    int saved = errno;
+    ::unlink(temporary.c_str());
+    throw std::system_error(saved, std::generic_category(), what);
+  };
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "create " + temporary.string());
   std::size_t written = 0;
   while (written < text.size()) {
     ssize_t n = ::write(fd, text.data() + written, text.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      int error = errno;
+      int saved = errno;
       ::close(fd);
-      throw std::system_error(error, std::generic_category(), "write " + tmp.string());
+      errno = saved;
+      fail("write " + temporary.string());
     }
     written += static_cast<std::size_t>(n);
   }
   // Without the fsync a crash soon after the rename could leave an empty file in its place.
-  ::fsync(fd);
-  ::close(fd);
-  fs::rename(tmp, path);
+  if (::fsync(fd) != 0) {
+    int saved = errno;
+    ::close(fd);
+    errno = saved;
+    fail("sync " + temporary.string());
+  }
+  if (::close(fd) != 0) fail("close " + temporary.string());
+  if (::rename(temporary.c_str(), path.c_str()) != 0) fail("rename onto " + path.string());
 }
 
 std::vector<std::string> ReadJsonLines(const fs::path& path) {

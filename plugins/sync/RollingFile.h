@@ -9,10 +9,10 @@
 
 namespace oxd::sync {
 
-// Writes `text` to `<path>.tmp` (fsync'd) and renames it over `path`, so a reader or a crash
-// sees the old file or the new one, never half of one. The parent must exist: a heartbeat
-// written into `<checkout>/.git` while a GC swap has moved the checkout away must fail, not
-// create a stray `.git` where the fresh clone is about to be renamed.
+// Writes `text` to a hidden temporary beside `path` (fsync'd) and renames it over `path`, so a
+// reader or a crash sees the old file or the new one, never half of one. The parent must exist: a
+// heartbeat written into `<checkout>/.git` while a GC swap has moved the checkout away must fail,
+// not create a stray `.git` where the fresh clone is about to be renamed.
 void ReplaceFileAtomically(const std::filesystem::path& path, const std::string& text);
 
 // The lines of `path` that are JSON objects, in order; malformed ones are skipped. Missing file:

@@ -1,5 +1,7 @@
 #include "WritePaths.h"
 
+#include "RollingFile.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,10 +29,6 @@ fs::path Canonical(const fs::path& path) {
   fs::path resolved = fs::canonical(path, error);
   if (error) throw RefusedWrite("cannot resolve " + path.string() + ": " + error.message());
   return resolved;
-}
-
-void ThrowErrno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
 }
 
 }  // namespace
@@ -106,33 +104,7 @@ fs::path CheckSessionFile(const std::string& path) {
 
 void WriteFileAtomically(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
-  fs::path temporary = path.parent_path() /
-                       ("." + path.filename().string() + ".oxd-tmp." + std::to_string(getpid()));
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) ThrowErrno("create " + temporary.string());
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int saved = errno;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      errno = saved;
-      ThrowErrno("write " + temporary.string());
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temporary.c_str());
-    ThrowErrno("sync " + temporary.string());
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temporary.c_str());
-    errno = saved;
-    ThrowErrno("rename onto " + path.string());
-  }
+  ReplaceFileAtomically(path, bytes);
 }
 
 }  // namespace oxd::sync

@@ -12,19 +12,11 @@
 
 #include "git/GitError.h"
 #include "git/Handles.h"
+#include "git/Repository.h"
 
 namespace oxd::sync::git {
 
 namespace {
-
-TreePtr CommitTree(git_repository* repo, const git_oid& commit_id) {
-  git_commit* raw_commit = nullptr;
-  ThrowIfFailed(git_commit_lookup(&raw_commit, repo, &commit_id), "look up commit");
-  CommitPtr commit(raw_commit);
-  git_tree* tree = nullptr;
-  ThrowIfFailed(git_commit_tree(&tree, commit.get()), "read commit tree");
-  return TreePtr(tree);
-}
 
 int CollectConflict(git_checkout_notify_t /*why*/, const char* path, const git_diff_file*,
                     const git_diff_file*, const git_diff_file*, void* payload) {

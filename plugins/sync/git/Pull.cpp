@@ -27,19 +27,10 @@ std::string_view PullOutcomeName(PullOutcome outcome) {
 
 namespace {
 
-TreePtr TreeOf(git_repository* repo, const git_oid& commit_id) {
-  git_commit* raw_commit = nullptr;
-  ThrowIfFailed(git_commit_lookup(&raw_commit, repo, &commit_id), "look up commit");
-  CommitPtr commit(raw_commit);
-  git_tree* tree = nullptr;
-  ThrowIfFailed(git_commit_tree(&tree, commit.get()), "read commit tree");
-  return TreePtr(tree);
-}
-
 std::vector<std::string> ChangedPaths(git_repository* repo, const git_oid& from,
                                       const git_oid& to) {
-  TreePtr from_tree = TreeOf(repo, from);
-  TreePtr to_tree = TreeOf(repo, to);
+  TreePtr from_tree = CommitTree(repo, from);
+  TreePtr to_tree = CommitTree(repo, to);
   git_diff* raw_diff = nullptr;
   ThrowIfFailed(git_diff_tree_to_tree(&raw_diff, repo, from_tree.get(), to_tree.get(), nullptr),
                 "diff");
@@ -53,9 +44,9 @@ std::vector<std::string> ChangedPaths(git_repository* repo, const git_oid& from,
 }
 
 ConflictRules LoadRules(git_repository* repo, const git_oid& upstream, const git_oid& head) {
-  ConflictRules rules = ConflictRules::FromTree(repo, TreeOf(repo, upstream).get());
+  ConflictRules rules = ConflictRules::FromTree(repo, CommitTree(repo, upstream).get());
   if (rules.rules().empty()) {
-    rules = ConflictRules::FromTree(repo, TreeOf(repo, head).get());
+    rules = ConflictRules::FromTree(repo, CommitTree(repo, head).get());
   }
   return rules;
 }

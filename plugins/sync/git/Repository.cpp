@@ -88,4 +88,13 @@ SignaturePtr DefaultSignature(git_repository* repo) {
   return SignaturePtr(signature);
 }
 
+TreePtr CommitTree(git_repository* repo, const git_oid& commit_id) {
+  git_commit* raw_commit = nullptr;
+  ThrowIfFailed(git_commit_lookup(&raw_commit, repo, &commit_id), "look up commit");
+  CommitPtr commit(raw_commit);
+  git_tree* tree = nullptr;
+  ThrowIfFailed(git_commit_tree(&tree, commit.get()), "read commit tree");
+  return TreePtr(tree);
+}
+
 }  // namespace oxd::sync::git

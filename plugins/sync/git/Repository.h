@@ -33,6 +33,9 @@ git_oid ReferenceTarget(git_repository* repo, const std::string& ref_name);
 
 std::string OidString(const git_oid& oid);
 
+// The tree of a commit.
+TreePtr CommitTree(git_repository* repo, const git_oid& commit_id);
+
 // Committer signature from the repository's user.name/user.email, else "oxd <oxd@localhost>".
 SignaturePtr DefaultSignature(git_repository* repo);
 
