@@ -12,6 +12,7 @@
 
 #include "../../plugins/sync/tests/GitScene.h"
 #include "DaemonFixture.h"
+#include "SyncFixture.h"
 #include "common/Paths.h"
 
 namespace oxd::testing {
@@ -27,25 +28,12 @@ using oxd::sync::git::testing::WriteFile;
 
 constexpr const char* kNeverTime = "0001-01-01T00:00:00Z";
 
-class SyncGcTest : public CleanExitFixture {
+// The git identity, environment and remotes dir come from SyncFixture.
+class SyncGcTest : public SyncFixture {
  protected:
   void SetUp() override {
-    CleanExitFixture::SetUp();
-    for (const char* name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"}) setenv(name, "Mate", 1);
-    for (const char* name : {"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"}) {
-      setenv(name, "mate@example.com", 1);
-    }
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    remotes_ = tempDir() / "remotes";
-    fs::create_directories(remotes_);
+    SyncFixture::SetUp();
     team_path_ = tempDir() / "data/oxd/teams/team_1";
-  }
-  void TearDown() override {
-    CleanExitFixture::TearDown();
-    for (const char* name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL",
-                             "GIT_COMMITTER_EMAIL", "GIT_CONFIG_NOSYSTEM"}) {
-      unsetenv(name);
-    }
   }
 
   // A bare remote <remotes>/<name>.git with one commit (README.md, data/shared.txt).
@@ -129,7 +117,6 @@ class SyncGcTest : public CleanExitFixture {
   // The start of an RFC 3339 time, to the second: the state files keep microseconds.
   static std::string ToSecond(const std::string& time) { return time.substr(0, 19); }
 
-  fs::path remotes_;
   fs::path team_path_;
 };
 

@@ -13,6 +13,7 @@
 #include "../../plugins/sync/tests/GitScene.h"
 #include "../../plugins/sync/tests/LoopbackServers.h"
 #include "DaemonFixture.h"
+#include "SyncFixture.h"
 #include "common/Paths.h"
 
 namespace oxd::testing {
@@ -46,26 +47,9 @@ struct Streamed {
   }
 };
 
-class SyncPluginTest : public CleanExitFixture {
+// The git identity, environment and remotes dir come from SyncFixture.
+class SyncPluginTest : public SyncFixture {
  protected:
-  void SetUp() override {
-    CleanExitFixture::SetUp();
-    for (const char* name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"}) setenv(name, "Mate", 1);
-    for (const char* name : {"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"}) {
-      setenv(name, "mate@example.com", 1);
-    }
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    remotes_ = tempDir() / "remotes";
-    fs::create_directories(remotes_);
-  }
-  void TearDown() override {
-    CleanExitFixture::TearDown();
-    for (const char* name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL",
-                             "GIT_COMMITTER_EMAIL", "GIT_CONFIG_NOSYSTEM"}) {
-      unsetenv(name);
-    }
-  }
-
   // A bare remote <remotes>/<name>.git with one commit (README.md, data/shared.txt) and a
   // teammate's clone of it at <remotes>/<name>-mate.
   std::string MakeRemote(const std::string& name) {
@@ -159,7 +143,6 @@ class SyncPluginTest : public CleanExitFixture {
            Sh(repo, "git diff --cached") + Sh(repo, "git diff") + Head(repo) + "\n" + files;
   }
 
-  fs::path remotes_;
   std::string ledger_url_;
   fs::path ledger_;
 };

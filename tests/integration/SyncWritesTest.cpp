@@ -13,6 +13,7 @@
 
 #include "../../plugins/sync/tests/GitScene.h"
 #include "DaemonFixture.h"
+#include "SyncFixture.h"
 #include "common/Paths.h"
 
 namespace oxd::testing {
@@ -48,41 +49,15 @@ std::string Base64(const std::string& bytes) {
   return out;
 }
 
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit = 20s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
-
 std::size_t Count(const std::string& text, const std::string& part) {
   std::size_t count = 0;
   for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
   return count;
 }
 
-class SyncWritesTest : public CleanExitFixture {
+// The git identity, environment and remotes dir come from SyncFixture.
+class SyncWritesTest : public SyncFixture {
  protected:
-  void SetUp() override {
-    CleanExitFixture::SetUp();
-    for (const char* name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"}) setenv(name, "Mate", 1);
-    for (const char* name : {"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"}) {
-      setenv(name, "mate@example.com", 1);
-    }
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    remotes_ = tempDir() / "remotes";
-    fs::create_directories(remotes_);
-  }
-  void TearDown() override {
-    CleanExitFixture::TearDown();
-    for (const char* name : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL",
-                             "GIT_COMMITTER_EMAIL", "GIT_CONFIG_NOSYSTEM"}) {
-      unsetenv(name);
-    }
-  }
-
   // A bare remote with one commit and a teammate's clone of it (<remotes>/ledger-mate).
   void StartWithLedger() {
     Sh(remotes_, "git init -q --bare -b main ledger.git");
@@ -137,8 +112,6 @@ class SyncWritesTest : public CleanExitFixture {
   }
 
   std::string Log() { return ReadFile(logPath()); }
-
-  fs::path remotes_;
 };
 
 TEST_F(SyncWritesTest, MurmurIsCommittedAndPushedOnTopOfATeammatesConcurrentPush) {
