@@ -125,6 +125,27 @@ void Daemon::setUpLogging() {
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings_.log_level));
 }
 
+// `team.seen` {team_id, path, and url/name/slug when the project file names the team}: the
+// project file is read again, since it may have gained the team after the daemon started.
+Poco::JSON::Object::Ptr Daemon::describeSeenTeam(const std::string& team_id) const {
+  Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+  event->set("team_id", team_id);
+  event->set("path", (workspace_.data_dir / "teams" / sanitizeTeamId(team_id)).string());
+  try {
+    sdk::Workspace now = loadWorkspace(workspace_.project_root);
+    for (const sdk::TeamContext& team : now.team_contexts) {
+      if (team.id != team_id) continue;
+      event->set("path", team.path.string());
+      if (!team.url.empty()) event->set("url", team.url);
+      if (!team.name.empty()) event->set("name", team.name);
+      if (!team.slug.empty()) event->set("slug", team.slug);
+    }
+  } catch (const std::exception& error) {
+    log().warning("team %s: %s", team_id, std::string(error.what()));
+  }
+  return event;
+}
+
 void Daemon::startParts() {
   fs::create_directories(workspace_.workspace_data_dir);
   errors_ = std::make_unique<ErrorStore>(workspace_.workspace_data_dir / "errors.json");
@@ -142,11 +163,7 @@ void Daemon::startParts() {
                 " (the next oxctl start runs the new one)");
   };
   callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
-    for (const auto& team_id : team_ids) {
-      Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
-      event->set("team_id", team_id);
-      bus_->publish("team.seen", event);
-    }
+    for (const auto& team_id : team_ids) bus_->publish("team.seen", describeSeenTeam(team_id));
   };
   callbacks.on_caller_path_changed = [this](const std::string& caller_path) {
     // The registry shows where the daemon's users work now (spec §4.1 caller_path).

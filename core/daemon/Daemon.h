@@ -11,6 +11,7 @@
 #include <oxd/workspace.h>
 
 #include <Poco/AutoPtr.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Util/LayeredConfiguration.h>
 
 #include <atomic>
@@ -93,6 +94,7 @@ class Daemon {
  private:
   void setUpLogging();
   void startParts();
+  Poco::JSON::Object::Ptr describeSeenTeam(const std::string& team_id) const;
   void serve();
   void runQueuedReloads();
   void reportUnknownSections(const Poco::Util::AbstractConfiguration& config);

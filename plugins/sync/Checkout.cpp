@@ -94,18 +94,18 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, sdk::Progr
                              " exists and is not a git checkout: move it away first");
   }
 
-  const Repo* known = repos_.FindByPath(path);
+  std::optional<Repo> known = repos_.FindByPath(path);
   // A background clone of the same repo would share the staging directory: one at a time.
   if (known && !repos_.TryBeginClone(known->id)) {
     throw std::runtime_error(known->name + " is being cloned in the background; try again shortly");
   }
   struct CloneMark {
     RepoSet& repos;
-    const Repo* repo;
+    std::optional<std::string> id;
     ~CloneMark() {
-      if (repo) repos.EndClone(repo->id);
+      if (id) repos.EndClone(*id);
     }
-  } mark{repos_, known};
+  } mark{repos_, known ? std::optional(known->id) : std::nullopt};
 
   progress.stage("connecting", "Waiting for a clone slot...");
   auto started = std::chrono::steady_clock::now();

@@ -62,7 +62,7 @@ void HandleMurmur(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
     return;
   }
   writer.Write(
-      *target.repo, "murmur " + target.repo_relative + " in " + target.repo->name,
+      target.repo, "murmur " + target.repo_relative + " in " + target.repo.name,
       [&] {
         WriteFileAtomically(target.file, request.bytes);
         return std::vector<std::string>{target.repo_relative};

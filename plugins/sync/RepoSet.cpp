@@ -30,46 +30,78 @@ std::vector<Repo> RepoSet::FromWorkspace(const sdk::Workspace& workspace) {
   return repos;
 }
 
-RepoSet::RepoSet(std::vector<Repo> repos) : repos_(std::move(repos)), states_(repos_.size()) {
-  for (std::size_t i = 0; i < repos_.size(); ++i) states_[i].exists = HasGitDir(repos_[i].path);
-}
-
-const Repo* RepoSet::Find(const std::string& id) const {
-  for (const Repo& repo : repos_) {
-    if (repo.id == id) return &repo;
+RepoSet::RepoSet(std::vector<Repo> repos) {
+  for (Repo& repo : repos) {
+    RepoRuntime state;
+    state.exists = HasGitDir(repo.path);
+    entries_.push_back({std::move(repo), state});
   }
-  return nullptr;
 }
 
-const Repo* RepoSet::FindByPath(const fs::path& path) const {
+std::vector<Repo> RepoSet::repos() const {
+  std::lock_guard lock(mutex_);
+  std::vector<Repo> out;
+  for (const Entry& entry : entries_) out.push_back(entry.repo);
+  return out;
+}
+
+std::optional<Repo> RepoSet::Find(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  for (const Entry& entry : entries_) {
+    if (entry.repo.id == id) return entry.repo;
+  }
+  return std::nullopt;
+}
+
+std::optional<Repo> RepoSet::FindByPath(const fs::path& path) const {
   std::error_code ignored;
-  for (const Repo& repo : repos_) {
-    if (repo.path == path || fs::weakly_canonical(repo.path, ignored) == path) return &repo;
+  for (const Repo& repo : repos()) {  // a copy: canonicalising touches the disk, not under lock
+    if (repo.path == path || fs::weakly_canonical(repo.path, ignored) == path) return repo;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::vector<Repo> RepoSet::OfType(const std::string& type) const {
+  std::lock_guard lock(mutex_);
   std::vector<Repo> out;
-  for (const Repo& repo : repos_) {
-    if (repo.type == type) out.push_back(repo);
+  for (const Entry& entry : entries_) {
+    if (entry.repo.type == type) out.push_back(entry.repo);
   }
   return out;
 }
 
+bool RepoSet::AddOrComplete(const Repo& repo) {
+  bool exists = HasGitDir(repo.path);
+  std::lock_guard lock(mutex_);
+  if (Entry* known = FindLocked(repo.id)) {
+    if (!known->repo.url.empty() || repo.url.empty()) return false;
+    known->repo.url = repo.url;
+    return true;
+  }
+  RepoRuntime state;
+  state.exists = exists;
+  entries_.push_back({repo, state});
+  return true;
+}
+
+RepoSet::Entry* RepoSet::FindLocked(const std::string& id) {
+  for (Entry& entry : entries_) {
+    if (entry.repo.id == id) return &entry;
+  }
+  return nullptr;
+}
+
 RepoRuntime RepoSet::State(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < repos_.size(); ++i) {
-    if (repos_[i].id == id) return states_[i];
+  for (const Entry& entry : entries_) {
+    if (entry.repo.id == id) return entry.state;
   }
   return {};
 }
 
 void RepoSet::Update(const std::string& id, const std::function<void(RepoRuntime&)>& change) {
   std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < repos_.size(); ++i) {
-    if (repos_[i].id == id) change(states_[i]);
-  }
+  if (Entry* entry = FindLocked(id)) change(entry->state);
 }
 
 bool RepoSet::TryBeginSync(const std::string& id) {

@@ -1,6 +1,7 @@
 // The repositories the plugin keeps in sync: the ledger and every team context of the project
-// file, each with its runtime state (last sync, last error, syncing, backoffs). The list is fixed
-// at start (the Workspace is immutable); the state changes under one mutex.
+// file, each with its runtime state (last sync, last error, syncing, backoffs), plus team
+// contexts learnt later from heartbeats (TeamDiscovery.h). Repos are only ever added (or given
+// the URL they lacked), never removed; readers get copies, everything is under one mutex.
 #pragma once
 
 #include <oxd/workspace.h>
@@ -48,10 +49,14 @@ class RepoSet {
 
   explicit RepoSet(std::vector<Repo> repos);
 
-  const std::vector<Repo>& repos() const { return repos_; }
-  const Repo* Find(const std::string& id) const;
-  const Repo* FindByPath(const std::filesystem::path& path) const;
+  std::vector<Repo> repos() const;
+  std::optional<Repo> Find(const std::string& id) const;
+  std::optional<Repo> FindByPath(const std::filesystem::path& path) const;
   std::vector<Repo> OfType(const std::string& type) const;
+
+  // Adds `repo`, or gives a known repo without a URL the URL of `repo`. False when nothing
+  // changed (already known, with a URL).
+  bool AddOrComplete(const Repo& repo);
 
   RepoRuntime State(const std::string& id) const;
   // Runs `change` on the state of `id` under the lock (no-op for an unknown id).
@@ -65,9 +70,14 @@ class RepoSet {
   void EndClone(const std::string& id);
 
  private:
-  std::vector<Repo> repos_;  // immutable
+  struct Entry {
+    Repo repo;
+    RepoRuntime state;
+  };
+  Entry* FindLocked(const std::string& id);
+
   mutable std::mutex mutex_;
-  std::vector<RepoRuntime> states_;  // parallel to repos_, guarded by mutex_
+  std::vector<Entry> entries_;  // guarded by mutex_
 };
 
 // RAII for TryBeginSync/EndSync.

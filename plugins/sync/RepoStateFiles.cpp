@@ -30,37 +30,12 @@ std::string DirectoryName(const std::string& repo_id) {
   return name;
 }
 
-Poco::JSON::Object::Ptr ReadObject(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return nullptr;
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    Poco::JSON::Parser parser;
-    return parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
-  } catch (const std::exception&) {
-    return nullptr;  // corrupt: a zero state
-  }
-}
-
 Clock::time_point TimeField(const Poco::JSON::Object::Ptr& object, const std::string& key) {
   if (!object || !object->has(key)) return {};
   try {
     return sdk::parseTime(object->getValue<std::string>(key)).value_or(Clock::time_point{});
   } catch (const std::exception&) {
     return {};
-  }
-}
-
-std::string Write(const fs::path& path, const Poco::JSON::Object::Ptr& object) {
-  try {
-    std::ostringstream text;
-    object->stringify(text, 2);
-    fs::create_directories(path.parent_path());
-    ReplaceFileAtomically(path, text.str() + "\n");
-    return "";
-  } catch (const std::exception& error) {
-    return "cannot write " + path.string() + ": " + error.what();
   }
 }
 
@@ -98,7 +73,7 @@ SyncStateFile RepoStateFiles::LoadSync(const std::string& repo_id) const {
 
 SyncStateFile RepoStateFiles::LoadSyncLocked(const std::string& repo_id) const {
   SyncStateFile state;
-  Poco::JSON::Object::Ptr object = ReadObject(SyncStatePath(repo_id));
+  Poco::JSON::Object::Ptr object = ReadJsonFile(SyncStatePath(repo_id));
   if (!object) return state;
   state.last_sync = TimeField(object, "last_sync");
   try {
@@ -115,7 +90,7 @@ std::string RepoStateFiles::SaveSync(const std::string& repo_id, const SyncState
   object->set("last_sync", FormatUtc(state.last_sync));
   object->set("last_sync_commit", state.last_sync_commit);
   object->set("consecutive_failures", state.consecutive_failures);
-  return Write(SyncStatePath(repo_id), object);
+  return WriteJsonFile(SyncStatePath(repo_id), object);
 }
 
 std::string RepoStateFiles::RecordSyncSuccess(const std::string& repo_id,
@@ -134,14 +109,14 @@ std::string RepoStateFiles::RecordSyncFailure(const std::string& repo_id) {
 
 Clock::time_point RepoStateFiles::LoadLastGc(const std::string& repo_id) const {
   std::lock_guard lock(mutex_);
-  return TimeField(ReadObject(GcStatePath(repo_id)), "last_gc");
+  return TimeField(ReadJsonFile(GcStatePath(repo_id)), "last_gc");
 }
 
 std::string RepoStateFiles::SaveLastGc(const std::string& repo_id, Clock::time_point when) {
   Poco::JSON::Object::Ptr object = new Poco::JSON::Object(true);
   object->set("last_gc", FormatUtc(when));
   std::lock_guard lock(mutex_);
-  return Write(GcStatePath(repo_id), object);
+  return WriteJsonFile(GcStatePath(repo_id), object);
 }
 
 }  // namespace oxd::sync

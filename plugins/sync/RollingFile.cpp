@@ -87,4 +87,29 @@ void AppendKeepingLast(const fs::path& path, const std::string& line, std::size_
   ReplaceFileAtomically(path, text);
 }
 
+Poco::JSON::Object::Ptr ReadJsonFile(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return nullptr;
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+std::string WriteJsonFile(const fs::path& path, const Poco::JSON::Object::Ptr& object) {
+  try {
+    std::ostringstream text;
+    object->stringify(text, 2);
+    fs::create_directories(path.parent_path());
+    ReplaceFileAtomically(path, text.str() + "\n");
+    return "";
+  } catch (const std::exception& error) {
+    return "cannot write " + path.string() + ": " + error.what();
+  }
+}
+
 }  // namespace oxd::sync

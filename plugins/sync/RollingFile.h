@@ -2,6 +2,8 @@
 // whole-file atomic replacement, and a JSON-lines file that keeps only its last N lines.
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -14,6 +16,13 @@ namespace oxd::sync {
 // heartbeat written into `<checkout>/.git` while a GC swap has moved the checkout away must fail,
 // not create a stray `.git` where the fresh clone is about to be renamed.
 void ReplaceFileAtomically(const std::filesystem::path& path, const std::string& text);
+
+// A JSON object file: nullptr when missing or corrupt (a zero state for the caller).
+Poco::JSON::Object::Ptr ReadJsonFile(const std::filesystem::path& path);
+
+// Writes `object` (2-space indent) with ReplaceFileAtomically, creating the parent directories.
+// Returns "" when written, else the reason ("cannot write <path>: …").
+std::string WriteJsonFile(const std::filesystem::path& path, const Poco::JSON::Object::Ptr& object);
 
 // The lines of `path` that are JSON objects, in order; malformed ones are skipped. Missing file:
 // none. Throws std::runtime_error "not a regular file: …" for a directory or another non-file.

@@ -18,7 +18,7 @@ namespace {
 struct FinalizeRequest {
   std::string name;
   fs::path source;  // resolved
-  const Repo* ledger = nullptr;
+  std::optional<Repo> ledger;
 };
 
 FinalizeRequest Parse(const RepoSet& repos, const fs::path& sessions_root,

@@ -246,7 +246,7 @@ void SyncEngine::RecordFailure(const Repo& repo, const PullResult& result) {
 }
 
 std::optional<std::string> SyncEngine::SyncLedger(SyncMode mode, const StageSink& stages) {
-  const Repo* ledger = repos_.Find("ledger");
+  std::optional<Repo> ledger = repos_.Find("ledger");
   if (!ledger) {
     if (stages) stages("skipped", "No ledger configured");
     return std::nullopt;

@@ -23,6 +23,7 @@
 #include "SyncHistory.h"
 #include "SyncSettings.h"
 #include "SyncStatus.h"
+#include "TeamDiscovery.h"
 #include "git/Libgit2Runtime.h"
 
 namespace {
@@ -33,6 +34,8 @@ const oxd::sdk::ConfigKey kKeys[] = {
     {"network_timeout", "120s", "deadline of one fetch, ref listing or clone"},
     {"token", "", "git access token when no heartbeat brought one (else $OXD_GIT_TOKEN)"},
     {"gc_interval_days", "7", "days between blue-green reclones of each team context"},
+    {"team_urls", "",
+     "TEAM_ID=URL entries: where to clone a team a heartbeat names and the project file does not"},
 };
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
@@ -56,6 +59,12 @@ class SyncPlugin final : public oxd::sdk::Plugin {
     settings_ = sync::ReadSyncSettings(host.config());
     const oxd::sdk::Workspace& workspace = host.workspace();
     std::vector<sync::Repo> repos = sync::RepoSet::FromWorkspace(workspace);
+    for (sync::Repo& team :
+         sync::TeamDiscovery::Remembered(workspace.workspace_data_dir, settings_.team_urls)) {
+      bool known = std::any_of(repos.begin(), repos.end(),
+                               [&](const sync::Repo& repo) { return repo.id == team.id; });
+      if (!known) repos.push_back(std::move(team));
+    }
     // A GC swap a crash interrupted is undone before anything looks at the checkouts.
     sync::GarbageCollector::RecoverLeftovers(repos, host.logger());
     repos_ = std::make_unique<sync::RepoSet>(std::move(repos));
@@ -81,6 +90,13 @@ class SyncPlugin final : public oxd::sdk::Plugin {
     sync::RegisterStatusSections(host, settings_, *repos_, history_);
     writes_ = std::make_unique<sync::DaemonWrites>(
         host, *repos_, [this] { return engine_->Network(); }, stopping_);
+    discovery_ = std::make_unique<sync::TeamDiscovery>(
+        host, *repos_, settings_.team_urls, [this](const sync::Repo& team) {
+          LoadPersistedState(team);
+          engine_->AntiEntropy();  // clones it now, on the clone threads
+        });
+    host.subscribe("team.seen",
+                   [this](const Poco::Dynamic::Var& event) { discovery_->OnTeamSeen(event); });
     ScheduleTicks(host);
     // Clone what is missing right away, on the clone threads: start() does not wait for it.
     engine_->AntiEntropy();
@@ -95,30 +111,38 @@ class SyncPlugin final : public oxd::sdk::Plugin {
  private:
   // last_sync and last_gc from the state files, so a restart shows them and is not "due".
   void LoadPersistedState() {
-    for (const sync::Repo& repo : repos_->repos()) {
-      sync::SyncStateFile synced = state_files_->LoadSync(repo.id);
-      sync::Clock::time_point last_gc = state_files_->LoadLastGc(repo.id);
-      repos_->Update(repo.id, [&](sync::RepoRuntime& state) {
-        state.last_sync = synced.last_sync;
-        state.last_gc = last_gc;
-      });
-    }
+    for (const sync::Repo& repo : repos_->repos()) LoadPersistedState(repo);
+  }
+  void LoadPersistedState(const sync::Repo& repo) {
+    sync::SyncStateFile synced = state_files_->LoadSync(repo.id);
+    sync::Clock::time_point last_gc = state_files_->LoadLastGc(repo.id);
+    repos_->Update(repo.id, [&](sync::RepoRuntime& state) {
+      state.last_sync = synced.last_sync;
+      state.last_gc = last_gc;
+    });
   }
 
   void ScheduleTicks(oxd::sdk::Host& host) {
     using std::chrono::milliseconds;
-    // Nothing to sync, nothing scheduled: an idle daemon stays idle.
+    // Nothing to sync, nothing scheduled: an idle daemon stays idle. Tasks can only be scheduled
+    // in start(): teams a heartbeat brings later ride on the team task when there is one (there
+    // is whenever `team_urls` is set), else on the ledger's.
+    bool team_task =
+        !repos_->OfType(sync::kTeamContextType).empty() || !settings_.team_urls.empty();
     if (repos_->Find("ledger")) {
       oxd::sdk::TaskSchedule ledger;
       ledger.interval = settings_.ledger_interval;
       ledger.jitter =
           std::min<milliseconds>(settings_.ledger_interval / 10, std::chrono::seconds(30));
-      host.every("ledger", ledger, [this](const oxd::sdk::StopToken&) {
+      host.every("ledger", ledger, [this, team_task](const oxd::sdk::StopToken&) {
         engine_->AntiEntropy();
         engine_->SyncLedger(sync::SyncMode::kBackground, {});
+        if (!team_task && !repos_->OfType(sync::kTeamContextType).empty()) {
+          engine_->SyncTeams(sync::SyncMode::kBackground, {});
+        }
       });
     }
-    if (!repos_->OfType(sync::kTeamContextType).empty()) {
+    if (team_task) {
       oxd::sdk::TaskSchedule teams;
       teams.interval = settings_.team_interval;
       teams.jitter = std::min<milliseconds>(settings_.team_interval / 10, std::chrono::seconds(10));
@@ -160,6 +184,7 @@ class SyncPlugin final : public oxd::sdk::Plugin {
   std::unique_ptr<sync::DaemonWrites> writes_;  // murmur, session_finalize, session watches
   std::unique_ptr<sync::GarbageCollector> gc_;
   std::unique_ptr<sync::HeartbeatFiles> heartbeats_;
+  std::unique_ptr<sync::TeamDiscovery> discovery_;
 };
 
 }  // namespace

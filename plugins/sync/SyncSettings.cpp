@@ -3,6 +3,7 @@
 #include <oxd/duration.h>
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +20,24 @@ std::chrono::milliseconds PositiveDuration(const Poco::Util::AbstractConfigurati
                                 "'");
   }
   return std::chrono::duration_cast<std::chrono::milliseconds>(*duration);
+}
+
+// "team_42=https://host/t42.git team_7=https://host/t7.git" (spaces or commas between entries).
+std::map<std::string, std::string> TeamUrls(const std::string& text) {
+  std::map<std::string, std::string> urls;
+  std::string spaced = text;
+  std::replace(spaced.begin(), spaced.end(), ',', ' ');
+  std::istringstream entries(spaced);
+  std::string entry;
+  while (entries >> entry) {
+    std::size_t equals = entry.find('=');
+    if (equals == 0 || equals == std::string::npos || equals + 1 == entry.size()) {
+      throw std::invalid_argument("[sync] team_urls: expected TEAM_ID=URL entries, got '" + entry +
+                                  "'");
+    }
+    urls[entry.substr(0, equals)] = entry.substr(equals + 1);
+  }
+  return urls;
 }
 
 }  // namespace
@@ -45,6 +64,7 @@ SyncSettings ReadSyncSettings(const Poco::Util::AbstractConfiguration& config) {
     throw std::invalid_argument(
         "[sync] gc_interval_days: expected a positive number of days, got '" + days + "'");
   }
+  settings.team_urls = TeamUrls(config.getString("team_urls", ""));
   return settings;
 }
 

@@ -5,6 +5,8 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <chrono>
+#include <map>
+#include <string>
 
 namespace oxd::sync {
 
@@ -13,6 +15,9 @@ struct SyncSettings {
   std::chrono::milliseconds team_interval{std::chrono::minutes(1)};
   std::chrono::milliseconds network_timeout{std::chrono::seconds(120)};
   int gc_interval_days = 7;  // team-context reclone period (GarbageCollector.h)
+  // `team_urls`: clone URLs of team contexts the project file does not give, by team id; used
+  // when a heartbeat names the team (TeamDiscovery.h).
+  std::map<std::string, std::string> team_urls;
 
   // A background pull skips the fetch when FETCH_HEAD is younger than this (spec §3.3 step 8,
   // §3.4): another daemon sharing the checkout, or our previous tick, fetched moments ago.

@@ -47,7 +47,7 @@ WriteTarget ResolveInRepo(const Repo& repo, const std::string& relative) {
     throw RefusedWrite("'" + relative + "' escapes " + root.string() +
                        " (a symlink points outside, or it is inside .git)");
   }
-  return WriteTarget{&repo, resolved, resolved.lexically_relative(root).generic_string()};
+  return WriteTarget{repo, resolved, resolved.lexically_relative(root).generic_string()};
 }
 
 WriteTarget ResolveWriteTarget(const RepoSet& repos, const std::string& target_dir,

@@ -19,7 +19,7 @@ class RefusedWrite : public std::runtime_error {
 };
 
 struct WriteTarget {
-  const Repo* repo = nullptr;
+  Repo repo;
   std::filesystem::path file;  // absolute, symlinks resolved
   std::string repo_relative;   // what gets committed
 };

@@ -14,37 +14,73 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Stages `paths` and commits them on HEAD; false when the resulting tree equals HEAD's.
-bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRequest& request) {
+// The tree of HEAD with `paths` taken from the work tree (deleted ones removed), built in a
+// private index: whatever else the user staged in the checkout stays staged and out of the
+// daemon's commit.
+git_oid TreeWithPaths(git_repository* repo, const fs::path& work_tree,
+                      const std::vector<std::string>& paths, const git_commit* head) {
+  git_index* raw_index = nullptr;
+  ThrowIfFailed(git_index_new(&raw_index), "new index");
+  IndexPtr index(raw_index);
+  if (head) {
+    git_tree* raw_head_tree = nullptr;
+    ThrowIfFailed(git_commit_tree(&raw_head_tree, head), "read HEAD tree");
+    TreePtr head_tree(raw_head_tree);
+    ThrowIfFailed(git_index_read_tree(index.get(), head_tree.get()), "read HEAD tree");
+  }
+  for (const std::string& path : paths) {
+    std::error_code error;
+    if (!fs::exists(work_tree / path, error)) {
+      git_index_remove_bypath(index.get(), path.c_str());  // absent from HEAD too: nothing to do
+      continue;
+    }
+    git_index_entry entry{};
+    entry.path = path.c_str();
+    bool executable = (fs::status(work_tree / path, error).permissions() & fs::perms::owner_exec) !=
+                      fs::perms::none;
+    entry.mode = executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    ThrowIfFailed(git_blob_create_from_workdir(&entry.id, repo, path.c_str()), "store " + path);
+    ThrowIfFailed(git_index_add(index.get(), &entry), "stage " + path);
+  }
+  git_oid tree_id;
+  ThrowIfFailed(git_index_write_tree_to(&tree_id, index.get(), repo), "write tree");
+  return tree_id;
+}
+
+// The checkout's own index learns the committed paths, so `git status` does not show them as
+// changed; its other entries are left as they were.
+void UpdateIndexFor(git_repository* repo, const fs::path& work_tree,
+                    const std::vector<std::string>& paths) {
   git_index* raw_index = nullptr;
   ThrowIfFailed(git_repository_index(&raw_index, repo), "open index");
   IndexPtr index(raw_index);
-  for (const std::string& path : request.paths) {
+  for (const std::string& path : paths) {
     std::error_code error;
     if (fs::exists(work_tree / path, error)) {
       ThrowIfFailed(git_index_add_bypath(index.get(), path.c_str()), "stage " + path);
     } else {
-      ThrowIfFailed(git_index_remove_bypath(index.get(), path.c_str()), "stage removal " + path);
+      git_index_remove_bypath(index.get(), path.c_str());
     }
   }
   ThrowIfFailed(git_index_write(index.get()), "write index");
-  git_oid tree_id;
-  ThrowIfFailed(git_index_write_tree(&tree_id, index.get()), "write tree");
-  git_tree* raw_tree = nullptr;
-  ThrowIfFailed(git_tree_lookup(&raw_tree, repo, &tree_id), "read tree");
-  TreePtr tree(raw_tree);
+}
 
+// Commits `paths` (only those) on HEAD; false when they hold no change.
+bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRequest& request) {
   git_oid head_id;
   CommitPtr parent;
   if (git_reference_name_to_id(&head_id, repo, "HEAD") == 0) {
     git_commit* raw_parent = nullptr;
     ThrowIfFailed(git_commit_lookup(&raw_parent, repo, &head_id), "read HEAD commit");
     parent.reset(raw_parent);
-    if (git_oid_equal(git_commit_tree_id(parent.get()), &tree_id)) {
-      return false;
-    }
   }
   git_error_clear();
+  git_oid tree_id = TreeWithPaths(repo, work_tree, request.paths, parent.get());
+  if (parent && git_oid_equal(git_commit_tree_id(parent.get()), &tree_id)) return false;
+  git_tree* raw_tree = nullptr;
+  ThrowIfFailed(git_tree_lookup(&raw_tree, repo, &tree_id), "read tree");
+  TreePtr tree(raw_tree);
+
   git_signature* raw_author = nullptr;
   ThrowIfFailed(
       git_signature_now(&raw_author, request.author_name.c_str(), request.author_email.c_str()),
@@ -55,6 +91,7 @@ bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRe
   ThrowIfFailed(git_commit_create(&commit_id, repo, "HEAD", author.get(), author.get(), nullptr,
                                   request.message.c_str(), tree.get(), parent ? 1 : 0, parents),
                 "commit");
+  UpdateIndexFor(repo, work_tree, request.paths);
   return true;
 }
 

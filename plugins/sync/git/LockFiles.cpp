@@ -43,6 +43,8 @@ fs::path Canonical(const fs::path& path) {
   return error ? fs::absolute(path).lexically_normal() : canonical;
 }
 
+const std::chrono::system_clock::time_point kLoadedAt = std::chrono::system_clock::now();
+
 bool DescribeLock(const fs::path& path, const fs::path& repo_root,
                   std::chrono::system_clock::time_point now, LockFile* out) {
   struct stat info {};
@@ -73,8 +75,11 @@ bool DescribeLock(const fs::path& path, const fs::path& repo_root,
   out->process_in_repo = IsAnyOtherProcessInside(repo_root);
   // The old 10-minute rule still holds on its own: a user's shell sitting in the checkout must
   // not keep a dead fetch's lock forever.
+  // Written before we were loaded and held by nobody: not the work of this daemon, so the
+  // close-then-rename window does not apply (a restart right after a SIGKILL does not wait).
+  bool quiet_long_enough = age >= kStaleLockAge || modified < kLoadedAt;
   out->stale = !out->held_open &&
-               (age >= kBlindStaleLockAge || (age >= kStaleLockAge && !out->process_in_repo));
+               (age >= kBlindStaleLockAge || (quiet_long_enough && !out->process_in_repo));
   return true;
 }
 
@@ -106,6 +111,8 @@ std::vector<LockFile> FindLockFiles(const fs::path& git_dir,
   }
   return locks;
 }
+
+std::chrono::system_clock::time_point ModuleLoadTime() { return kLoadedAt; }
 
 bool RemoveStaleLock(const LockFile& lock) {
   LockFile fresh;

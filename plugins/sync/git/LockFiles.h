@@ -8,7 +8,8 @@
 //     /proc/*/cwd): git closes some locks before committing them (index.lock while a hook or an
 //     editor runs, for minutes), and hooks and the git CLI run with their cwd in the work tree;
 //   - it is older than kStaleLockAge, which covers the close-then-rename window of a git that
-//     has just closed its lock (and the cwd of a process about to start).
+//     has just closed its lock (and the cwd of a process about to start), or it was last
+//     written before this daemon started (a daemon killed a moment ago left it).
 // A process killed with SIGKILL (our own daemon in a fetch) leaves locks matching all three,
 // and they are cleared seconds later instead of blocking syncs. The old rule still applies on
 // its own: not held open and older than kBlindStaleLockAge (git holds its locks milliseconds to
@@ -45,6 +46,9 @@ std::vector<LockFile> FindLockFiles(
 
 // Removes `lock` if it is still there and still stale on a fresh look; true when removed.
 bool RemoveStaleLock(const LockFile& lock);
+
+// When the module holding this code was loaded: the daemon's start, for the rule above.
+std::chrono::system_clock::time_point ModuleLoadTime();
 
 // True when a process visible in /proc has `path` open.
 bool IsFileOpenByAnyProcess(const std::filesystem::path& path);

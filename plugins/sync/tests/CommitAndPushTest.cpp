@@ -45,6 +45,19 @@ TEST_F(CommitAndPushTest, ConcurrentTeammatePushIsRebasedOverAndPushed) {
   EXPECT_EQ(Sh(ours, "git status --porcelain"), "");
 }
 
+TEST_F(CommitAndPushTest, CommitsOnlyItsPathsAndLeavesWhatTheUserStaged) {
+  fs::path ours = CloneWithCli("ours");
+  WriteFile(ours / "notes/draft.md", "mine, staged, not for the daemon\n");
+  Sh(ours, "git add notes/draft.md");
+  WriteFile(ours / "README.md", "edited, unstaged\n");
+  WriteFile(ours / "murmurs/a.json", "{}\n");
+
+  CommitReport report = CommitAndPush(ours, Request({"murmurs/a.json"}), NetworkOptions{});
+  EXPECT_TRUE(report.committed);
+  EXPECT_EQ(Sh(remote_, "git show --format= --name-only main"), "murmurs/a.json\n");
+  EXPECT_EQ(Sh(ours, "git status --porcelain"), " M README.md\nA  notes/draft.md\n");
+}
+
 TEST_F(CommitAndPushTest, NothingChangedCommitsNothing) {
   fs::path ours = CloneWithCli("ours");
   std::string before = Head(ours);

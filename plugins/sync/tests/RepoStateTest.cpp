@@ -85,10 +85,8 @@ TEST_F(RepoStateTest, LockOfAKilledProcessIsStaleAfterAFewSeconds) {
   fs::path repo = CloneWithCli("killed");
   fs::path ref_lock = repo / ".git/refs/remotes/origin/main.lock";
   fs::path fetch_head_lock = repo / ".git/FETCH_HEAD.lock";
-  WriteFile(ref_lock, "");
+  WriteFile(ref_lock, "");  // just written, after this process started
   WriteFile(fetch_head_lock, "");
-  Age(ref_lock, std::chrono::seconds(2));
-  Age(fetch_head_lock, std::chrono::seconds(2));
 
   RepoState state = InspectRepo(repo);
   ASSERT_EQ(state.condition, RepoCondition::kLocked);
@@ -107,6 +105,30 @@ TEST_F(RepoStateTest, LockOfAKilledProcessIsStaleAfterAFewSeconds) {
     EXPECT_TRUE(lock.stale) << lock.path;
     EXPECT_TRUE(RemoveStaleLock(lock)) << lock.path;
   }
+  EXPECT_EQ(InspectRepo(repo).condition, RepoCondition::kReady);
+}
+
+// A daemon killed a moment ago left this lock; the next one, just started, need not wait.
+TEST_F(RepoStateTest, LockWrittenBeforeTheDaemonStartedIsStaleAtOnce) {
+  fs::path repo = CloneWithCli("restarted");
+  fs::path lock_path = repo / ".git/refs/remotes/origin/main.lock";
+  WriteFile(lock_path, "");
+  auto before_start = ModuleLoadTime() - std::chrono::milliseconds(500);
+  auto since_epoch = before_start.time_since_epoch();
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+  timespec when{
+      static_cast<time_t>(secs.count()),
+      static_cast<long>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - secs).count())};
+  timespec times[2] = {when, when};
+  ASSERT_EQ(utimensat(AT_FDCWD, lock_path.c_str(), times, 0), 0);
+
+  std::vector<LockFile> locks =
+      FindLockFiles(repo / ".git", before_start + std::chrono::seconds(1));
+  ASSERT_EQ(locks.size(), 1u);
+  EXPECT_LT(locks[0].age, kStaleLockAge);
+  EXPECT_TRUE(locks[0].stale);
+  EXPECT_TRUE(RemoveStaleLock(locks[0]));
   EXPECT_EQ(InspectRepo(repo).condition, RepoCondition::kReady);
 }
 
