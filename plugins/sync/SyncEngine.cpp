@@ -92,7 +92,7 @@ SyncEngine::SyncEngine(sdk::Host& host, const SyncSettings& settings, RepoSet& r
       events_(events),
       clones_(clones),
       state_files_(state_files),
-      tokens_(host),
+      tokens_(host, settings.host_tokens),
       stopping_(stopping) {}
 
 git::NetworkOptions SyncEngine::Network() const {

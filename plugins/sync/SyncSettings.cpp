@@ -3,6 +3,7 @@
 #include <oxd/duration.h>
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -22,22 +23,25 @@ std::chrono::milliseconds PositiveDuration(const Poco::Util::AbstractConfigurati
   return std::chrono::duration_cast<std::chrono::milliseconds>(*duration);
 }
 
-// "team_42=https://host/t42.git team_7=https://host/t7.git" (spaces or commas between entries).
-std::map<std::string, std::string> TeamUrls(const std::string& text) {
-  std::map<std::string, std::string> urls;
+// "a=x b=y" (spaces or commas between entries) → {a: x, b: y}. `shown` is how the error names
+// a bad entry: token values must not appear in it.
+std::map<std::string, std::string> KeyValueEntries(
+    const std::string& key, const std::string& text, const std::string& form,
+    const std::function<std::string(const std::string& entry, int index)>& shown) {
+  std::map<std::string, std::string> entries;
   std::string spaced = text;
   std::replace(spaced.begin(), spaced.end(), ',', ' ');
-  std::istringstream entries(spaced);
+  std::istringstream words(spaced);
   std::string entry;
-  while (entries >> entry) {
+  for (int index = 1; words >> entry; ++index) {
     std::size_t equals = entry.find('=');
     if (equals == 0 || equals == std::string::npos || equals + 1 == entry.size()) {
-      throw std::invalid_argument("[sync] team_urls: expected TEAM_ID=URL entries, got '" + entry +
-                                  "'");
+      throw std::invalid_argument("[sync] " + key + ": expected " + form + " entries, got " +
+                                  shown(entry, index));
     }
-    urls[entry.substr(0, equals)] = entry.substr(equals + 1);
+    entries[entry.substr(0, equals)] = entry.substr(equals + 1);
   }
-  return urls;
+  return entries;
 }
 
 }  // namespace
@@ -64,7 +68,14 @@ SyncSettings ReadSyncSettings(const Poco::Util::AbstractConfiguration& config) {
     throw std::invalid_argument(
         "[sync] gc_interval_days: expected a positive number of days, got '" + days + "'");
   }
-  settings.team_urls = TeamUrls(config.getString("team_urls", ""));
+  settings.team_urls =
+      KeyValueEntries("team_urls", config.getString("team_urls", ""), "TEAM_ID=URL",
+                      [](const std::string& entry, int) { return "'" + entry + "'"; });
+  settings.host_tokens =
+      KeyValueEntries("host_tokens", config.getString("host_tokens", ""), "HOST=TOKEN",
+                      [](const std::string&, int index) {
+                        return "entry " + std::to_string(index) + " (value not shown)";
+                      });
   return settings;
 }
 

@@ -18,6 +18,8 @@ struct SyncSettings {
   // `team_urls`: clone URLs of team contexts the project file does not give, by team id; used
   // when a heartbeat names the team (TeamDiscovery.h).
   std::map<std::string, std::string> team_urls;
+  // `host_tokens`: git tokens by host, preferred over `token` (TokenSource.h).
+  std::map<std::string, std::string> host_tokens;
 
   // A background pull skips the fetch when FETCH_HEAD is younger than this (spec §3.3 step 8,
   // §3.4): another daemon sharing the checkout, or our previous tick, fetched moments ago.

@@ -35,11 +35,14 @@ class SyncAuthTest : public SyncFixture {
 
   // A heartbeat carrying `token`; waits until the daemon has taken it (the user e-mail of the
   // same credentials shows in status).
-  void HeartbeatWithToken(const std::string& token, const std::string& email) {
+  void HeartbeatWithToken(const std::string& token, const std::string& email,
+                          const std::string& server_url = "") {
+    json credentials = {{"token", token}, {"user_email", email}};
+    if (!server_url.empty()) credentials["server_url"] = server_url;
     sendOneWay("heartbeat", {{"agent_id", "Oxa1"},
                              {"workspace_id", workspaceId()},
                              {"repo_path", projectDir().string()},
-                             {"credentials", {{"token", token}, {"user_email", email}}}});
+                             {"credentials", credentials}});
     ASSERT_TRUE(WaitFor([&] {
       json user = Status().value("authenticated_user", json());
       return user.is_object() && user.value("email", "") == email;
@@ -135,6 +138,40 @@ TEST_F(SyncAuthTest, WrongTokenRaisesAuthExpiredAfterOneAttemptThenARotatedToken
   EXPECT_TRUE(IssuesOfType("auth_expired").empty()) << Status().dump(2);
   EXPECT_EQ(server->refused(), refused_before + 1);
   for (const char* token : {"tok-wrong", "tok-right-1", "tok-right-2"}) ExpectNeverLogged(token);
+}
+
+// A heartbeat's token belongs to its server_url's host and goes nowhere else; `host_tokens`
+// picks by host before the catch-all `token`. The server counts every refused credential.
+TEST_F(SyncAuthTest, TokensGoOnlyToTheHostTheyBelongTo) {
+  auto server = Serve("tok-host-1");
+  ASSERT_NO_FATAL_FAILURE(StartSync({"--define",
+                                     "sync.host_tokens=elsewhere.example=tok-far "
+                                     "127.0.0.1=tok-host-1",
+                                     "--define", "sync.token=tok-catch-all"}));
+  ASSERT_NO_FATAL_FAILURE(
+      HeartbeatWithToken("tok-oxserver", "ana@example.com", "https://git.oxserver.example"));
+  request("doctor");
+  ExpectCloneAndPull(WaitForLedger());
+  EXPECT_EQ(server->refused(), 0) << "a token meant for another host was presented";
+
+  // The same server named in the heartbeat: its token is the one sent (and is refused here).
+  ASSERT_NO_FATAL_FAILURE(HeartbeatWithToken("tok-oxserver", "ana+2@example.com",
+                                             "http://127.0.0.1:" + std::to_string(server->port())));
+  Push("ledger", "second.md", "2\n");
+  EXPECT_FALSE(request("sync", nullptr, 60s).value("success", true));
+  EXPECT_EQ(server->refused(), 1);
+  for (const char* token : {"tok-host-1", "tok-far", "tok-catch-all", "tok-oxserver"}) {
+    ExpectNeverLogged(token);
+  }
+}
+
+TEST_F(SyncAuthTest, AMalformedHostTokensEntryFailsThePluginWithoutShowingIt) {
+  ASSERT_NO_FATAL_FAILURE(StartSync({"--define", "sync.host_tokens=tok-secret-without-host"}));
+  std::string plugins = request("plugins")["data"].dump();
+  EXPECT_NE(plugins.find("host_tokens: expected HOST=TOKEN entries, got entry 1 (value not shown)"),
+            std::string::npos)
+      << plugins;
+  ExpectNeverLogged("tok-secret-without-host");
 }
 
 }  // namespace

@@ -30,12 +30,17 @@ struct TransferProgress {
 
 using ProgressSink = std::function<void(const TransferProgress&)>;
 
+// The token to present to the remote at `url` (the URL libgit2 asks credentials for), or none.
+// Chosen per URL so a token is only ever sent to the host it belongs to.
+using CredentialsFor = std::function<std::optional<TokenCredentials>(const std::string& url)>;
+
 struct NetworkOptions {
   // The whole operation (connect, negotiation, transfer) must end by now + timeout; a stalled
   // remote is abandoned within about 100 ms of it (see DeadlineStream.h).
   std::chrono::milliseconds timeout = std::chrono::seconds(120);
-  // Without credentials, a remote that asks for them fails with GitErrorKind::kAuthentication.
-  std::optional<TokenCredentials> credentials;
+  // No function, or none for the URL: a remote that asks for credentials fails with
+  // GitErrorKind::kAuthentication.
+  CredentialsFor credentials;
   // Set from any thread to abandon the operation (e.g. daemon shutdown); must outlive the call.
   const std::atomic<bool>* cancel = nullptr;
   // Called on the thread running the operation, at most once per percent step and stage.

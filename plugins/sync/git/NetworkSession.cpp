@@ -21,12 +21,13 @@ git_remote_callbacks NetworkSession::Callbacks() {
 
 // libgit2 calls this again after each rejection of the credential it returned, forever. One
 // token per operation: the second call means the token was refused.
-int NetworkSession::OnCredentials(git_credential** out, const char* /*url*/,
+int NetworkSession::OnCredentials(git_credential** out, const char* url,
                                   const char* /*username_from_url*/, unsigned int allowed_types,
                                   void* payload) {
   auto* self = static_cast<NetworkSession*>(payload);
   self->credential_requests_++;
-  const auto& credentials = self->options_.credentials;
+  std::optional<TokenCredentials> credentials;
+  if (self->options_.credentials) credentials = self->options_.credentials(url ? url : "");
   if (!credentials || credentials->token.empty()) {
     self->authentication_failed_ = true;
     git_error_set_str(GIT_ERROR_NET,

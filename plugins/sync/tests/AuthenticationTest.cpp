@@ -16,7 +16,9 @@ TEST_F(AuthenticationTest, WrongTokenFailsOnceWithoutLooping) {
   Sh(repo, "git remote set-url origin http://127.0.0.1:" + std::to_string(server.port()) + "/x");
   NetworkOptions options;
   options.timeout = std::chrono::seconds(10);
-  options.credentials = TokenCredentials{"oauth2", "wrong-token"};
+  options.credentials = [](const std::string&) {
+    return std::optional(TokenCredentials{"oauth2", "wrong-token"});
+  };
   try {
     FetchUpstream(repo, options);
     ADD_FAILURE() << "fetch with a refused token succeeded";
