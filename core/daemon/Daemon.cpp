@@ -21,6 +21,8 @@
 #include "state/IssueTracker.h"
 #include "state/RestartThrottle.h"
 
+#include <oxd/json.h>
+
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
 #include <Poco/FormattingChannel.h>
@@ -125,8 +127,9 @@ void Daemon::setUpLogging() {
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings_.log_level));
 }
 
-// `team.seen` {team_id, path, and url/name/slug when the project file names the team}: the
-// project file is read again, since it may have gained the team after the daemon started.
+// `team.seen` {team_id, path, and url/name/slug/interval/gc_interval_days when the project file
+// names the team}: the project file is read again, since it may have gained the team after the
+// daemon started.
 Poco::JSON::Object::Ptr Daemon::describeSeenTeam(const std::string& team_id) const {
   Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
   event->set("team_id", team_id);
@@ -139,6 +142,8 @@ Poco::JSON::Object::Ptr Daemon::describeSeenTeam(const std::string& team_id) con
       if (!team.url.empty()) event->set("url", team.url);
       if (!team.name.empty()) event->set("name", team.name);
       if (!team.slug.empty()) event->set("slug", team.slug);
+      if (team.interval.count() > 0) event->set("interval", sdk::toNanoseconds(team.interval));
+      if (team.gc_interval_days > 0) event->set("gc_interval_days", team.gc_interval_days);
     }
   } catch (const std::exception& error) {
     log().warning("team %s: %s", team_id, std::string(error.what()));

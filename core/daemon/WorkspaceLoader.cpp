@@ -3,6 +3,8 @@
 #include "common/Paths.h"
 #include "common/ProjectFile.h"
 
+#include <oxd/duration.h>
+
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
@@ -20,6 +22,30 @@ std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::str
   const auto& value = object->get(key);
   if (!value.isString()) throw std::runtime_error(where + ": " + key + " must be a string");
   return value.extract<std::string>();
+}
+
+// "10m", "1h30m" (Go duration syntax, as in config); absent: 0.
+std::chrono::milliseconds optionalInterval(const Poco::JSON::Object::Ptr& object,
+                                           const std::string& where) {
+  std::string text = optionalString(object, "interval", where);
+  if (text.empty()) return std::chrono::milliseconds(0);
+  auto duration = sdk::parseDuration(text);
+  if (!duration || duration->count() <= 0) {
+    throw std::runtime_error(
+        where + ": interval must be a positive duration such as \"10m\", got \"" + text + "\"");
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*duration);
+}
+
+// A positive whole number of days; absent: 0.
+int optionalDays(const Poco::JSON::Object::Ptr& object, const std::string& key,
+                 const std::string& where) {
+  if (!object->has(key) || object->isNull(key)) return 0;
+  const auto& value = object->get(key);
+  if (!value.isInteger() || value.convert<long long>() <= 0 || value.convert<long long>() > 3650) {
+    throw std::runtime_error(where + ": " + key + " must be a whole number of days from 1 to 3650");
+  }
+  return value.convert<int>();
 }
 
 Poco::JSON::Object::Ptr optionalObject(const Poco::JSON::Object::Ptr& object,
@@ -104,6 +130,8 @@ sdk::Workspace loadWorkspace(const fs::path& project_root) {
       context.url = optionalString(team, "url", item_where);
       context.path = resolvePath(optionalString(team, "path", item_where), project_root,
                                  workspace.data_dir / "teams" / sanitizeTeamId(context.id));
+      context.interval = optionalInterval(team, item_where);
+      context.gc_interval_days = optionalDays(team, "gc_interval_days", item_where);
       workspace.team_contexts.push_back(std::move(context));
     }
   }

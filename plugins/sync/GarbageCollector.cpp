@@ -83,7 +83,9 @@ bool GarbageCollector::Due(const Repo& repo) {
     }
     return false;
   }
-  return now - last >= interval_;
+  auto interval =
+      repo.gc_interval_days > 0 ? std::chrono::hours(24) * repo.gc_interval_days : interval_;
+  return now - last >= interval;
 }
 
 GcReport GarbageCollector::RunDue() {

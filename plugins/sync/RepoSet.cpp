@@ -25,7 +25,7 @@ std::vector<Repo> RepoSet::FromWorkspace(const sdk::Workspace& workspace) {
   }
   for (const sdk::TeamContext& team : workspace.team_contexts) {
     repos.push_back(Repo{team.id, kTeamContextType, team.name.empty() ? team.id : team.name,
-                         team.slug, team.path, team.url});
+                         team.slug, team.path, team.url, team.interval, team.gc_interval_days});
   }
   return repos;
 }

@@ -27,6 +27,10 @@ struct Repo {
   std::string team_slug;
   std::filesystem::path path;
   std::string url;  // clone URL; may be empty
+  // From the project file, 0 = the [sync] default: least time between background pulls (the
+  // team tick skips the repo until then), and days between GC reclones.
+  std::chrono::milliseconds interval{0};
+  int gc_interval_days = 0;
 
   bool is_ledger() const { return type == kLedgerType; }
 };

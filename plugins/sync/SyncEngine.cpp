@@ -276,6 +276,11 @@ void SyncEngine::SyncTeams(SyncMode mode, const StageSink& stages) {
       ++skipped;
       continue;
     }
+    if (mode == SyncMode::kBackground && team.interval.count() > 0 &&
+        Clock::now() - repos_.State(team.id).last_sync < team.interval) {
+      ++skipped;  // its own interval (project file) has not passed yet
+      continue;
+    }
     stage("syncing", "Syncing team: " + team.name);
     StageSink prefixed = [&](std::string_view name, std::string_view message) {
       stage(name, "Team " + team.name + ": " + std::string(message));

@@ -34,7 +34,12 @@ Poco::JSON::Object::Ptr WorkspaceJson(const Repo& repo, const RepoRuntime& state
   }
   item->set("last_gc_time", sdk::formatTime(state.last_gc));
   // Only team contexts are GC'd (GarbageCollector.h).
-  if (!repo.is_ledger()) item->set("gc_interval_days", gc_interval_days);
+  if (!repo.is_ledger()) {
+    item->set("gc_interval_days",
+              repo.gc_interval_days > 0 ? repo.gc_interval_days : gc_interval_days);
+  }
+  // Go time.Duration convention: nanoseconds.
+  if (repo.interval.count() > 0) item->set("sync_interval", sdk::toNanoseconds(repo.interval));
   return item;
 }
 

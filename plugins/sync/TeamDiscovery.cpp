@@ -75,6 +75,9 @@ void TeamDiscovery::OnTeamSeen(const Poco::Dynamic::Var& event) {
   }
   Repo repo = TeamRepo(id, object->optValue<std::string>("name", ""),
                        object->optValue<std::string>("slug", ""), path, url);
+  repo.interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::nanoseconds(object->optValue<Poco::Int64>("interval", 0)));
+  repo.gc_interval_days = object->optValue<int>("gc_interval_days", 0);
   if (!repos_.AddOrComplete(repo)) return;
   host_.logger().information("team context %s added (named in a heartbeat), at %s", id,
                              path.string());

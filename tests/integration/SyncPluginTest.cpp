@@ -425,10 +425,22 @@ TEST_F(SyncPluginTest, CheckoutStreamsPercentagesAndClones) {
 TEST_F(SyncPluginTest, TeamSyncPullsEveryTeamContext) {
   std::string one = MakeRemote("team-one");
   std::string two = MakeRemote("team-two");
+  // team_1's own interval and GC period (project file) show in status; a manual team_sync
+  // pulls it all the same (the interval only spaces background pulls).
   writeProjectFile({{"team_contexts",
-                     {{{"id", "team_1"}, {"name", "One"}, {"url", one}},
+                     {{{"id", "team_1"},
+                       {"name", "One"},
+                       {"url", one},
+                       {"interval", "1h"},
+                       {"gc_interval_days", 3}},
                       {{"id", "team_2"}, {"name", "Two"}, {"url", two}}}}});
   ASSERT_NO_FATAL_FAILURE(Start());
+  json listed = Status()["workspaces"]["team-context"];
+  ASSERT_EQ(listed.size(), 2u) << listed.dump(2);
+  EXPECT_EQ(listed[0]["sync_interval"], 3600LL * 1000 * 1000 * 1000);
+  EXPECT_EQ(listed[0]["gc_interval_days"], 3);
+  EXPECT_FALSE(listed[1].contains("sync_interval"));
+  EXPECT_EQ(listed[1]["gc_interval_days"], 7);
   ASSERT_TRUE(WaitFor([&] {
     json teams = Status()["workspaces"]["team-context"];
     return teams.size() == 2 && teams[0].value("exists", false) && teams[1].value("exists", false);

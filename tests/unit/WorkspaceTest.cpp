@@ -84,6 +84,34 @@ TEST_F(WorkspaceTest, MalformedProjectFileIsRefusedNamingTheFileAndKey) {
   EXPECT_THROW(loadWorkspace(root_ / "project"), std::runtime_error);
 }
 
+TEST_F(WorkspaceTest, ATeamMayCarryItsOwnIntervalAndGcInterval) {
+  writeProject(R"({"team_contexts":[{"id":"a","interval":"1h30m","gc_interval_days":3},
+                                    {"id":"b"}]})");
+  sdk::Workspace workspace = loadWorkspace(root_ / "project");
+  ASSERT_EQ(workspace.team_contexts.size(), 2u);
+  EXPECT_EQ(workspace.team_contexts[0].interval, std::chrono::minutes(90));
+  EXPECT_EQ(workspace.team_contexts[0].gc_interval_days, 3);
+  EXPECT_EQ(workspace.team_contexts[1].interval, std::chrono::milliseconds(0));
+  EXPECT_EQ(workspace.team_contexts[1].gc_interval_days, 0);
+
+  for (const char* bad : {R"({"team_contexts":[{"id":"a","interval":"soon"}]})",
+                          R"({"team_contexts":[{"id":"a","interval":"-5m"}]})",
+                          R"({"team_contexts":[{"id":"a","interval":10}]})",
+                          R"({"team_contexts":[{"id":"a","gc_interval_days":0}]})",
+                          R"({"team_contexts":[{"id":"a","gc_interval_days":"7"}]})",
+                          R"({"team_contexts":[{"id":"a","gc_interval_days":2.5}]})"}) {
+    writeProject(bad);
+    try {
+      loadWorkspace(root_ / "project");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const std::runtime_error& error) {
+      std::string what = error.what();
+      EXPECT_NE(what.find("team_contexts[0]"), std::string::npos) << what;
+      EXPECT_TRUE(what.find("interval") != std::string::npos) << what;
+    }
+  }
+}
+
 TEST(TeamIdTest, SanitizedForDirectoryNames) {
   EXPECT_EQ(sanitizeTeamId("team_42"), "team_42");
   EXPECT_EQ(sanitizeTeamId("a/b:c"), "a_b_c");

@@ -3,6 +3,7 @@
 // project root and `.oxd/project.json`; immutable afterwards, so it may be read from any thread
 // without locking. Every path is absolute.
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -13,8 +14,10 @@ struct TeamContext {
   std::string id;    // e.g. "team_42"
   std::string name;  // display name; may be empty
   std::string slug;
-  std::string url;             // clone URL; may be empty when only the id is known
-  std::filesystem::path path;  // default <data>/teams/<sanitized id>
+  std::string url;                        // clone URL; may be empty when only the id is known
+  std::filesystem::path path;             // default <data>/teams/<sanitized id>
+  std::chrono::milliseconds interval{0};  // least time between background pulls; 0: the default
+  int gc_interval_days = 0;               // days between GC reclones; 0: the default
 };
 
 struct Workspace {
