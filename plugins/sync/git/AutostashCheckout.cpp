@@ -165,9 +165,42 @@ bool IsPlainPathInside(const std::filesystem::path& workdir, const std::string& 
   return !error && parent == (root / parts).parent_path();
 }
 
-// Removes the untracked files at paths `target` adds or changes relative to `baseline` whose
-// bytes are a prefix of the incoming blob: what a checkout killed mid-write leaves behind (HEAD
-// still at `baseline`). Returns their paths.
+// `on_disk` (a prefix of `incoming`, checked by the caller) is put back to `baseline_id`'s
+// bytes when it holds bytes past the common prefix of the two versions.
+bool RestoreIfInterrupted(git_repository* repo, const std::filesystem::path& on_disk,
+                          const git_oid& baseline_id, git_blob* incoming) {
+  git_blob* raw_baseline = nullptr;
+  if (git_blob_lookup(&raw_baseline, repo, &baseline_id) != 0) {
+    git_error_clear();
+    return false;
+  }
+  BlobPtr baseline(raw_baseline);
+  const char* old_bytes = static_cast<const char*>(git_blob_rawcontent(baseline.get()));
+  const char* new_bytes = static_cast<const char*>(git_blob_rawcontent(incoming));
+  auto old_size = static_cast<std::size_t>(git_blob_rawsize(baseline.get()));
+  auto new_size = static_cast<std::size_t>(git_blob_rawsize(incoming));
+  std::size_t shared = 0;
+  while (shared < old_size && shared < new_size && old_bytes[shared] == new_bytes[shared]) {
+    ++shared;
+  }
+  std::error_code error;
+  std::uintmax_t written = std::filesystem::file_size(on_disk, error);
+  if (error || written <= shared) return false;
+  std::ofstream out(on_disk, std::ios::binary | std::ios::trunc);
+  out.write(old_bytes, static_cast<std::streamsize>(old_size));
+  return static_cast<bool>(out.flush());
+}
+
+// What a checkout killed mid-write leaves behind (HEAD still at `baseline`), at the paths
+// `target` adds or changes, undone so the pull can proceed instead of reporting a conflict
+// forever:
+//  - an untracked file whose bytes are a prefix of the incoming blob: removed;
+//  - a tracked file, unstaged, whose bytes are a prefix of the incoming blob *and* reach past
+//    the part the baseline and incoming blobs share — bytes only the incoming version has, which
+//    no edit of the user's would produce: put back to the baseline blob (the checkout then
+//    writes the incoming one). A change within the shared part (say, the user cut the file
+//    short) is the user's, and stays.
+// Returns their paths.
 std::vector<std::string> RemoveInterruptedWrites(git_repository* repo, git_tree* baseline,
                                                  git_tree* target) {
   std::vector<std::string> removed;
@@ -189,12 +222,8 @@ std::vector<std::string> RemoveInterruptedWrites(git_repository* repo, git_tree*
         (incoming.mode != GIT_FILEMODE_BLOB && incoming.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
       continue;
     }
-    // Tracked (in the index at any stage): a local modification, the safe checkout's business.
     size_t position = 0;
-    if (git_index_find(&position, index.get(), incoming.path) == 0) {
-      git_error_clear();
-      continue;
-    }
+    bool tracked = git_index_find(&position, index.get(), incoming.path) == 0;
     git_error_clear();
     git_blob* raw_blob = nullptr;
     if (git_blob_lookup(&raw_blob, repo, &incoming.id) != 0) {
@@ -206,8 +235,17 @@ std::vector<std::string> RemoveInterruptedWrites(git_repository* repo, git_tree*
     if (!IsPlainPathInside(workdir, incoming.path) || !FileIsPrefixOfBlob(on_disk, blob.get())) {
       continue;
     }
-    std::error_code error;
-    if (std::filesystem::remove(on_disk, error)) {
+    if (!tracked) {
+      std::error_code error;
+      if (std::filesystem::remove(on_disk, error)) removed.emplace_back(incoming.path);
+      continue;
+    }
+    const git_index_entry* entry = git_index_get_byindex(index.get(), position);
+    if (delta->status != GIT_DELTA_MODIFIED || entry == nullptr ||
+        GIT_INDEX_ENTRY_STAGE(entry) != 0 || !git_oid_equal(&entry->id, &delta->old_file.id)) {
+      continue;  // staged or conflicted: the user's, the safe checkout's business
+    }
+    if (RestoreIfInterrupted(repo, on_disk, delta->old_file.id, blob.get())) {
       removed.emplace_back(incoming.path);
     }
   }

@@ -171,6 +171,41 @@ TEST_F(PullTest, InterruptedWritesOfIncomingFilesAreReplaced) {
   EXPECT_EQ(Sh(ours_, "git stash list"), "");
 }
 
+// A pull killed while its checkout rewrote a tracked file left part of the teammate's version
+// there (HEAD not moved yet): the next pull finishes the job instead of conflicting forever.
+TEST_F(PullTest, InterruptedWriteOfATrackedFileIsRepaired) {
+  CommitFile(ours_, "notes/log.md", "one\ntwo\n", "base", true);
+  Sh(teammate_, "git pull -q");
+  const std::string theirs = "one\ntwo\nthree, from the teammate\n";
+  CommitFile(teammate_, "notes/log.md", theirs, "teammate", true);
+  WriteFile(ours_ / "notes/log.md", theirs.substr(0, theirs.size() - 10));
+
+  PullReport report = FetchAndIntegrate();
+  EXPECT_EQ(report.outcome, PullOutcome::kFastForwarded);
+  EXPECT_EQ(Head(ours_), Head(teammate_));
+  EXPECT_EQ(report.interrupted_writes_removed, std::vector<std::string>{"notes/log.md"});
+  EXPECT_EQ(ReadFile(ours_ / "notes/log.md"), theirs);
+  EXPECT_EQ(Sh(ours_, "git status --porcelain --untracked-files=all"), "");
+}
+
+// The same prefix test alone would take a user's edit that cut the file short for a broken
+// write: a change within what both versions share is the user's, and it is kept.
+TEST_F(PullTest, UserEditOfATrackedFileWithinTheSharedPartIsKept) {
+  CommitFile(ours_, "notes/log.md", "one\ntwo\n", "base", true);
+  Sh(teammate_, "git pull -q");
+  CommitFile(teammate_, "notes/log.md", "one\ntwo\nthree\n", "teammate", true);
+  WriteFile(ours_ / "notes/log.md", "one\n");  // the user deleted "two"
+
+  PullReport report = FetchAndIntegrate();
+  EXPECT_TRUE(report.interrupted_writes_removed.empty());
+  std::string content = ReadFile(ours_ / "notes/log.md");
+  if (report.outcome == PullOutcome::kMergeConflict) {
+    EXPECT_EQ(content, "one\n");  // nothing changed
+  } else {
+    EXPECT_EQ(content.find("two"), std::string::npos) << "the user's deletion was undone";
+  }
+}
+
 TEST_F(PullTest, UntrackedFileWithOtherContentAtAnIncomingPathIsStillReported) {
   CommitFile(teammate_, "notes/plan.md", "the teammate's plan\n", "teammate", true);
   // Same length, different bytes; and a longer file that starts like the incoming one.
