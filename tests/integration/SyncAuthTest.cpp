@@ -4,12 +4,14 @@
 // issue, no loop) and a token rotated on the server then sent in a heartbeat (the next sync
 // works, no restart). What a user sees: replies, issues, files in the checkout, the log.
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
 #include "CliTestSupport.h"
 #include "GitHttpServer.h"
 #include "SyncFixture.h"
+#include "common/Paths.h"
 
 namespace oxd::testing {
 namespace {
@@ -138,6 +140,27 @@ TEST_F(SyncAuthTest, WrongTokenRaisesAuthExpiredAfterOneAttemptThenARotatedToken
   EXPECT_TRUE(IssuesOfType("auth_expired").empty()) << Status().dump(2);
   EXPECT_EQ(server->refused(), refused_before + 1);
   for (const char* token : {"tok-wrong", "tok-right-1", "tok-right-2"}) ExpectNeverLogged(token);
+}
+
+// The user fixes the token in their config file and reloads: the next sync uses it, without
+// restarting the daemon.
+TEST_F(SyncAuthTest, ATokenChangedInConfigIsUsedAfterAReloadWithoutARestart) {
+  auto server = Serve("tok-fixed");
+  fs::path user_config = paths::configDir() / "oxd.ini";
+  fs::create_directories(user_config.parent_path());
+  std::ofstream(user_config) << "[sync]\ntoken = tok-typo\n";
+  ASSERT_NO_FATAL_FAILURE(StartSync());
+  ASSERT_TRUE(WaitFor([&] { return !IssuesOfType("auth_expired").empty(); }))
+      << Status().dump(2) << daemonDiagnostics();
+  pid_t daemon = daemonPid();
+
+  std::ofstream(user_config) << "[sync]\ntoken = tok-fixed\n";
+  EXPECT_TRUE(request("reload").value("success", false));
+  request("doctor");  // anti-entropy now, past the clone backoff
+  ExpectCloneAndPull(WaitForLedger());
+  EXPECT_EQ(daemonPid(), daemon);
+  EXPECT_TRUE(daemonRunning());
+  for (const char* token : {"tok-typo", "tok-fixed"}) ExpectNeverLogged(token);
 }
 
 // A heartbeat's token belongs to its server_url's host and goes nowhere else; `host_tokens`
