@@ -11,13 +11,15 @@
 # without pause — two busy loops for two cores.
 #
 #   tests/bench/sync_bench.sh [BUILD_DIR]     (a Release build: oxd, oxctl and the sync plugin)
-#   RUNS=20 (a, b), CLONE_RUNS=5 (c), PINGS=2000 (d)
+#   RUNS=20 (a, b), CLONE_RUNS=5 (c), PINGS=2000 (d), SECTIONS=abcd (d alone: only the
+#   ping part; abc: all but it)
 set -euo pipefail
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 runs=${RUNS:-20}
 clone_runs=${CLONE_RUNS:-5}
 pings=${PINGS:-2000}
+sections=${SECTIONS:-abcd}
 oxctl=$build_dir/bin/oxctl
 oxd=$build_dir/bin/oxd
 for tool in hyperfine jq git python3; do
@@ -126,6 +128,7 @@ verdict() {  # NAME FILE TARGET: ratio of command 0 to command 1 by median
 }
 
 for round in 1 2; do
+  [[ $sections == *[abc]* ]] || break
   hyperfine -N --warmup 3 --runs "$runs" --export-json "$world/a.json" \
     "bash -c '$oxctl sync >/dev/null && $oxctl sync --team >/dev/null'" \
     "bash -c 'while read u; do git ls-remote \$u >/dev/null; done < $world/urls'" \
@@ -185,6 +188,7 @@ sync_loop() {  # FIRST_TEAM: push a commit to one of 5 team remotes, sync every 
   done
 }
 for round in 1 2; do
+  [[ $sections == *d* ]] || break
   read -r idle_p50 idle_p99 < <(python3 "$world/ping.py" "$socket_path" "$pings")
   sync_loop 0 >/dev/null 2>&1 &
   loop_a=$!

@@ -243,7 +243,7 @@ for ((iteration = 1; iteration <= iterations; iteration++)); do
   wait "$client" 2>/dev/null
   # The script is also the git server: a file:// push runs inside oxd, so a kill mid-push
   # leaves the bare remote's ref lock, which a real server (its own process) cleans up itself.
-  find "$remotes" -path '*.git/*' -name '*.lock' -delete
+  find "$remotes" -path '*.git/*' -name '*.lock' -delete 2>/dev/null
   if start_daemon && wait_cloned; then
     check
   else
