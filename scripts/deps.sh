@@ -10,7 +10,9 @@ packages=(build-essential cmake ninja-build pkg-config git
           # the oxctl man page and zsh completion tests render and parse what oxctl generates
           groff-base zsh
           # packaging tests: systemd-analyze verify, cpack DEB (dpkg-shlibdeps), man page lookup
-          systemd dpkg-dev man-db)
+          systemd dpkg-dev man-db
+          # whisper: the 10 000-entry pages test, the SIGKILL script and the bench use the shell
+          sqlite3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -133,6 +133,8 @@ int runSync(Invocation&);  // CommandsSync.cpp
 int runCheckout(Invocation&);
 int runHistory(Invocation&);
 int runGc(Invocation&);
+int runWhispers(Invocation&);  // CommandsWhisper.cpp
+int runMurmur(Invocation&);
 
 // The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
 int run(int argc, char** argv);

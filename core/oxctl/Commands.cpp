@@ -63,6 +63,22 @@ constexpr std::array<OptionSpec, 1> kCheckoutOptions{{
     {"--type", "TYPE", "ledger (default) or team-context"},
 }};
 
+constexpr std::array<OptionSpec, 6> kWhispersOptions{{
+    {"--agent", "ID", "the agent whose whispers to take (required without --history)"},
+    {"--attention", "LEVEL", "all, normal (default) or focused"},
+    {"--topic", "TOPIC", "only whispers about this topic, or untagged (repeatable)"},
+    {"--history", "", "page through stored whispers without delivering them"},
+    {"--before", "TIME", "with --history: older than this (RFC 3339; the last page's next)"},
+    {"--limit", "N", "with --history: at most N whispers (default 50, at most 200)"},
+}};
+
+constexpr std::array<OptionSpec, 3> kMurmurOptions{{
+    {"--agent", "ID", "the agent that speaks (default $OXD_AGENT_ID); pause|resume: the agent"},
+    {"--topic", "TOPIC", "tag the murmur with a topic (repeatable)"},
+    {"--team", "ID", "murmur into this team context instead of the ledger"},
+}};
+constexpr std::array<std::string_view, 2> kMurmurSubcommands{"pause", "resume"};
+
 constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", "disable"};
 constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
 constexpr std::size_t kAnyNumber = static_cast<std::size_t>(-1);
@@ -179,6 +195,15 @@ constexpr Command kCommands[] = {
      0,
      0,
      runGc},
+    {"whispers", "",
+     "take an agent's new whispers (each is given once); --history pages without taking",
+     "oxctl whispers --agent Oxa7b3 --topic parser   |   oxctl whispers --history --limit 20",
+     kWhispersOptions, 0, 0, runWhispers},
+    {"murmur", "TEXT | pause | resume",
+     "tell teammates what an agent is doing; pause|resume that agent's murmur nudges",
+     "oxctl murmur \"refactoring the parser\" --agent Oxa7b3   |   oxctl murmur pause --agent "
+     "Oxa7b3",
+     kMurmurOptions, 1, 1, runMurmur, kMurmurSubcommands},
     {"plugins",
      "[list | enable NAME | disable NAME]",
      "list plugins; enable/disable saves [NAME] enabled in the user config and applies it",

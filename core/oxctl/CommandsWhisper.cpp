@@ -1,0 +1,224 @@
+// The whisper plugin's commands: `whispers` (pending whispers of an agent, or --history) and
+// `murmur` (tell teammates what an agent is doing; pause|resume its nudges). Formats and
+// decisions: plugins/whisper/README.md.
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "oxctl/Cli.h"
+#include "oxctl/Output.h"
+
+namespace oxd::cli {
+namespace {
+
+constexpr std::string_view kUnknownMessageType = "unknown message type";
+constexpr std::string_view kNoWhisperPlugin = "this daemon has no whisper plugin";
+
+nlohmann::json requestWhisper(Invocation& invocation, std::string_view type,
+                              nlohmann::json payload) {
+  nlohmann::json reply = invocation.client().request(invocation.message(type, std::move(payload)),
+                                                     kRequestIdleTimeout);
+  auto error = reply.find("error");
+  if (error != reply.end() && error->is_string() && *error == kUnknownMessageType) {
+    throw CommandError(std::string(kNoWhisperPlugin) + " (" + std::string(type) +
+                       ": unknown message type; oxctl plugins lists what is loaded)");
+  }
+  return reply;
+}
+
+// "[2026-11-23T14:03:11+01:00] murmur Oxa7b3 (parser): text"
+std::string entryLine(const nlohmann::json& entry, bool with_delivery) {
+  std::string line = "[" + entry.value("created_at", "") + "] " + entry.value("source", "");
+  if (entry.contains("author_agent_id")) line += " " + entry.value("author_agent_id", "");
+  if (entry.contains("agent_id")) line += " -> " + entry.value("agent_id", "");
+  std::string topics;
+  for (const auto& topic : entry.value("topics", nlohmann::json::array())) {
+    if (!topic.is_string()) continue;
+    topics += (topics.empty() ? "" : ", ") + topic.get<std::string>();
+  }
+  if (!topics.empty()) line += " (" + topics + ")";
+  if (with_delivery && entry.contains("delivered")) {
+    line += entry.value("delivered", false) ? " [delivered]" : " [pending]";
+  }
+  return line + ": " + entry.value("content", "");
+}
+
+int runHistoryView(Invocation& invocation) {
+  nlohmann::json payload = {{"agent_id", invocation.value("--agent").value_or("")}};
+  if (auto before = invocation.value("--before")) payload["before"] = *before;
+  if (auto limit = invocation.integer("--limit", 1, 200)) payload["limit"] = *limit;
+  nlohmann::json reply = requestWhisper(invocation, "whisper_history", payload);
+  if (invocation.json) printOut(reply.dump());
+  const nlohmann::json& data = requireSuccess(reply);
+  if (invocation.json) return kExitOk;
+  const nlohmann::json entries = data.value("entries", nlohmann::json::array());
+  if (entries.empty()) printOut("no whispers");
+  for (const auto& entry : entries) printOut(entryLine(entry, true));
+  if (data.value("has_more", false)) {
+    printOut(
+        "more: oxctl whispers --history --before " + data.value("next_cursor", "") +
+        (payload["agent_id"] == "" ? "" : " --agent " + payload["agent_id"].get<std::string>()));
+  }
+  return kExitOk;
+}
+
+// --- murmur files (plugins/whisper/MurmurFile.h: the same format, written here) -------------
+
+std::string randomHex(std::size_t digits) {
+  std::random_device device;
+  std::string out;
+  const char* hex = "0123456789abcdef";
+  while (out.size() < digits) out += hex[device() & 15];
+  return out;
+}
+
+struct UtcStamp {
+  std::string rfc3339;  // 2026-11-23T14:03:11.123456789Z
+  std::string date;     // 2026-11-23
+};
+
+UtcStamp utcNow() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+  std::time_t seconds = static_cast<std::time_t>(nanos / 1'000'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char date[16], time[16], fraction[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+  std::strftime(time, sizeof time, "%H:%M:%S", &utc);
+  std::snprintf(fraction, sizeof fraction, ".%09lld",
+                static_cast<long long>(nanos % 1'000'000'000));
+  return {std::string(date) + "T" + time + fraction + "Z", date};
+}
+
+std::string base64(const std::string& bytes) {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += alphabet[(n >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? alphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string speakingAgent(Invocation& invocation) {
+  if (auto agent = invocation.value("--agent")) return *agent;
+  if (const char* agent = std::getenv("OXD_AGENT_ID"); agent && *agent) return agent;
+  throw UsageError("murmur: --agent ID (or OXD_AGENT_ID) must name the agent that speaks");
+}
+
+// The ledger checkout, or the team context --team names, as the sync plugin reports it.
+std::string murmurCheckout(Invocation& invocation, const std::string& team) {
+  nlohmann::json status = requireSuccess(
+      invocation.client().request(invocation.message("status"), kRequestIdleTimeout));
+  nlohmann::json workspaces = status.value("workspaces", nlohmann::json::object());
+  nlohmann::json repos =
+      workspaces.value(team.empty() ? "ledger" : "team-context", nlohmann::json::array());
+  for (const auto& repo : repos) {
+    if (!team.empty() && repo.value("id", "") != team) continue;
+    if (repo.value("exists", false)) return repo.value("path", "");
+  }
+  throw CommandError(team.empty()
+                         ? "no ledger checkout to murmur into (oxctl status shows the ledger)"
+                         : "no checkout of team context " + team + " to murmur into");
+}
+
+int runMurmurPause(Invocation& invocation, bool pause) {
+  auto agent = invocation.value("--agent");
+  if (!agent)
+    throw UsageError(std::string("murmur ") + (pause ? "pause" : "resume") +
+                     ": --agent ID is required");
+  nlohmann::json reply =
+      requestWhisper(invocation, pause ? "murmur_pause" : "murmur_resume", {{"agent_id", *agent}});
+  if (invocation.json) printOut(reply.dump());
+  requireSuccess(reply);
+  if (!invocation.json) {
+    printOut(pause ? "murmur nudges paused for " + *agent : "murmur nudges resumed for " + *agent);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int runWhispers(Invocation& invocation) {
+  if (invocation.has("--history")) return runHistoryView(invocation);
+  if (invocation.has("--before") || invocation.has("--limit")) {
+    throw UsageError("whispers: --before and --limit go with --history");
+  }
+  auto agent = invocation.value("--agent");
+  if (!agent) throw UsageError("whispers: --agent ID is required (or --history)");
+  nlohmann::json payload = {{"agent_id", *agent}};
+  if (auto attention = invocation.value("--attention")) payload["attention"] = *attention;
+  std::vector<std::string> topics = invocation.values("--topic");
+  if (!topics.empty()) payload["topics"] = topics;
+  nlohmann::json reply = requestWhisper(invocation, "whispers", payload);
+  if (invocation.json) printOut(reply.dump());
+  const nlohmann::json& data = requireSuccess(reply);
+  if (invocation.json) return kExitOk;
+  for (const auto& entry : data.value("entries", nlohmann::json::array())) {
+    printOut(entryLine(entry, false));
+  }
+  return kExitOk;
+}
+
+int runMurmur(Invocation& invocation) {
+  const std::string& first = invocation.positional[0];
+  if (invocation.positional.size() == 1 && (first == "pause" || first == "resume")) {
+    return runMurmurPause(invocation, first == "pause");
+  }
+  if (invocation.positional.size() != 1) {
+    throw UsageError("murmur: one TEXT (quote it), or pause|resume --agent ID");
+  }
+  const std::string& text = first;
+  if (text.empty()) throw UsageError("murmur: TEXT is empty");
+  std::string agent = speakingAgent(invocation);
+  std::string team = invocation.value("--team").value_or("");
+  std::vector<std::string> topics = invocation.values("--topic");
+  std::string checkout = murmurCheckout(invocation, team);
+
+  UtcStamp stamp = utcNow();
+  std::string id = "m_" + randomHex(20);
+  nlohmann::json file = {
+      {"version", 1},     {"id", id},        {"agent_id", agent},          {"content", text},
+      {"topics", topics}, {"importance", 1}, {"created_at", stamp.rfc3339}};
+  // Local coworkers hear it at once, and the relay will not echo it back after a pull.
+  nlohmann::json local = {{"source", "murmur"},
+                          {"author_agent_id", agent},
+                          {"content", text},
+                          {"topics", topics},
+                          {"murmur_id", id}};
+  if (!team.empty()) {
+    local["scope"] = "team";
+    local["team_id"] = team;
+  }
+  requireSuccess(requestWhisper(invocation, "whisper_add", local));
+  // Teammates hear it through git: the sync plugin writes, commits and pushes the file.
+  nlohmann::json murmur = {{"target_dir", checkout},
+                           {"content", text},
+                           {"rel_path", "murmurs/" + stamp.date + "/" + id + ".json"},
+                           {"murmur_json", base64(file.dump())}};
+  invocation.client().sendOneWay(invocation.message("murmur", murmur), kOneWayTimeout);
+  if (invocation.json) {
+    printOut(nlohmann::json{{"id", id}, {"rel_path", murmur["rel_path"]}}.dump());
+  } else {
+    printOut("murmured as " + agent + ": " + text);
+  }
+  return kExitOk;
+}
+
+}  // namespace oxd::cli

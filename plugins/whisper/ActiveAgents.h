@@ -1,0 +1,14 @@
+// The agents the core's instance store reports as active (the `instances` built-in, called in
+// process): what nudges and activity summaries are about.
+#pragma once
+
+#include <oxd/host.h>
+
+#include <string>
+#include <vector>
+
+namespace oxd::whisper {
+
+std::vector<std::string> ActiveAgentIds(sdk::Host& host);
+
+}  // namespace oxd::whisper

@@ -1,0 +1,150 @@
+#include "Messages.h"
+
+#include <oxd/json.h>
+
+#include <Poco/Data/DataException.h>
+#include <Poco/JSON/Array.h>
+
+#include "Maintenance.h"
+#include "Requests.h"
+
+namespace oxd::whisper {
+
+namespace {
+
+using sdk::Reply;
+
+Poco::JSON::Array::Ptr EntriesJson(const std::vector<WhisperEntry>& entries) {
+  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+  for (const WhisperEntry& entry : entries) list->add(ToJson(entry));
+  return list;
+}
+
+// Poco's what() is only the exception's class name; the reply should say what went wrong.
+// A store found corrupt mid-call is healed at once (Maintenance), not at the next daily run:
+// the caller is told, and its retry works against the recreated store.
+template <typename Body>
+Reply Guarded(Runtime& runtime, Body&& body) {
+  try {
+    return body();
+  } catch (const Poco::Exception& error) {
+    std::string text = error.displayText();
+    if (text.find("malformed") != std::string::npos ||
+        text.find("not a database") != std::string::npos) {
+      RunMaintenance(runtime, NowNanos());
+      return Reply::fail("whisper store: " + text + " (the store was recreated; try again)");
+    }
+    return Reply::fail("whisper store: " + text);
+  }
+}
+
+Reply Whispers(Runtime& runtime, const sdk::Request& request) {
+  WhispersRequest parsed = WhispersRequest::Parse(sdk::Payload(request.payload));
+  return Guarded(runtime, [&] {
+    Nanos now = NowNanos();
+    runtime.agents->Seen(parsed.agent_id, now);
+    Nanos floor = now - runtime.settings.new_agent_backlog.count();
+    std::vector<WhisperEntry> entries =
+        runtime.stores->Deliver(parsed.agent_id, parsed.filter, now, floor);
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    data->set("entries", EntriesJson(entries));
+    return Reply::ok(data);
+  });
+}
+
+Reply History(Runtime& runtime, const sdk::Request& request) {
+  HistoryRequest parsed = HistoryRequest::Parse(sdk::Payload(request.payload));
+  return Guarded(runtime, [&] {
+    if (!parsed.agent_id.empty() && !runtime.agents->Knows(parsed.agent_id)) {
+      return Reply::fail("unknown agent \"" + parsed.agent_id +
+                         "\": it has sent this daemon no heartbeat and polled no whispers");
+    }
+    HistoryPage page = runtime.stores->Page(parsed.agent_id, parsed.before, parsed.limit);
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
+    // Delivered or not is per store: each store has its own cursor for the agent.
+    std::map<std::string, std::optional<Nanos>> cursors;
+    std::optional<Nanos> earliest;
+    if (!parsed.agent_id.empty()) {
+      for (const auto& store : runtime.stores->All()) {
+        std::optional<Nanos> cursor = store->Cursor(parsed.agent_id);
+        cursors[store->identity().name()] = cursor;
+        if (cursor && (!earliest || *cursor < *earliest)) earliest = cursor;
+      }
+    }
+    for (const WhisperEntry& entry : page.entries) {
+      std::optional<bool> delivered;
+      if (!parsed.agent_id.empty()) {
+        StoreIdentity identity{entry.scope, entry.team_id, {}};
+        const std::optional<Nanos>& cursor = cursors[identity.name()];
+        delivered = cursor && entry.created_at <= *cursor;
+      }
+      entries->add(ToJson(entry, delivered));
+    }
+    data->set("entries", entries);
+    data->set("cursor", FormatNanos(earliest.value_or(0)));
+    data->set("has_cursor", earliest.has_value());
+    data->set("has_more", page.has_more);
+    if (page.has_more && !page.entries.empty()) {
+      data->set("next_cursor", FormatNanos(page.entries.back().created_at));
+    }
+    return Reply::ok(data);
+  });
+}
+
+Reply Add(Runtime& runtime, const sdk::Request& request) {
+  AddRequest parsed = AddRequest::Parse(sdk::Payload(request.payload));
+  return Guarded(runtime, [&] {
+    std::shared_ptr<WhisperStore> store = parsed.entry.scope == kTeamScope
+                                              ? runtime.stores->Team(parsed.entry.team_id)
+                                              : runtime.stores->Ledger();
+    if (!store) {
+      return Reply::fail("unknown team_id \"" + parsed.entry.team_id +
+                         "\": not a team context of this project");
+    }
+    if (!parsed.entry.author_agent_id.empty()) {
+      runtime.agents->Seen(parsed.entry.author_agent_id, NowNanos());
+    }
+    std::vector<WhisperEntry> entries{parsed.entry};
+    std::vector<std::string> relayed;
+    if (!parsed.murmur_id.empty()) relayed.push_back(parsed.murmur_id);
+    store->Append(entries, runtime.Clock(), relayed);
+    return Reply::ok(ToJson(entries.front()));
+  });
+}
+
+Reply SetPaused(Runtime& runtime, const sdk::Request& request, bool paused) {
+  PauseRequest parsed = PauseRequest::Parse(sdk::Payload(request.payload));
+  return Guarded(runtime, [&] {
+    runtime.agents->SetPaused(parsed.agent_id, paused, NowNanos());
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+    data->set("agent_id", parsed.agent_id);
+    data->set("murmur_paused", paused);
+    return Reply::ok(data);
+  });
+}
+
+}  // namespace
+
+void RegisterMessages(Runtime& runtime) {
+  sdk::Host& host = runtime.host;
+  host.handle("whispers", [&runtime](const sdk::Request& request, sdk::Progress&) {
+    return Whispers(runtime, request);
+  });
+  host.handle("whisper_history", [&runtime](const sdk::Request& request, sdk::Progress&) {
+    return History(runtime, request);
+  });
+  host.handle("whisper_add", [&runtime](const sdk::Request& request, sdk::Progress&) {
+    return Add(runtime, request);
+  });
+  // Spec §1.5 lists these two as one-way. They answer anyway: a client that does not read the
+  // reply loses nothing, and `oxctl murmur pause` can tell the user it worked (or why not).
+  host.handle("murmur_pause", [&runtime](const sdk::Request& request, sdk::Progress&) {
+    return SetPaused(runtime, request, true);
+  });
+  host.handle("murmur_resume", [&runtime](const sdk::Request& request, sdk::Progress&) {
+    return SetPaused(runtime, request, false);
+  });
+}
+
+}  // namespace oxd::whisper

@@ -1,0 +1,60 @@
+// What the plugin's parts share while it runs: the host, the settings, the stores, the local
+// agents, the relay and the status board. Built in WhisperPlugin::start(), destroyed after
+// stop(); every member is thread-safe on its own.
+#pragma once
+
+#include <oxd/host.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "LocalAgents.h"
+#include "MurmurRelay.h"
+#include "StoreSet.h"
+#include "WhisperSettings.h"
+
+namespace oxd::whisper {
+
+// Facts the status section shows and the sources compare against; all times 0 = never.
+struct StatusBoard {
+  Nanos last_relay = 0;
+  std::string last_relay_repo;
+  int last_relay_count = 0;
+  std::int64_t relayed_total = 0;
+  Nanos last_maintenance = 0;
+  std::int64_t last_maintenance_pruned = 0;
+  std::int64_t nudges_sent = 0;
+  std::int64_t activity_sent = 0;
+  Nanos last_ledger_sync = 0;  // from sync.complete events
+};
+
+struct Runtime {
+  Runtime(sdk::Host& host_ref, WhisperSettings settings_value)
+      : host(host_ref), settings(settings_value) {}
+
+  sdk::Host& host;
+  const WhisperSettings settings;
+  std::unique_ptr<StoreSet> stores;
+  std::unique_ptr<LocalAgents> agents;
+  std::unique_ptr<MurmurRelay> relay;
+
+  template <typename Change>
+  void UpdateBoard(Change&& change) {
+    std::lock_guard lock(board_mutex_);
+    change(board_);
+  }
+  StatusBoard Board() const {
+    std::lock_guard lock(board_mutex_);
+    return board_;
+  }
+  CreatedAtClock Clock() {
+    return [this] { return stores->NextCreatedAt(); };
+  }
+
+ private:
+  mutable std::mutex board_mutex_;
+  StatusBoard board_;
+};
+
+}  // namespace oxd::whisper

@@ -1,0 +1,78 @@
+#include "WhisperSettings.h"
+
+#include <oxd/duration.h>
+
+#include <cctype>
+#include <stdexcept>
+
+namespace oxd::whisper {
+
+namespace {
+
+std::chrono::nanoseconds Duration(const Poco::Util::AbstractConfiguration& config,
+                                  const std::string& key, std::chrono::nanoseconds fallback) {
+  if (!config.hasProperty(key)) return fallback;
+  std::string text = config.getString(key);
+  auto parsed = sdk::parseDuration(text);
+  if (!parsed || parsed->count() < 0) {
+    throw std::invalid_argument("whisper." + key + ": expected a duration such as 30m, got '" +
+                                text + "'");
+  }
+  return *parsed;
+}
+
+}  // namespace
+
+std::int64_t ParseByteSize(const std::string& text) {
+  std::size_t digits = 0;
+  std::int64_t number = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+    if (number > (INT64_MAX >> 31)) return -1;
+    number = number * 10 + (text[digits++] - '0');
+  }
+  if (digits == 0) return -1;
+  std::string unit = text.substr(digits);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.empty() || unit == "B") return number;
+  if (unit == "KB" || unit == "K" || unit == "KIB") return number << 10;
+  if (unit == "MB" || unit == "M" || unit == "MIB") return number << 20;
+  if (unit == "GB" || unit == "G" || unit == "GIB") return number << 30;
+  return -1;
+}
+
+WhisperSettings ReadWhisperSettings(const Poco::Util::AbstractConfiguration& config) {
+  using std::chrono::minutes;
+  WhisperSettings settings;
+  settings.retention = Duration(config, "retention", settings.retention);
+  if (settings.retention.count() == 0) {
+    throw std::invalid_argument("whisper.retention: must be longer than 0");
+  }
+  if (config.hasProperty("max_store_size")) {
+    std::string text = config.getString("max_store_size");
+    settings.max_store_bytes = ParseByteSize(text);
+    if (settings.max_store_bytes < 0) {
+      throw std::invalid_argument(
+          "whisper.max_store_size: expected a size such as 64MB or 512KB (0 = no cap), got '" +
+          text + "'");
+    }
+  }
+  settings.relay_window = Duration(config, "relay_window", settings.relay_window);
+  settings.new_agent_backlog = Duration(config, "new_agent_backlog", settings.new_agent_backlog);
+  settings.nudge_interval = Duration(config, "nudge_interval", settings.nudge_interval);
+  auto floor = Duration(config, "nudge_min_interval", minutes(10));
+  if (settings.nudge_interval.count() != 0 && settings.nudge_interval < floor) {
+    throw std::invalid_argument(
+        "whisper.nudge_interval: at least whisper.nudge_min_interval (10m), or 0 for no nudges");
+  }
+  settings.activity_interval = Duration(config, "activity_interval", settings.activity_interval);
+  settings.maintenance_interval =
+      Duration(config, "maintenance_interval", settings.maintenance_interval);
+  if (settings.maintenance_interval.count() == 0) {
+    throw std::invalid_argument("whisper.maintenance_interval: must be longer than 0");
+  }
+  settings.file_change_interval =
+      Duration(config, "file_change_interval", settings.file_change_interval);
+  return settings;
+}
+
+}  // namespace oxd::whisper

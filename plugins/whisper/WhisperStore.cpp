@@ -1,0 +1,382 @@
+#include "WhisperStore.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <limits>
+#include <system_error>
+
+#include "Schema.h"
+#include "Transactions.h"
+
+namespace oxd::whisper {
+
+namespace {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+using Poco::Data::Keywords::use;
+using Int64 = Poco::Int64;
+
+constexpr char kTopicSeparator = '\x1f';
+constexpr const char* kColumns =
+    "SELECT id, source, target_agent, author_agent, topics, importance, content, created_at,"
+    " expires_at FROM whispers ";
+
+std::string JoinTopics(const std::vector<std::string>& topics) {
+  std::string joined;
+  for (const std::string& topic : topics) {
+    if (!joined.empty()) joined += kTopicSeparator;
+    joined += topic;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitTopics(const std::string& joined) {
+  std::vector<std::string> topics;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t end = joined.find(kTopicSeparator, start);
+    if (end == std::string::npos) end = joined.size();
+    topics.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return topics;
+}
+
+std::string NewEntryId() {
+  std::string uuid = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  uuid.erase(std::remove(uuid.begin(), uuid.end(), '-'), uuid.end());
+  return "w_" + uuid.substr(0, 20);
+}
+
+// SQLite's "not a database" and "malformed" errors: the file cannot be trusted any more.
+bool IsCorruption(const Poco::Exception& error) {
+  if (dynamic_cast<const Poco::Data::SQLite::CorruptImageException*>(&error)) return true;
+  std::string text = error.displayText();
+  return text.find("not a database") != std::string::npos ||
+         text.find("malformed") != std::string::npos;
+}
+
+}  // namespace
+
+std::unique_ptr<WhisperStore> WhisperStore::Open(StoreIdentity identity) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  std::filesystem::create_directories(identity.path.parent_path());
+  try {
+    auto session = std::make_unique<Poco::Data::Session>("SQLite", identity.path.string());
+    Poco::Data::Session& db = *session;
+    db << "PRAGMA busy_timeout = 5000", now;
+    std::string mode;
+    db << "PRAGMA journal_mode = WAL", into(mode), now;
+    if (mode != "wal") throw std::runtime_error("journal_mode WAL refused (" + mode + ")");
+    db << "PRAGMA synchronous = FULL", now;
+    std::vector<std::string> quick;
+    db << "PRAGMA quick_check", into(quick), now;
+    if (quick.size() != 1 || quick.front() != "ok") {
+      throw StoreCorrupt("quick_check: " + (quick.empty() ? std::string("no answer") : quick[0]));
+    }
+    {
+      ImmediateTransaction transaction(db);
+      MigrateSchema(db);
+      transaction.Commit();
+    }
+    return std::unique_ptr<WhisperStore>(new WhisperStore(std::move(identity), std::move(session)));
+  } catch (const Poco::Exception& error) {
+    if (IsCorruption(error)) throw StoreCorrupt(error.displayText());
+    throw std::runtime_error(identity.path.string() + ": " + error.displayText());
+  }
+}
+
+WhisperStore::WhisperStore(StoreIdentity identity, std::unique_ptr<Poco::Data::Session> session)
+    : identity_(std::move(identity)), session_(std::move(session)) {
+  std::lock_guard lock(mutex_);
+  RefreshCache();
+}
+
+void WhisperStore::RefreshCache() {
+  Int64 count = 0;
+  std::vector<std::string> agents;
+  *session_ << "SELECT COUNT(*) FROM whispers", into(count), now;
+  *session_ << "SELECT agent_id FROM cursors", into(agents), now;
+  std::lock_guard cache(cache_mutex_);
+  cached_entries_ = count;
+  cached_cursor_agents_ = {agents.begin(), agents.end()};
+}
+
+std::int64_t WhisperStore::CachedEntryCount() const {
+  std::lock_guard cache(cache_mutex_);
+  return cached_entries_;
+}
+
+std::set<std::string> WhisperStore::CachedAgentsWithCursors() const {
+  std::lock_guard cache(cache_mutex_);
+  return cached_cursor_agents_;
+}
+
+WhisperStore::~WhisperStore() {
+  std::lock_guard lock(mutex_);
+  try {
+    // Folds the WAL into the database so a copy of the file alone is complete.
+    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+    session_->close();
+  } catch (...) {  // closing a broken connection: nothing left to save
+  }
+}
+
+void WhisperStore::Append(std::vector<WhisperEntry>& entries, const CreatedAtClock& clock,
+                          const std::vector<std::string>& relayed_murmur_ids) {
+  std::lock_guard lock(mutex_);
+  Poco::Data::Session& db = *session_;
+  ImmediateTransaction transaction(db);
+  for (WhisperEntry& entry : entries) {
+    entry.scope = identity_.scope;
+    entry.team_id = identity_.team_id;
+    if (entry.id.empty()) entry.id = NewEntryId();
+    entry.created_at = clock();
+    std::string topics = JoinTopics(entry.topics);
+    Int64 created = entry.created_at, expires = entry.expires_at;
+    db << "INSERT INTO whispers (id, source, target_agent, author_agent, topics, importance,"
+          " content, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(entry.id), use(entry.source), use(entry.agent_id), use(entry.author_agent_id),
+        use(topics), use(entry.importance), use(entry.content), use(created), use(expires), now;
+  }
+  Int64 relayed_at = NowNanos();
+  for (const std::string& murmur_id : relayed_murmur_ids) {
+    db << "INSERT OR IGNORE INTO relayed_murmurs (murmur_id, relayed_at) VALUES (?, ?)",
+        bind(murmur_id), use(relayed_at), now;
+  }
+  transaction.Commit();
+  std::lock_guard cache(cache_mutex_);
+  cached_entries_ += static_cast<std::int64_t>(entries.size());
+}
+
+std::vector<WhisperEntry> WhisperStore::Select(const std::string& where_sql,
+                                               const std::string& agent_id, Nanos bound,
+                                               Nanos now_nanos, int limit) {
+  std::vector<std::string> ids, sources, targets, authors, topics, contents;
+  std::vector<int> importances;
+  std::vector<Int64> created, expires;
+  Int64 bound_value = bound, now_value = now_nanos;
+  std::string agent = agent_id;
+  Poco::Data::Statement select(*session_);
+  select << kColumns + where_sql, into(ids), into(sources), into(targets), into(authors),
+      into(topics), into(importances), into(contents), into(created), into(expires);
+  // Placeholders in order: bound, [agent, agent], [now], [limit].
+  select, use(bound_value);
+  if (!agent.empty()) select, use(agent), use(agent);
+  if (now_nanos != 0) select, use(now_value);
+  if (limit > 0) select, use(limit);
+  select.execute();
+  std::vector<WhisperEntry> entries(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    WhisperEntry& entry = entries[i];
+    entry.id = std::move(ids[i]);
+    entry.scope = identity_.scope;
+    entry.team_id = identity_.team_id;
+    entry.source = std::move(sources[i]);
+    entry.agent_id = std::move(targets[i]);
+    entry.author_agent_id = std::move(authors[i]);
+    entry.topics = SplitTopics(topics[i]);
+    entry.importance = importances[i];
+    entry.content = std::move(contents[i]);
+    entry.created_at = created[i];
+    entry.expires_at = expires[i];
+  }
+  return entries;
+}
+
+DeliveryResult WhisperStore::Deliver(const std::string& agent_id, const DeliveryFilter& filter,
+                                     Nanos now_nanos, Nanos new_agent_floor) {
+  std::lock_guard lock(mutex_);
+  Poco::Data::Session& db = *session_;
+  // The common poll finds nothing new: one read, no transaction. The mutex keeps any append of
+  // this process out until we return; the store has no other writer.
+  Int64 known_cursor = -1, newest_entry = 0;
+  db << "SELECT COALESCE((SELECT delivered_through FROM cursors WHERE agent_id = ?), -1),"
+        " COALESCE((SELECT MAX(created_at) FROM whispers), 0)",
+      into(known_cursor), into(newest_entry), bind(agent_id), now;
+  if (known_cursor >= 0 && newest_entry <= known_cursor) return {};
+  // A cursor move is committed without its own fsync: in WAL mode that survives a crash of
+  // the process (the frames are in the OS before COMMIT returns) and becomes power-cut proof
+  // with the next append, whose FULL commit syncs the whole WAL. Only a power cut in between
+  // can hand an agent the same whispers again; no crash can.
+  RelaxedSync relaxed(db);
+  ImmediateTransaction transaction(db);
+  std::vector<Int64> cursor;
+  db << "SELECT delivered_through FROM cursors WHERE agent_id = ?", into(cursor), bind(agent_id),
+      now;
+  Int64 through = cursor.empty() ? new_agent_floor : cursor.front();
+  DeliveryResult result;
+  std::vector<WhisperEntry> pending = Select(
+      "WHERE created_at > ? AND (target_agent = '' OR target_agent = ?)"
+      " AND author_agent <> ? AND (expires_at = 0 OR expires_at > ?) ORDER BY created_at",
+      agent_id, through, now_nanos, 0);
+  result.considered = pending.size();
+  for (WhisperEntry& entry : pending) {
+    if (filter.Passes(entry)) result.entries.push_back(std::move(entry));
+  }
+  // Everything up to the newest entry has now been considered for this agent, including what
+  // was meant for others: the next call starts after it.
+  std::vector<Int64> newest;
+  db << "SELECT COALESCE(MAX(created_at), 0) FROM whispers", into(newest), now;
+  Int64 advanced = std::max<Int64>(through, newest.empty() ? 0 : newest.front());
+  if (cursor.empty() || advanced != through) {
+    Int64 stamp = now_nanos;
+    db << "INSERT INTO cursors (agent_id, delivered_through, updated_at) VALUES (?, ?, ?)"
+          " ON CONFLICT(agent_id) DO UPDATE SET delivered_through = excluded.delivered_through,"
+          " updated_at = excluded.updated_at",
+        bind(agent_id), use(advanced), use(stamp), now;
+  }
+  transaction.Commit();
+  if (cursor.empty()) {
+    std::lock_guard cache(cache_mutex_);
+    cached_cursor_agents_.insert(agent_id);
+  }
+  return result;
+}
+
+std::vector<WhisperEntry> WhisperStore::Page(const std::string& agent_id, Nanos before, int limit) {
+  std::lock_guard lock(mutex_);
+  Nanos bound = before == 0 ? std::numeric_limits<Nanos>::max() : before;
+  if (agent_id.empty()) {
+    return Select("WHERE created_at < ? ORDER BY created_at DESC LIMIT ?", "", bound, 0, limit);
+  }
+  return Select(
+      "WHERE created_at < ? AND (target_agent = '' OR target_agent = ?) AND author_agent <> ?"
+      " ORDER BY created_at DESC LIMIT ?",
+      agent_id, bound, 0, limit);
+}
+
+std::optional<Nanos> WhisperStore::Cursor(const std::string& agent_id) {
+  std::lock_guard lock(mutex_);
+  std::vector<Int64> cursor;
+  *session_ << "SELECT delivered_through FROM cursors WHERE agent_id = ?", into(cursor),
+      bind(agent_id), now;
+  if (cursor.empty()) return std::nullopt;
+  return cursor.front();
+}
+
+std::vector<std::string> WhisperStore::AgentsWithCursors() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> agents;
+  *session_ << "SELECT agent_id FROM cursors ORDER BY agent_id", into(agents), now;
+  return agents;
+}
+
+bool WhisperStore::IsRelayed(const std::string& murmur_id) {
+  std::lock_guard lock(mutex_);
+  std::vector<Int64> found;
+  *session_ << "SELECT relayed_at FROM relayed_murmurs WHERE murmur_id = ?", into(found),
+      bind(murmur_id), now;
+  return !found.empty();
+}
+
+Nanos WhisperStore::NewestCreatedAt() {
+  std::lock_guard lock(mutex_);
+  std::vector<Int64> newest;
+  *session_ << "SELECT COALESCE(MAX(created_at), 0) FROM whispers", into(newest), now;
+  return newest.empty() ? 0 : newest.front();
+}
+
+std::int64_t WhisperStore::EntryCount() {
+  std::lock_guard lock(mutex_);
+  Int64 count = 0;
+  *session_ << "SELECT COUNT(*) FROM whispers", into(count), now;
+  return count;
+}
+
+std::int64_t WhisperStore::FileBytes() const {
+  std::int64_t total = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code error;
+    auto size = std::filesystem::file_size(identity_.path.string() + suffix, error);
+    if (!error) total += static_cast<std::int64_t>(size);
+  }
+  return total;
+}
+
+Nanos WhisperStore::LastTargeted(const std::string& source, const std::string& agent_id) {
+  std::lock_guard lock(mutex_);
+  Int64 last = 0;
+  *session_ << "SELECT COALESCE(MAX(created_at), 0) FROM whispers WHERE source = ? AND"
+               " target_agent = ?",
+      into(last), bind(source), bind(agent_id), now;
+  return last;
+}
+
+Nanos WhisperStore::LastAuthored(const std::string& source, const std::string& agent_id) {
+  std::lock_guard lock(mutex_);
+  Int64 last = 0;
+  *session_ << "SELECT COALESCE(MAX(created_at), 0) FROM whispers WHERE author_agent = ? AND"
+               " source = ?",
+      into(last), bind(agent_id), bind(source), now;
+  return last;
+}
+
+void WhisperStore::NoteAgent(const std::string& agent_id, Nanos seen) {
+  std::lock_guard lock(mutex_);
+  Int64 stamp = seen;
+  *session_
+      << "INSERT INTO agents (agent_id, first_seen, last_seen) VALUES (?, ?, ?)"
+         " ON CONFLICT(agent_id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+      bind(agent_id), use(stamp), use(stamp), now;
+}
+
+std::map<std::string, Nanos> WhisperStore::AgentsFirstSeen() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> agents;
+  std::vector<Int64> first_seen;
+  *session_ << "SELECT agent_id, first_seen FROM agents", into(agents), into(first_seen), now;
+  std::map<std::string, Nanos> out;
+  for (std::size_t i = 0; i < agents.size(); ++i) out[agents[i]] = first_seen[i];
+  return out;
+}
+
+bool WhisperStore::KnowsAgent(const std::string& agent_id) {
+  std::lock_guard lock(mutex_);
+  Int64 count = 0;
+  *session_ << "SELECT (SELECT COUNT(*) FROM agents WHERE agent_id = ?) +"
+               " (SELECT COUNT(*) FROM cursors WHERE agent_id = ?)",
+      into(count), bind(agent_id), bind(agent_id), now;
+  return count > 0;
+}
+
+void WhisperStore::SetMurmurPaused(const std::string& agent_id, bool paused, Nanos now_nanos) {
+  std::lock_guard lock(mutex_);
+  Int64 stamp = now_nanos;
+  int flag = paused ? 1 : 0;
+  *session_ << "INSERT INTO agents (agent_id, first_seen, last_seen, murmur_paused)"
+               " VALUES (?, ?, ?, ?)"
+               " ON CONFLICT(agent_id) DO UPDATE SET murmur_paused = excluded.murmur_paused",
+      bind(agent_id), use(stamp), use(stamp), use(flag), now;
+}
+
+std::set<std::string> WhisperStore::MurmurPausedAgents() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> agents;
+  *session_ << "SELECT agent_id FROM agents WHERE murmur_paused = 1", into(agents), now;
+  return {agents.begin(), agents.end()};
+}
+
+std::optional<std::string> WhisperStore::Meta(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> values;
+  *session_ << "SELECT value FROM meta WHERE key = ?", into(values), bind(key), now;
+  if (values.empty()) return std::nullopt;
+  return values.front();
+}
+
+void WhisperStore::SetMeta(const std::string& key, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  *session_ << "INSERT INTO meta (key, value) VALUES (?, ?)"
+               " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      bind(key), bind(value), now;
+}
+
+}  // namespace oxd::whisper
