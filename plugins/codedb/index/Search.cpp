@@ -1,0 +1,142 @@
+#include "index/Search.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <tuple>
+
+#include "index/PathGlob.h"
+#include "index/QueryText.h"
+#include "index/Schema.h"
+#include "index/SearchQueries.h"
+
+namespace oxd::codedb {
+
+std::unique_ptr<SearchIndex> SearchIndex::Open(const std::string& index_path, std::string& error) {
+  if (!std::filesystem::exists(index_path)) {
+    error = "no index at " + index_path;
+    return nullptr;
+  }
+  try {
+    auto db = std::make_unique<Database>(index_path);
+    Statement version(*db, "PRAGMA user_version");
+    version.Step();
+    if (version.Int(0) != kSchemaVersion) {
+      error = "index at " + index_path + " has schema version " + std::to_string(version.Int(0)) +
+              ", this build reads " + std::to_string(kSchemaVersion) + "; run a full index";
+      return nullptr;
+    }
+    db->Exec("PRAGMA query_only=1");
+    return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(db)));
+  } catch (const SqliteError& failure) {
+    error = failure.what();
+    return nullptr;
+  }
+}
+
+SearchIndex::SearchIndex(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+SearchIndex::~SearchIndex() = default;
+
+SearchResult SearchIndex::Search(const SearchQuery& query) {
+  auto start = std::chrono::steady_clock::now();
+  SearchResult result;
+  result.error = CheckQueryText(query.query);
+  if (result.error.empty() && (query.limit < 1 || query.limit > kMaxSearchLimit)) {
+    result.error = "limit must be between 1 and " + std::to_string(kMaxSearchLimit);
+  }
+  ValidQuery valid{query, std::nullopt};
+  if (result.error.empty() && !query.lang.empty()) {
+    valid.language = LanguageFromName(query.lang);
+    if (*valid.language == Language::kUnknown && query.lang != "unknown") {
+      result.error = "unknown language \"" + query.lang + "\"";
+    }
+  }
+  if (result.error.empty() && query.kind == SearchKind::kCommit &&
+      (!query.path.empty() || !query.lang.empty())) {
+    result.error = "path and lang filters do not apply to commit searches";
+  }
+  if (!result.error.empty()) {
+    return result;
+  }
+  try {
+    switch (query.kind) {
+      case SearchKind::kText:
+        SearchText(*db_, valid, result);
+        break;
+      case SearchKind::kSymbol:
+        SearchSymbols(*db_, valid, result);
+        break;
+      case SearchKind::kComment:
+        SearchComments(*db_, valid, result);
+        break;
+      case SearchKind::kCommit:
+        SearchCommits(*db_, valid, result);
+        break;
+    }
+    result.ok = true;
+  } catch (const SqliteError& failure) {
+    result = SearchResult{};
+    result.error = std::string("index read failed: ") + failure.what();
+  }
+  result.took_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count();
+  return result;
+}
+
+IndexStats SearchIndex::ReadStats() {
+  auto count = [this](std::string_view sql) {
+    Statement query(*db_, sql);
+    query.Step();
+    return static_cast<std::uint64_t>(query.Int(0));
+  };
+  IndexStats stats;
+  stats.commits = count("SELECT count(*) FROM commits");
+  stats.blobs = count("SELECT count(*) FROM blobs");
+  stats.blobs_skipped = count("SELECT count(*) FROM blobs WHERE skip_reason != 0");
+  stats.symbols = count("SELECT count(*) FROM symbols");
+  stats.comments = count("SELECT count(*) FROM comments");
+  std::string indexed_at = ReadMeta(*db_, "indexed_at");
+  stats.indexed_at = indexed_at.empty() ? 0 : std::stoll(indexed_at);
+  stats.fingerprint = ReadMeta(*db_, "fingerprint");
+  return stats;
+}
+
+bool PassesFilters(const ValidQuery& query, std::string_view path, Language language) {
+  if (query.language && *query.language != language) {
+    return false;
+  }
+  return MatchPathGlob(query.request.path, path);
+}
+
+BlobTextReader::BlobTextReader(Database& db)
+    : read_(db, "SELECT text FROM blob_texts WHERE id = ?") {}
+
+std::string_view BlobTextReader::Read(std::int64_t blob_id) {
+  read_.Reset();
+  read_.Bind(1, blob_id);
+  return read_.Step() ? read_.Text(0) : std::string_view();
+}
+
+std::string OidHex(std::string_view raw) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(raw.size() * 2);
+  for (unsigned char byte : raw) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 15];
+  }
+  return hex;
+}
+
+void SortAndTrim(SearchResult& result, std::size_t limit) {
+  std::sort(result.hits.begin(), result.hits.end(), [](const SearchHit& a, const SearchHit& b) {
+    return std::tie(a.path, a.line, a.commit) < std::tie(b.path, b.line, b.commit);
+  });
+  result.total = result.hits.size();
+  if (result.hits.size() > limit) {
+    result.hits.resize(limit);
+  }
+}
+
+}  // namespace oxd::codedb
