@@ -6,19 +6,19 @@
 #   c. first clone of a 2,000-commit repo (`oxctl checkout`) vs `git clone`         ≤ 2×
 #   d. ping p99 while syncs run on both cores vs idle ping p99                       ≤ 1.5×
 # a–c with hyperfine (medians carry the verdict; each side runs its own --prepare, which is not
-# timed); d with a Python client (connect, ping, read the reply, close; the same client idle and
-# loaded), while two shell loops push a commit to a team remote and run `oxctl sync --team`
-# without pause — two busy loops for two cores.
+# timed); d with a Python client (connect, ping, read the reply, close), in ten alternating
+# blocks idle / loaded, the load being two shell loops that push a commit to a team remote and
+# run `oxctl sync --team` without pause — two busy loops for two cores.
 #
 #   tests/bench/sync_bench.sh [BUILD_DIR]     (a Release build: oxd, oxctl and the sync plugin)
-#   RUNS=20 (a, b), CLONE_RUNS=5 (c), PINGS=2000 (d), SECTIONS=abcd (d alone: only the
-#   ping part; abc: all but it)
+#   RUNS=20 (a, b), CLONE_RUNS=5 (c), PINGS=4000 (d: half idle, half loaded),
+#   SECTIONS=abcd (d alone: only the ping part; abc: all but it)
 set -euo pipefail
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 runs=${RUNS:-20}
 clone_runs=${CLONE_RUNS:-5}
-pings=${PINGS:-2000}
+pings=${PINGS:-4000}
 sections=${SECTIONS:-abcd}
 oxctl=$build_dir/bin/oxctl
 oxd=$build_dir/bin/oxd
@@ -149,12 +149,14 @@ for round in 1 2; do
   verdict "c. first clone, 2000 commits (round $round)" "$world/c.json" 2
 done
 
-# d: ping latency, idle and with two busy sync loops.
+# d: ping latency, idle and with two busy sync loops, in alternating blocks so that whatever
+# else the machine does in the meantime falls on both sides alike. Each loop runs in its own
+# process group (set -m), stopped with SIGSTOP for the idle blocks once the sync in flight has
+# had two seconds to end.
 cat >"$world/ping.py" <<'EOF'
 import json, socket, sys, time
 path, count = sys.argv[1], int(sys.argv[2])
 line = (json.dumps({"type": "ping"}) + "\n").encode()
-samples = []
 for _ in range(count):
     start = time.perf_counter_ns()
     s = socket.socket(socket.AF_UNIX)
@@ -167,9 +169,7 @@ for _ in range(count):
             break
         reply += chunk
     s.close()
-    samples.append(time.perf_counter_ns() - start)
-samples.sort()
-print(samples[len(samples) // 2] / 1000, samples[min(len(samples) - 1, len(samples) * 99 // 100)] / 1000)
+    print((time.perf_counter_ns() - start) / 1000)
 EOF
 socket_path=$("$oxctl" socket)
 # The teammates' commits and pushes stand in for work done on other machines: they run at
@@ -187,17 +187,30 @@ sync_loop() {  # FIRST_TEAM: push a commit to one of 5 team remotes, sync every 
     "$oxctl" sync --team >/dev/null 2>&1 || true
   done
 }
+percentiles() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1], v[int(NR * 0.99)] }'; }
+blocks=10
 for round in 1 2; do
   [[ $sections == *d* ]] || break
-  read -r idle_p50 idle_p99 < <(python3 "$world/ping.py" "$socket_path" "$pings")
+  : >"$world/idle.txt"
+  : >"$world/busy.txt"
+  set -m
   sync_loop 0 >/dev/null 2>&1 &
   loop_a=$!
   sync_loop 5 >/dev/null 2>&1 &
   loop_b=$!
-  sleep 1
-  read -r busy_p50 busy_p99 < <(python3 "$world/ping.py" "$socket_path" "$pings")
-  kill "$loop_a" "$loop_b"
+  set +m
+  for _ in $(seq "$blocks"); do
+    kill -STOP -- -"$loop_a" -"$loop_b"
+    sleep 2
+    python3 "$world/ping.py" "$socket_path" $((pings / 2 / blocks)) >>"$world/idle.txt"
+    kill -CONT -- -"$loop_a" -"$loop_b"
+    sleep 0.5
+    python3 "$world/ping.py" "$socket_path" $((pings / 2 / blocks)) >>"$world/busy.txt"
+  done
+  kill -TERM -- -"$loop_a" -"$loop_b" 2>/dev/null
   wait "$loop_a" "$loop_b" 2>/dev/null || true
+  read -r idle_p50 idle_p99 < <(percentiles "$world/idle.txt")
+  read -r busy_p50 busy_p99 < <(percentiles "$world/busy.txt")
   ratio_rows+=("$(awk -v i="$idle_p99" -v b="$busy_p99" -v r="$round" -v i50="$idle_p50" -v b50="$busy_p50" 'BEGIN {
     printf "%-44s %8.0f us %8.0f us %6.2fx  (target <= 1.5x; p50 %.0f vs %.0f us)",
       "d. ping p99 syncing vs idle (round " r ")", b, i, b / i, b50, i50 }')")
