@@ -11,8 +11,9 @@ packages=(build-essential cmake ninja-build pkg-config git
           groff-base zsh
           # packaging tests: systemd-analyze verify, cpack DEB (dpkg-shlibdeps), man page lookup
           systemd dpkg-dev man-db
-          # whisper: the 10 000-entry pages test, the SIGKILL script and the bench use the shell
-          sqlite3)
+          # whisper: the 10 000-entry pages test, the SIGKILL script and the bench use the shell;
+          # codedb links the C library (FTS5)
+          sqlite3 libsqlite3-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
