@@ -8,6 +8,7 @@
 
 #include "../../plugins/sync/tests/GitScene.h"
 #include "SyncFixture.h"
+#include "common/Paths.h"
 
 namespace oxd::testing {
 namespace {
@@ -81,6 +82,24 @@ TEST_F(SyncTeamDiscoveryTest, ATeamFromConfigIsRememberedUntilItsEntryIsRemoved)
   stopDaemon();
   ASSERT_NO_FATAL_FAILURE(StartSync());
   EXPECT_TRUE(Team("team_cfg").is_null()) << Status().dump(2);
+}
+
+// A damaged memory file costs the damaged entries only, never the plugin.
+TEST_F(SyncTeamDiscoveryTest, DamagedEntriesOfTheMemoryFileAreSkipped) {
+  std::string url = MakeRemote("kept-team");
+  writeProjectFile(json::object());
+  fs::path data = paths::dataDir() / "workspaces" / workspaceId();
+  fs::create_directories(data);
+  fs::path checkout = tempDir() / "teams" / "team_kept";
+  std::ofstream(data / "sync-teams.json")
+      << json({{"teams", json::array({{{"id", {{"nested", 1}}}, {"path", "/x"}},
+                                      "junk",
+                                      {{"id", "team_kept"}, {"path", checkout.string()}}})}})
+             .dump();
+  ASSERT_NO_FATAL_FAILURE(StartSync({"--define", "sync.team_urls=team_kept=" + url}));
+  EXPECT_FALSE(Team("team_kept").is_null()) << Status().dump(2);
+  ASSERT_TRUE(WaitFor([&] { return Cloned("team_kept"); })) << Status().dump(2);
+  EXPECT_EQ(ReadFile(checkout / "README.md"), "kept-team\n");
 }
 
 TEST_F(SyncTeamDiscoveryTest, ATeamWithoutAUrlIsLoggedOnceAndLeftAlone) {
