@@ -10,19 +10,8 @@
 namespace oxd::codedb::test {
 namespace {
 
-class HeadTextSearchTest : public ::testing::Test {
+class HeadTextSearchTest : public IndexedFixtureSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    repo_ = CopyFixture(dir_->path());
-    index_ = dir_->path() + "/index.db";
-    IndexOrFail(repo_, index_);
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-
   // "path:line" (or "path" with -l) of `git grep -I -F flags -e query` over HEAD's files,
   // leaving out what the skip rules leave out (SkipIndexTest checks those separately).
   static std::set<std::string> GitGrep(const std::string& query, const std::string& flags) {
@@ -56,15 +45,7 @@ class HeadTextSearchTest : public ::testing::Test {
     request.ignore_case = ignore_case;
     return SearchOrFail(index_, request);
   }
-
-  static TempDir* dir_;
-  static std::string repo_;
-  static std::string index_;
 };
-
-TempDir* HeadTextSearchTest::dir_ = nullptr;
-std::string HeadTextSearchTest::repo_;
-std::string HeadTextSearchTest::index_;
 
 const std::vector<std::string> kQueries = {"widget_count",
                                            "Widget",

@@ -7,18 +7,8 @@
 namespace oxd::codedb::test {
 namespace {
 
-class HistorySearchTest : public ::testing::Test {
+class HistorySearchTest : public IndexedFixtureSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    repo_ = CopyFixture(dir_->path());
-    index_ = dir_->path() + "/index.db";
-    IndexOrFail(repo_, index_);
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
   static SearchResult Find(const std::string& query, SearchKind kind, bool history) {
     SearchQuery request;
     request.query = query;
@@ -32,15 +22,7 @@ class HistorySearchTest : public ::testing::Test {
     std::string out = Git(repo_, {"log", "--format=%H", "--fixed-strings", "--grep", subject});
     return out.substr(0, out.find('\n'));
   }
-
-  static TempDir* dir_;
-  static std::string repo_;
-  static std::string index_;
 };
-
-TempDir* HistorySearchTest::dir_ = nullptr;
-std::string HistorySearchTest::repo_;
-std::string HistorySearchTest::index_;
 
 TEST_F(HistorySearchTest, AStringAddedThenRemovedNamesBothCommits) {
   EXPECT_TRUE(Find("ephemeral_marker_42", SearchKind::kText, false).hits.empty());

@@ -9,33 +9,15 @@
 namespace oxd::codedb::test {
 namespace {
 
-class SkipAndQueryTest : public ::testing::Test {
+class SkipAndQueryTest : public IndexedFixtureSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    repo_ = CopyFixture(dir_->path());
-    index_ = dir_->path() + "/index.db";
-    IndexOrFail(repo_, index_);
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
   static SearchResult Run(const std::string& text, SearchKind kind = SearchKind::kText) {
     SearchQuery query;
     query.query = text;
     query.kind = kind;
     return SearchAny(index_, query);
   }
-
-  static TempDir* dir_;
-  static std::string repo_;
-  static std::string index_;
 };
-
-TempDir* SkipAndQueryTest::dir_ = nullptr;
-std::string SkipAndQueryTest::repo_;
-std::string SkipAndQueryTest::index_;
 
 TEST_F(SkipAndQueryTest, SkippedFilesKeepTheirReasonAndAreNotSearchable) {
   Database db(index_);

@@ -2,6 +2,8 @@
 // repository of tests/fixtures/codedb/make_fixture.sh, and a stable text form of results.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -59,5 +61,24 @@ std::string Describe(const SearchResult& result);
 // Distinct "path" and "path:line" of hits.
 std::set<std::string> PathsOf(const SearchResult& result);
 std::set<std::string> PathLinesOf(const SearchResult& result);
+
+// A suite over one indexed private copy of the fixture, built once for all its tests.
+class IndexedFixtureSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    repo_ = CopyFixture(dir_->path());
+    index_ = dir_->path() + "/index.db";
+    IndexOrFail(repo_, index_);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline std::string repo_;
+  static inline std::string index_;
+};
 
 }  // namespace oxd::codedb::test
