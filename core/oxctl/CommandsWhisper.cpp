@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/Base64.h"
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
 
@@ -93,27 +94,6 @@ UtcStamp utcNow() {
   std::snprintf(fraction, sizeof fraction, ".%09lld",
                 static_cast<long long>(nanos % 1'000'000'000));
   return {std::string(date) + "T" + time + fraction + "Z", date};
-}
-
-std::string base64(const std::string& bytes) {
-  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += alphabet[(n >> shift) & 63];
-  }
-  if (i < bytes.size()) {
-    unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? alphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 std::string speakingAgent(Invocation& invocation) {
@@ -211,7 +191,7 @@ int runMurmur(Invocation& invocation) {
   nlohmann::json murmur = {{"target_dir", checkout},
                            {"content", text},
                            {"rel_path", "murmurs/" + stamp.date + "/" + id + ".json"},
-                           {"murmur_json", base64(file.dump())}};
+                           {"murmur_json", encoding::base64Encode(file.dump())}};
   invocation.client().sendOneWay(invocation.message("murmur", murmur), kOneWayTimeout);
   if (invocation.json) {
     printOut(nlohmann::json{{"id", id}, {"rel_path", murmur["rel_path"]}}.dump());

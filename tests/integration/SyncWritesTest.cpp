@@ -14,6 +14,7 @@
 #include "../../plugins/sync/tests/GitScene.h"
 #include "DaemonFixture.h"
 #include "SyncFixture.h"
+#include "common/Base64.h"
 #include "common/Paths.h"
 
 namespace oxd::testing {
@@ -26,28 +27,6 @@ using oxd::sync::git::testing::ReadFile;
 using oxd::sync::git::testing::Sh;
 using oxd::sync::git::testing::ShellQuote;
 using oxd::sync::git::testing::WriteFile;
-
-// Go encodes a []byte field as standard base64: what the CLI sends as murmur_json.
-std::string Base64(const std::string& bytes) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-  }
-  if (i < bytes.size()) {
-    unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::size_t Count(const std::string& text, const std::string& part) {
   std::size_t count = 0;
@@ -108,7 +87,7 @@ class SyncWritesTest : public SyncFixture {
     sendOneWay("murmur", {{"target_dir", target_dir.string()},
                           {"rel_path", rel_path},
                           {"content", content},
-                          {"murmur_json", Base64(bytes)}});
+                          {"murmur_json", encoding::base64Encode(bytes)}});
   }
 
   std::string Log() { return ReadFile(logPath()); }
