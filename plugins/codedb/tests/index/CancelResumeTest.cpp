@@ -12,30 +12,6 @@
 namespace oxd::codedb::test {
 namespace {
 
-std::string ResultsOf(const std::string& index) {
-  std::string out;
-  for (const char* text : {"fixture", "Widget", "ephemeral_marker_42", "StartServer", "e"}) {
-    for (bool history : {false, true}) {
-      SearchQuery query;
-      query.query = text;
-      query.history = history;
-      query.limit = kMaxSearchLimit;
-      out += Describe(SearchOrFail(index, query));
-    }
-  }
-  for (auto [text, kind] :
-       {std::pair{"resize", SearchKind::kSymbol}, std::pair{"fixture", SearchKind::kComment},
-        std::pair{"Add", SearchKind::kCommit}}) {
-    SearchQuery query;
-    query.query = text;
-    query.kind = kind;
-    query.history = true;
-    query.limit = kMaxSearchLimit;
-    out += Describe(SearchOrFail(index, query));
-  }
-  return out;
-}
-
 std::int64_t CommitRows(const std::string& index) {
   Database db(index);
   Statement count(db, "SELECT count(*) FROM commits");
@@ -78,7 +54,7 @@ TEST(CancelResumeTest, CancelledRunResumesToTheSameResults) {
   ASSERT_FALSE(percents.empty());
   EXPECT_EQ(percents.back(), 100);
   EXPECT_TRUE(std::is_sorted(percents.begin(), percents.end()));
-  EXPECT_EQ(ResultsOf(resumed), ResultsOf(clean));
+  EXPECT_EQ(AllResults(resumed), AllResults(clean));
 }
 
 TEST(CancelResumeTest, ProcessKilledMidBatchLeavesWholeCommitsOnly) {
@@ -110,7 +86,7 @@ TEST(CancelResumeTest, ProcessKilledMidBatchLeavesWholeCommitsOnly) {
 
   IndexReport finished = IndexOrFail(repo, crashed);
   EXPECT_EQ(finished.counters.commits, 12u);
-  EXPECT_EQ(ResultsOf(crashed), ResultsOf(clean));
+  EXPECT_EQ(AllResults(crashed), AllResults(clean));
 }
 
 }  // namespace

@@ -35,31 +35,6 @@ std::uint64_t BlobsReachable(const std::string& repo, const std::string& revisio
 
 void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-// A fixed set of searches of every kind whose Describe() output stands for "the results".
-std::string AllResults(const std::string& index) {
-  std::string out;
-  for (const char* text : {"fixture", "Widget", "ephemeral_marker_42", "e", "INCREMENTAL_TOKEN"}) {
-    for (bool history : {false, true}) {
-      SearchQuery query;
-      query.query = text;
-      query.history = history;
-      query.limit = kMaxSearchLimit;
-      out += Describe(SearchOrFail(index, query));
-    }
-  }
-  for (auto [text, kind] :
-       {std::pair{"resize", SearchKind::kSymbol}, std::pair{"fixture", SearchKind::kComment},
-        std::pair{"Add", SearchKind::kCommit}}) {
-    SearchQuery query;
-    query.query = text;
-    query.kind = kind;
-    query.history = true;
-    query.limit = kMaxSearchLimit;
-    out += Describe(SearchOrFail(index, query));
-  }
-  return out;
-}
-
 TEST(IncrementalIndexTest, BlobsAreIndexedOncePerId) {
   TempDir dir;
   std::string repo = CopyFixture(dir.path());

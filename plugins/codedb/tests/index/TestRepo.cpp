@@ -173,4 +173,30 @@ std::set<std::string> PathLinesOf(const SearchResult& result) {
   return lines;
 }
 
+// A fixed set of searches of every kind whose Describe() output stands for "the results".
+std::string AllResults(const std::string& index) {
+  std::string out;
+  for (const char* text :
+       {"fixture", "Widget", "ephemeral_marker_42", "StartServer", "e", "INCREMENTAL_TOKEN"}) {
+    for (bool history : {false, true}) {
+      SearchQuery query;
+      query.query = text;
+      query.history = history;
+      query.limit = kMaxSearchLimit;
+      out += Describe(SearchOrFail(index, query));
+    }
+  }
+  for (auto [text, kind] :
+       {std::pair{"resize", SearchKind::kSymbol}, std::pair{"fixture", SearchKind::kComment},
+        std::pair{"Add", SearchKind::kCommit}}) {
+    SearchQuery query;
+    query.query = text;
+    query.kind = kind;
+    query.history = true;
+    query.limit = kMaxSearchLimit;
+    out += Describe(SearchOrFail(index, query));
+  }
+  return out;
+}
+
 }  // namespace oxd::codedb::test

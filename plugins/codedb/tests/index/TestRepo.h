@@ -58,6 +58,9 @@ SearchResult SearchAny(const std::string& index, const SearchQuery& query);
 // One line per hit with every field but took_ns, plus the total: equal strings, equal results.
 std::string Describe(const SearchResult& result);
 
+// A fixed set of searches of every kind, described: equal strings, equal indexes.
+std::string AllResults(const std::string& index);
+
 // Distinct "path" and "path:line" of hits.
 std::set<std::string> PathsOf(const SearchResult& result);
 std::set<std::string> PathLinesOf(const SearchResult& result);
