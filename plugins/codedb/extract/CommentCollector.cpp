@@ -80,6 +80,17 @@ void CommentCollector::Finish(CommentKind kind, std::uint32_t start_line, std::u
   text_start_ = out_.arena_used_;
 }
 
+std::size_t CommentCollector::AddHashComment(std::string_view text, std::size_t marker,
+                                             std::uint32_t line, bool alone_on_line) {
+  const std::size_t start = marker + 1;
+  std::size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) {
+    end = text.size();
+  }
+  AddLine(CommentKind::kLine, text.substr(start, end - start), line, alone_on_line);
+  return end;
+}
+
 void CommentCollector::AddLine(CommentKind kind, std::string_view body, std::uint32_t line,
                                bool alone_on_line) {
   body = TrimRight(body);

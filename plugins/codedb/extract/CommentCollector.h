@@ -23,6 +23,10 @@ class CommentCollector {
   // `alone_on_line`: nothing but blanks precede the marker. A line comment alone on its line
   // directly below another such comment of the same kind extends it.
   void AddLine(CommentKind kind, std::string_view body, std::uint32_t line, bool alone_on_line);
+  // A `#` comment of Python or shell whose marker is at text[marker]: adds it as a line comment
+  // and returns where it ends (its newline, or the end of the text).
+  std::size_t AddHashComment(std::string_view text, std::size_t marker, std::uint32_t line,
+                             bool alone_on_line);
 
   // A block comment's body (between the markers); continuation lines lose their indentation
   // and a leading `*`.

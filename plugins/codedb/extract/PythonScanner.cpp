@@ -232,13 +232,7 @@ class Scanner {
   }
 
   void Comment(bool alone_on_line) {
-    const std::size_t start = pos_ + 1;
-    std::size_t end = text_.find('\n', start);
-    if (end == std::string_view::npos) {
-      end = text_.size();
-    }
-    comments_.AddLine(CommentKind::kLine, text_.substr(start, end - start), line_, alone_on_line);
-    pos_ = end;
+    pos_ = comments_.AddHashComment(text_, pos_, line_, alone_on_line);
   }
 
   // Skips the string whose quote is at `quote`; returns its body. Prefix letters before
