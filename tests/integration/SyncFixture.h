@@ -73,9 +73,12 @@ class SyncFixture : public CleanExitFixture {
   }
 
   json Status() { return request("status")["data"]; }
+  // The ledger's `workspaces` entry; an empty object while there is none.
   json LedgerStatus() {
     json status = Status();
-    if (!status.contains("workspaces") || status["workspaces"]["ledger"].empty()) return {};
+    if (!status.contains("workspaces") || status["workspaces"]["ledger"].empty()) {
+      return json::object();
+    }
     return status["workspaces"]["ledger"][0];
   }
   json IssuesOfType(const std::string& type) {

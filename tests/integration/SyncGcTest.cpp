@@ -75,21 +75,9 @@ class SyncGcTest : public SyncFixture {
     ASSERT_NO_FATAL_FAILURE(Start());
   }
 
-  json Status() { return request("status")["data"]; }
   json Team() {
     json teams = Status()["workspaces"]["team-context"];
     return teams.empty() ? json::object() : teams[0];
-  }
-  json LedgerStatus() {
-    json ledgers = Status()["workspaces"]["ledger"];
-    return ledgers.empty() ? json::object() : ledgers[0];
-  }
-  json IssuesOfType(const std::string& type) {
-    json found = json::array();
-    for (const json& issue : Status().value("issues", json::array())) {
-      if (issue.value("type", "") == type) found.push_back(issue);
-    }
-    return found;
   }
   json TriggerGc() { return request("trigger_gc", nullptr, 60s); }
   json TeamSync(std::string* complete) {
@@ -100,15 +88,6 @@ class SyncGcTest : public SyncFixture {
     return reply;
   }
 
-  static bool WaitFor(const std::function<bool()>& condition,
-                      std::chrono::milliseconds limit = 20s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return condition();
-  }
   std::string Log() { return ReadFile(logPath()); }
   fs::path WorkspaceData() { return oxd::paths::workspaceDataDir(workspaceId()); }
   static bool Leftovers(const fs::path& path) {

@@ -103,31 +103,6 @@ class SyncPluginTest : public SyncFixture {
     return streamed;
   }
 
-  json Status() { return request("status")["data"]; }
-  json LedgerStatus() {
-    json status = Status();
-    if (!status.contains("workspaces")) return json::object();
-    return status["workspaces"]["ledger"].empty() ? json::object()
-                                                  : status["workspaces"]["ledger"][0];
-  }
-  json IssuesOfType(const std::string& type) {
-    json found = json::array();
-    for (const json& issue : Status().value("issues", json::array())) {
-      if (issue.value("type", "") == type) found.push_back(issue);
-    }
-    return found;
-  }
-
-  static bool WaitFor(const std::function<bool()>& condition,
-                      std::chrono::milliseconds limit = 20s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return condition();
-  }
-
   std::string Log() { return ReadFile(logPath()); }
 
   // What a user could see of a checkout: status, staged and unstaged diffs, HEAD, every file.
