@@ -23,10 +23,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/IpcClient.h"
@@ -98,6 +100,17 @@ class DaemonFixture : public ::testing::Test {
   std::string workspaceId() const;
   std::filesystem::path socketPath() const;
   std::filesystem::path logPath() const;
+
+  // Polls `condition` every 50 ms until it holds or `limit` passes; its last answer.
+  static bool WaitFor(const std::function<bool()>& condition,
+                      std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (condition()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return condition();
+  }
   // The tail of the daemon's log file and of its captured stdout/stderr, for failure messages.
   std::string daemonDiagnostics() const;
   // The environment every child gets (before per-call additions).

@@ -95,16 +95,6 @@ class SyncFixture : public CleanExitFixture {
     return cloned ? std::filesystem::path(LedgerStatus().value("path", "")) : "";
   }
 
-  static bool WaitFor(const std::function<bool()>& condition,
-                      std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return condition();
-  }
-
   std::filesystem::path remotes_;
 };
 

@@ -74,16 +74,6 @@ class WhisperFixture : public CleanExitFixture {
 
   json WhisperStatus() { return request("status")["data"].value("whisper", json::object()); }
 
-  static bool WaitFor(const std::function<bool()>& condition,
-                      std::chrono::milliseconds limit = std::chrono::seconds(15)) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return condition();
-  }
-
   std::vector<std::string> defines_;
   bool with_sync_ = false;
 };
