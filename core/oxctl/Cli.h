@@ -135,6 +135,8 @@ int runHistory(Invocation&);
 int runGc(Invocation&);
 int runWhispers(Invocation&);  // CommandsWhisper.cpp
 int runMurmur(Invocation&);
+int runIndex(Invocation&);  // CommandsCode.cpp
+int runSearch(Invocation&);
 
 // The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
 int run(int argc, char** argv);

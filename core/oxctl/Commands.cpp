@@ -79,6 +79,26 @@ constexpr std::array<OptionSpec, 3> kMurmurOptions{{
 }};
 constexpr std::array<std::string_view, 2> kMurmurSubcommands{"pause", "resume"};
 
+constexpr std::array<OptionSpec, 3> kIndexOptions{{
+    {"--full", "", "wipe the index and rebuild it"},
+    {"--url", "URL", "index a remote repository (cloned by the sync plugin into the data dir)"},
+    {"--ledger", "", "index the ledger instead of the project"},
+}};
+
+constexpr std::array<OptionSpec, 11> kSearchOptions{{
+    {"--symbol", "", "find a symbol by name (Class::name or Class.name also works)"},
+    {"--comment", "", "find the words as a phrase in comments and docstrings"},
+    {"--commit", "", "find the words as a phrase in commit messages"},
+    {"--path", "GLOB", "only paths matching GLOB (*, **, ?; no /: the file name)"},
+    {"--lang", "LANG", "only this language: c cpp go python javascript typescript rust java shell"},
+    {"--limit", "N", "at most N results (default 50, at most 1000)"},
+    {"--history", "", "also past versions; each hit names the commit that added it"},
+    {"--word", "", "text: whole words only (like grep -w)"},
+    {"--ignore-case", "", "text and symbols: ASCII case-insensitive", "-i"},
+    {"--ledger", "", "search the ledger's index instead of the project's"},
+    {"--url", "URL", "search a remote repository indexed with index --url"},
+}};
+
 constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", "disable"};
 constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
 constexpr std::size_t kAnyNumber = static_cast<std::size_t>(-1);
@@ -204,6 +224,13 @@ constexpr Command kCommands[] = {
      "oxctl murmur \"refactoring the parser\" --agent Oxa7b3   |   oxctl murmur pause --agent "
      "Oxa7b3",
      kMurmurOptions, 1, 1, runMurmur, kMurmurSubcommands},
+    {"index", "", "bring the code index up to date (or --full: rebuild it), showing progress",
+     "oxctl index   |   oxctl index --full   |   oxctl index --url https://git.example.com/lib.git",
+     kIndexOptions, 0, 0, runIndex},
+    {"search", "QUERY",
+     "search the project's code, history, symbols, comments or commits (uncommitted edits too)",
+     "oxctl search parse_header --path 'src/**'   |   oxctl search Widget::resize --symbol",
+     kSearchOptions, 1, 1, runSearch},
     {"plugins",
      "[list | enable NAME | disable NAME]",
      "list plugins; enable/disable saves [NAME] enabled in the user config and applies it",

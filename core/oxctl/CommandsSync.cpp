@@ -8,7 +8,7 @@
 
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
-#include "oxctl/Progress.h"
+#include "oxctl/PluginRequests.h"
 #include "oxctl/status/StatusView.h"
 
 namespace oxd::cli {
@@ -16,50 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What the host answers for a type no loaded plugin handles (core/ipc/Protocol.h; oxctl does not
-// link the daemon's protocol code).
-constexpr std::string_view kUnknownMessageType = "unknown message type";
-
 // Stages that tell how a sync ended for the ledger or one team context; on a terminal the bar
 // is redrawn in place and erased at the end, so these are printed again below it.
 bool isOutcome(const std::string& stage) {
   return stage == "complete" || stage == "synced" || stage == "skipped" || stage == "error" ||
          stage == "cloning";
-}
-
-struct Streamed {
-  nlohmann::json reply;
-  std::vector<ProgressUpdate> outcomes;
-  bool team_failed = false;  // a team context reported an `error` stage
-};
-
-// `missing`: what to say when the daemon does not know `type`. `outcomes`: keep the outcome
-// lines of a sync, to print them again once a terminal's bar is erased.
-Streamed stream(Invocation& invocation, std::string_view type,
-                std::optional<nlohmann::json> payload, std::string_view missing,
-                bool outcomes = false) {
-  ProgressRenderer::Mode mode = ProgressRenderer::chooseMode(invocation.json);
-  ProgressRenderer progress(mode);
-  Streamed streamed;
-  nlohmann::json message = invocation.message(type, std::move(payload));
-  streamed.reply =
-      invocation.client().request(message, kRequestIdleTimeout, [&](const nlohmann::json& line) {
-        progress.show(line);
-        ProgressUpdate update = parseProgress(line);
-        if (update.stage == "error") streamed.team_failed = true;
-        if (outcomes && mode == ProgressRenderer::Mode::Terminal && isOutcome(update.stage)) {
-          streamed.outcomes.push_back(std::move(update));
-        }
-      });
-  progress.finish();
-  if (invocation.json) printOut(streamed.reply.dump());
-  auto error = streamed.reply.find("error");
-  if (error != streamed.reply.end() && error->is_string() && *error == kUnknownMessageType) {
-    throw CommandError(std::string(missing) + " (" + std::string(type) + ": " +
-                       std::string(kUnknownMessageType) + "; oxctl plugins lists what is loaded)");
-  }
-  for (const ProgressUpdate& outcome : streamed.outcomes) printOut(plainProgressLine(outcome));
-  return streamed;
 }
 
 constexpr std::string_view kNoSyncPlugin = "this daemon has no sync plugin";
@@ -88,10 +49,11 @@ std::string historyRow(std::string_view time, std::string_view what, std::string
 
 int runSync(Invocation& invocation) {
   bool team = invocation.has("--team");
-  Streamed streamed = stream(invocation, team ? "team_sync" : "sync", {}, kNoSyncPlugin, true);
+  Streamed streamed =
+      streamRequest(invocation, team ? "team_sync" : "sync", {}, kNoSyncPlugin, isOutcome);
   requireSuccess(streamed.reply);
   // team_sync always succeeds as a whole; a team that failed must still fail a script.
-  return team && streamed.team_failed ? kExitError : kExitOk;
+  return team && streamed.stage_failed ? kExitError : kExitOk;
 }
 
 int runCheckout(Invocation& invocation) {
@@ -103,7 +65,7 @@ int runCheckout(Invocation& invocation) {
   // The daemon runs elsewhere: a relative PATH means the caller's directory, not the daemon's.
   fs::path path = fs::absolute(invocation.positional[1]).lexically_normal();
   nlohmann::json payload = {{"clone_url", url}, {"repo_path", path.string()}, {"repo_type", type}};
-  Streamed streamed = stream(invocation, "checkout", payload, kNoSyncPlugin);
+  Streamed streamed = streamRequest(invocation, "checkout", payload, kNoSyncPlugin);
   const nlohmann::json& data = requireSuccess(streamed.reply);
   if (invocation.json) return kExitOk;
   std::string where = data.value("path", path.string());
@@ -113,12 +75,7 @@ int runCheckout(Invocation& invocation) {
 }
 
 int runHistory(Invocation& invocation) {
-  nlohmann::json reply =
-      invocation.client().request(invocation.message("sync_history"), kRequestIdleTimeout);
-  auto error = reply.find("error");
-  if (error != reply.end() && error->is_string() && *error == kUnknownMessageType) {
-    throw CommandError(std::string(kNoSyncPlugin) + " (sync_history: unknown message type)");
-  }
+  nlohmann::json reply = requestPlugin(invocation, "sync_history", {}, kNoSyncPlugin);
   const nlohmann::json& data = requireSuccess(reply);
   if (invocation.json) {
     printOut(data.dump());
@@ -140,8 +97,8 @@ int runHistory(Invocation& invocation) {
 
 int runGc(Invocation& invocation) {
   Streamed streamed =
-      stream(invocation, "trigger_gc", {},
-             "no GC in this daemon: its sync plugin predates GC, or none is loaded");
+      streamRequest(invocation, "trigger_gc", {},
+                    "no GC in this daemon: its sync plugin predates GC, or none is loaded");
   const nlohmann::json& data = requireSuccess(streamed.reply);
   if (invocation.json) return kExitOk;
   // Spec §1.5: {triggered, skipped?, errors?, ledger_triggered?}; errors name the team and why

@@ -12,23 +12,16 @@
 #include "common/Base64.h"
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
+#include "oxctl/PluginRequests.h"
 
 namespace oxd::cli {
 namespace {
 
-constexpr std::string_view kUnknownMessageType = "unknown message type";
 constexpr std::string_view kNoWhisperPlugin = "this daemon has no whisper plugin";
 
 nlohmann::json requestWhisper(Invocation& invocation, std::string_view type,
                               nlohmann::json payload) {
-  nlohmann::json reply = invocation.client().request(invocation.message(type, std::move(payload)),
-                                                     kRequestIdleTimeout);
-  auto error = reply.find("error");
-  if (error != reply.end() && error->is_string() && *error == kUnknownMessageType) {
-    throw CommandError(std::string(kNoWhisperPlugin) + " (" + std::string(type) +
-                       ": unknown message type; oxctl plugins lists what is loaded)");
-  }
-  return reply;
+  return requestPlugin(invocation, type, std::move(payload), kNoWhisperPlugin);
 }
 
 // "[2026-11-23T14:03:11+01:00] murmur Oxa7b3 (parser): text"

@@ -46,8 +46,9 @@ CheckoutRequest CheckoutRequest::Parse(const Poco::JSON::Object::Ptr& payload) {
     request.clone_url = fields.optionalString("clone_url").value_or("");
     request.repo_type = fields.optionalString("repo_type").value_or(kLedgerType);
     if (request.repo_type == "team_context") request.repo_type = kTeamContextType;
-    if (request.repo_type != kLedgerType && request.repo_type != kTeamContextType) {
-      throw sdk::BadPayload("repo_type: expected ledger or team-context, got '" +
+    if (request.repo_type != kLedgerType && request.repo_type != kTeamContextType &&
+        request.repo_type != kMirrorType) {
+      throw sdk::BadPayload("repo_type: expected ledger, team-context or mirror, got '" +
                             request.repo_type + "'");
     }
     return request;
@@ -160,8 +161,12 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, sdk::Progr
   host_.logger().information("checkout: cloned %s into %s at %s",
                              git::SanitizeCredentials(request.clone_url), path.string(),
                              report.head);
-  events_.RepoCloned(cloned, report.head);
-  events_.SyncComplete(cloned, "clone", true, std::chrono::steady_clock::now() - started);
+  // A mirror is another plugin's read-only copy (codedb's remote indexes): not a ledger or a
+  // team context, so nothing that follows those (murmur relay, whispers) hears of it.
+  if (request.repo_type != kMirrorType) {
+    events_.RepoCloned(cloned, report.head);
+    events_.SyncComplete(cloned, "clone", true, std::chrono::steady_clock::now() - started);
+  }
   return Result(path, false, true);
 }
 

@@ -27,7 +27,9 @@ namespace oxd::sync {
 struct CheckoutRequest {
   std::string repo_path;
   std::string clone_url;
-  std::string repo_type;  // "ledger" or "team-context" ("team_context" accepted)
+  // "ledger" or "team-context" ("team_context" accepted), or kMirrorType: a read-only copy
+  // for another plugin, announced by no repo.cloned or sync.complete event.
+  std::string repo_type;
 
   // Throws std::invalid_argument("invalid checkout payload: …").
   static CheckoutRequest Parse(const Poco::JSON::Object::Ptr& payload);

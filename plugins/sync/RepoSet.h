@@ -19,6 +19,8 @@ namespace oxd::sync {
 
 inline constexpr const char* kLedgerType = "ledger";
 inline constexpr const char* kTeamContextType = "team-context";
+// checkout only: a clone for another plugin (codedb), neither a ledger nor a team context.
+inline constexpr const char* kMirrorType = "mirror";
 
 struct Repo {
   std::string id;    // "ledger" or the team id: key of issues, backoff and history

@@ -1,8 +1,8 @@
 #include "WhisperSettings.h"
 
+#include <oxd/bytesize.h>
 #include <oxd/duration.h>
 
-#include <cctype>
 #include <stdexcept>
 
 namespace oxd::whisper {
@@ -23,23 +23,6 @@ std::chrono::nanoseconds Duration(const Poco::Util::AbstractConfiguration& confi
 
 }  // namespace
 
-std::int64_t ParseByteSize(const std::string& text) {
-  std::size_t digits = 0;
-  std::int64_t number = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
-    if (number > (INT64_MAX >> 31)) return -1;
-    number = number * 10 + (text[digits++] - '0');
-  }
-  if (digits == 0) return -1;
-  std::string unit = text.substr(digits);
-  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (unit.empty() || unit == "B") return number;
-  if (unit == "KB" || unit == "K" || unit == "KIB") return number << 10;
-  if (unit == "MB" || unit == "M" || unit == "MIB") return number << 20;
-  if (unit == "GB" || unit == "G" || unit == "GIB") return number << 30;
-  return -1;
-}
-
 WhisperSettings ReadWhisperSettings(const Poco::Util::AbstractConfiguration& config) {
   using std::chrono::minutes;
   WhisperSettings settings;
@@ -49,12 +32,13 @@ WhisperSettings ReadWhisperSettings(const Poco::Util::AbstractConfiguration& con
   }
   if (config.hasProperty("max_store_size")) {
     std::string text = config.getString("max_store_size");
-    settings.max_store_bytes = ParseByteSize(text);
-    if (settings.max_store_bytes < 0) {
+    auto bytes = sdk::parseByteSize(text);
+    if (!bytes) {
       throw std::invalid_argument(
           "whisper.max_store_size: expected a size such as 64MB or 512KB (0 = no cap), got '" +
           text + "'");
     }
+    settings.max_store_bytes = *bytes;
   }
   settings.relay_window = Duration(config, "relay_window", settings.relay_window);
   settings.new_agent_backlog = Duration(config, "new_agent_backlog", settings.new_agent_backlog);

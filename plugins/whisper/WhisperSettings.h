@@ -24,7 +24,4 @@ struct WhisperSettings {
 // Throws std::invalid_argument("whisper.<key>: …").
 WhisperSettings ReadWhisperSettings(const Poco::Util::AbstractConfiguration& config);
 
-// "64MB", "512KB", "1GB", "1048576" (bytes; K/M/G are powers of 1024); nullopt-like -1 on error.
-std::int64_t ParseByteSize(const std::string& text);
-
 }  // namespace oxd::whisper

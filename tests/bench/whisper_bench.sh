@@ -3,7 +3,7 @@
 #   a. append acknowledged: `whisper_add` round trip through oxd (connect, request, commit in
 #      WAL + synchronous=FULL, reply) against an autocommit INSERT into the same schema in the
 #      same mode through a running `sqlite3` shell (write the statement, wait for its marker
-#      line: one pipe round trip, as fair as a socket round trip);
+#      line: one pipe round trip, as fair as a socket round trip), interleaved one for one;
 #   b. `whispers` (query + cursor advance in every store) with 100 000 entries over 3 stores
 #      (ledger + 2 team contexts): polls that find nothing new, and polls that deliver one new
 #      entry (its cursor move is a commit with an fsync).
@@ -61,13 +61,8 @@ def pct(samples, p):
     return s[min(len(s) - 1, int(len(s) * p))] * 1e6
 
 content = "x" * 100
-oxd = []
-for i in range(n):
-    t = time.perf_counter()
-    call("whisper_add", {"content": "%d %s" % (i, content)})
-    oxd.append(time.perf_counter() - t)
-
-# The baseline: the same schema (read from the store oxd made), WAL + FULL, autocommit inserts.
+# The baseline: the same schema (read from the store oxd made), WAL + FULL, autocommit inserts,
+# into a database beside the store (same file system).
 schema = subprocess.run(["sqlite3", os.path.join(store_dir, "ledger.db"), ".schema"],
                         capture_output=True, text=True, check=True).stdout
 db = os.path.join(os.path.dirname(store_dir), "baseline.db")
@@ -79,8 +74,13 @@ def shell_run(sql):
         pass
 shell_run("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;\n" +
           schema.replace("CREATE TABLE sqlite_sequence(name,seq);", ""))
-base = []
+# Side by side: each oxd append is followed by one baseline insert, so both see the same disk
+# and the same neighbours (an fsync's time varies with what else the machine writes).
+oxd, base = [], []
 for i in range(n):
+    t = time.perf_counter()
+    call("whisper_add", {"content": "%d %s" % (i, content)})
+    oxd.append(time.perf_counter() - t)
     sql = ("INSERT INTO whispers (id, source, importance, content, created_at) VALUES "
            "('b%d', 'manual', 1, '%d %s', %d);" % (i, i, content, time.time_ns()))
     t = time.perf_counter()

@@ -1,5 +1,6 @@
 #include "index/CommitIndexer.h"
 
+#include <chrono>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -145,7 +146,12 @@ CommitIndexer::FileVersion CommitIndexer::IndexFile(std::string_view path, const
     if (!have_text) {
       text = ReadBlobText(oid);
     }
+    auto started = std::chrono::steady_clock::now();
     auto [symbols, comments] = writer_.StoreExtraction(blob->id, language, text);
+    counters_.extract_ns +=
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count());
     counters_.symbols += symbols;
     counters_.comments += comments;
   }

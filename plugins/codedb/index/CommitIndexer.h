@@ -25,6 +25,7 @@ struct IndexCounters {
   std::uint64_t bytes_indexed = 0;
   std::uint64_t symbols = 0;
   std::uint64_t comments = 0;
+  std::uint64_t extract_ns = 0;  // scanning and storing symbols and comments
 };
 
 class CommitIndexer {

@@ -40,21 +40,8 @@ SearchIndex::~SearchIndex() = default;
 SearchResult SearchIndex::Search(const SearchQuery& query) {
   auto start = std::chrono::steady_clock::now();
   SearchResult result;
-  result.error = CheckQueryText(query.query);
-  if (result.error.empty() && (query.limit < 1 || query.limit > kMaxSearchLimit)) {
-    result.error = "limit must be between 1 and " + std::to_string(kMaxSearchLimit);
-  }
   ValidQuery valid{query, std::nullopt};
-  if (result.error.empty() && !query.lang.empty()) {
-    valid.language = LanguageFromName(query.lang);
-    if (*valid.language == Language::kUnknown && query.lang != "unknown") {
-      result.error = "unknown language \"" + query.lang + "\"";
-    }
-  }
-  if (result.error.empty() && query.kind == SearchKind::kCommit &&
-      (!query.path.empty() || !query.lang.empty())) {
-    result.error = "path and lang filters do not apply to commit searches";
-  }
+  result.error = CheckSearchQuery(query, valid.language);
   if (!result.error.empty()) {
     return result;
   }
@@ -102,8 +89,29 @@ IndexStats SearchIndex::ReadStats() {
   return stats;
 }
 
+std::string CheckSearchQuery(const SearchQuery& query, std::optional<Language>& language) {
+  std::string error = CheckQueryText(query.query);
+  if (error.empty() && (query.limit < 1 || query.limit > kMaxSearchLimit)) {
+    error = "limit must be between 1 and " + std::to_string(kMaxSearchLimit);
+  }
+  if (error.empty() && !query.lang.empty()) {
+    language = LanguageFromName(query.lang);
+    if (*language == Language::kUnknown && query.lang != "unknown") {
+      error = "unknown language \"" + query.lang + "\"";
+    }
+  }
+  if (error.empty() && query.kind == SearchKind::kCommit &&
+      (!query.path.empty() || !query.lang.empty())) {
+    error = "path and lang filters do not apply to commit searches";
+  }
+  return error;
+}
+
 bool PassesFilters(const ValidQuery& query, std::string_view path, Language language) {
   if (query.language && *query.language != language) {
+    return false;
+  }
+  if (query.request.hidden && !query.request.history && query.request.hidden(path)) {
     return false;
   }
   return MatchPathGlob(query.request.path, path);

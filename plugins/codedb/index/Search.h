@@ -8,8 +8,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace oxd::codedb {
@@ -35,6 +37,9 @@ struct SearchQuery {
   // ASCII case folding. Symbol searches ignore case when ignore_case is set.
   bool whole_word = false;
   bool ignore_case = false;
+  // HEAD searches leave out the paths this returns true for: the daemon hides the committed
+  // version of files the dirty overlay holds (modified or deleted in the working tree).
+  std::function<bool(std::string_view path)> hidden;
 };
 
 struct SearchHit {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "extract/Language.h"
 #include "index/Search.h"
@@ -14,10 +15,37 @@
 
 namespace oxd::codedb {
 
+// HEAD's files sorted by path, as one connection last saw them: read again only when another
+// connection committed a new HEAD (PRAGMA data_version, then the fingerprint in meta). Text
+// searches walk it in path order, so the first `limit` hits need no join and no sort of every
+// candidate (a query as common as `template` has ~10k of them in Boost).
+struct HeadFile {
+  std::int64_t blob_id;
+  std::string path;
+  Language language;
+  bool searchable;  // not skipped (binary, too large…)
+};
+
+class HeadFiles {
+ public:
+  const std::vector<HeadFile>& Current(Database& db);
+
+ private:
+  std::int64_t data_version_ = -1;
+  std::string fingerprint_;
+  std::vector<HeadFile> files_;
+};
+
 struct ValidQuery {
   const SearchQuery& request;
   std::optional<Language> language;  // set when request.lang names one
+  HeadFiles* head = nullptr;         // the connection's cache
 };
+
+// Empty when `query` may run; otherwise the error SearchIndex::Search returns (query text,
+// limit, language name, filters on a commit search, checked in that order). Sets `language`
+// when query.lang names one. Also used by the dirty overlay's search.
+std::string CheckSearchQuery(const SearchQuery& query, std::optional<Language>& language);
 
 void SearchText(Database& db, const ValidQuery& query, SearchResult& result);
 void SearchSymbols(Database& db, const ValidQuery& query, SearchResult& result);

@@ -9,6 +9,7 @@
 #include "extract/Extraction.h"
 #include "index/LineMatcher.h"
 #include "index/QueryText.h"
+#include "index/SearchHits.h"
 #include "index/SearchQueries.h"
 
 namespace oxd::codedb {
@@ -38,46 +39,18 @@ void FillVersion(const Statement& row, int first_column, SearchHit& hit) {
   }
 }
 
-std::string_view LineOf(std::string_view text, std::uint32_t line) {
-  std::size_t start = 0;
-  for (std::uint32_t i = 1; i < line && start != std::string_view::npos; ++i) {
-    start = text.find('\n', start);
-    start = start == std::string_view::npos ? start : start + 1;
-  }
-  if (start == std::string_view::npos || start > text.size()) {
-    return {};
-  }
-  std::string_view rest = text.substr(start);
-  rest = rest.substr(0, rest.find('\n'));
-  return rest.ends_with('\r') ? rest.substr(0, rest.size() - 1) : rest;
-}
-
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20) || x == y;
-         });
-}
-
 }  // namespace
 
 void SearchSymbols(Database& db, const ValidQuery& query, SearchResult& result) {
   const SearchQuery& request = query.request;
   // "Widget::resize" and "Widget.resize" name a container too.
-  std::string_view name = request.query;
-  std::string_view container;
-  if (std::size_t colons = name.rfind("::"); colons != std::string_view::npos && colons > 0) {
-    container = name.substr(0, colons);
-    name = name.substr(colons + 2);
-  } else if (std::size_t dot = name.rfind('.'); dot != std::string_view::npos && dot > 0) {
-    container = name.substr(0, dot);
-    name = name.substr(dot + 1);
-  }
+  SymbolQuery symbol = SymbolQuery::Parse(request);
   Statement select(db,
                    "SELECT p.path, s.line, s.name, s.container, s.kind, s.blob_id, "
                    "s.language" +
                        VersionColumns(request.history) + " FROM symbols s" +
                        VersionJoin(request.history, "s") + "WHERE s.name = ? COLLATE NOCASE");
-  select.Bind(1, name);
+  select.Bind(1, symbol.name);
   struct Found {
     SearchHit hit;
     std::int64_t blob_id;
@@ -86,12 +59,9 @@ void SearchSymbols(Database& db, const ValidQuery& query, SearchResult& result) 
   while (select.Step()) {
     std::string_view found_name = select.Text(2);
     std::string_view found_container = select.Text(3);
-    bool name_ok = request.ignore_case || found_name == name;
-    bool container_ok = container.empty() ||
-                        (request.ignore_case ? EqualsIgnoringAsciiCase(found_container, container)
-                                             : found_container == container);
     auto language = static_cast<Language>(select.Int(6));
-    if (!name_ok || !container_ok || !PassesFilters(query, select.Text(0), language)) {
+    if (!symbol.Matches(found_name, found_container) ||
+        !PassesFilters(query, select.Text(0), language)) {
       continue;
     }
     SearchHit hit;
@@ -120,10 +90,7 @@ void SearchSymbols(Database& db, const ValidQuery& query, SearchResult& result) 
       text->second = std::string(reader.Read(entry.blob_id));
     }
     SearchHit& hit = entry.hit;
-    std::string_view line = LineOf(text->second, hit.line);
-    std::size_t at = line.find(hit.symbol);
-    hit.column = at == std::string_view::npos ? 0 : static_cast<std::uint32_t>(at + 1);
-    hit.snippet = SnippetOf(line, hit.column);
+    FillSymbolPosition(text->second, hit);
     result.hits.push_back(std::move(hit));
   }
 }
@@ -146,8 +113,7 @@ void SearchComments(Database& db, const ValidQuery& query, SearchResult& result)
     hit.kind = "comment";
     hit.symbol_kind = std::string(CommentKindName(static_cast<CommentKind>(select.Int(4))));
     hit.language = std::string(LanguageName(language));
-    std::string_view text = select.Text(2);
-    hit.snippet = SnippetOf(text.substr(0, text.find('\n')), 1);
+    hit.snippet = CommentSnippet(select.Text(2));
     FillVersion(select, 5, hit);
     result.hits.push_back(std::move(hit));
   }

@@ -6,6 +6,7 @@
 
 #include "index/LineMatcher.h"
 #include "index/QueryText.h"
+#include "index/SearchHits.h"
 #include "index/SearchQueries.h"
 
 namespace oxd::codedb {
@@ -40,17 +41,6 @@ std::vector<HeadCandidate> HeadCandidates(Database& db, const ValidQuery& query,
   std::sort(candidates.begin(), candidates.end(),
             [](const HeadCandidate& a, const HeadCandidate& b) { return a.path < b.path; });
   return candidates;
-}
-
-SearchHit TextHit(const std::string& path, Language language, const LineMatch& match) {
-  SearchHit hit;
-  hit.path = path;
-  hit.line = match.line;
-  hit.column = match.column;
-  hit.snippet = SnippetOf(match.text, match.column);
-  hit.kind = "text";
-  hit.language = std::string(LanguageName(language));
-  return hit;
 }
 
 void SearchHead(Database& db, const ValidQuery& query, const LineMatcher& matcher,

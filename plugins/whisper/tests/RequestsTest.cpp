@@ -98,9 +98,10 @@ TEST(RequestsTest, SettingsParseDurationsSizesAndTheNudgeFloor) {
   EXPECT_EQ(ReadWhisperSettings(*config).nudge_interval, std::chrono::minutes(5));
   config->setString("max_store_size", "lots");
   EXPECT_THROW(ReadWhisperSettings(*config), std::invalid_argument);
-  EXPECT_EQ(ParseByteSize("3G"), 3LL << 30);
-  EXPECT_EQ(ParseByteSize("12"), 12);
-  EXPECT_EQ(ParseByteSize("MB"), -1);
+  config->setString("max_store_size", "3g");
+  EXPECT_EQ(ReadWhisperSettings(*config).max_store_bytes, 3LL << 30);
+  config->setString("max_store_size", "12");
+  EXPECT_EQ(ReadWhisperSettings(*config).max_store_bytes, 12);
 }
 
 TEST(RequestsTest, ATeamChangeNamesUpToFiveFilesAndLeavesMurmursOut) {

@@ -1,0 +1,85 @@
+// code_status and status.code_db: spec §7.4 CodeDBStats, from the caches of the last runs
+// (IndexStore::Figures) and the overlay's own counters; never waits on an active run.
+#include <oxd/json.h>
+
+#include <Poco/JSON/Array.h>
+
+#include "Messages.h"
+
+namespace oxd::codedb {
+
+namespace {
+
+Poco::JSON::Object::Ptr RepoJson(IndexStore& store, const IndexFigures& figures) {
+  Poco::JSON::Object::Ptr repo = new Poco::JSON::Object(true);
+  repo->set("name", store.target().name);
+  repo->set("path", store.target().repo.string());
+  repo->set("commits", static_cast<Poco::UInt64>(figures.stats.commits));
+  repo->set("blobs", static_cast<Poco::UInt64>(figures.stats.blobs));
+  repo->set("blobs_skipped", static_cast<Poco::UInt64>(figures.stats.blobs_skipped));
+  repo->set("index_exists", figures.exists);
+  if (figures.stats.indexed_at > 0) {
+    repo->set("last_indexed",
+              sdk::formatTime(sdk::Time{} + std::chrono::seconds(figures.stats.indexed_at)));
+  }
+  if (!figures.last_error.empty()) repo->set("last_error", figures.last_error);
+  return repo;
+}
+
+Poco::JSON::Object::Ptr OverlayJson(const OverlayStatus& status) {
+  Poco::JSON::Object::Ptr overlay = new Poco::JSON::Object(true);
+  overlay->set("dirty_files", static_cast<Poco::UInt64>(status.dirty_files));
+  overlay->set("watched_directories", static_cast<Poco::UInt64>(status.watched_directories));
+  overlay->set("degraded", status.degraded);
+  if (status.degraded) overlay->set("degraded_reason", status.degraded_reason);
+  overlay->set("rescans", static_cast<Poco::UInt64>(status.rescans));
+  overlay->set("overflows", static_cast<Poco::UInt64>(status.overflows));
+  overlay->set("last_refresh_took_ns", static_cast<Poco::Int64>(status.last_refresh_took_ns));
+  return overlay;
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime) {
+  Poco::JSON::Object::Ptr stats = new Poco::JSON::Object(true);
+  IndexFigures project = runtime.project ? runtime.project->Figures() : IndexFigures{};
+  IndexFigures ledger = runtime.ledger ? runtime.ledger->Figures() : IndexFigures{};
+  stats->set("commits", static_cast<Poco::UInt64>(project.stats.commits));
+  stats->set("blobs", static_cast<Poco::UInt64>(project.stats.blobs));
+  stats->set("symbols", static_cast<Poco::UInt64>(project.stats.symbols));
+  stats->set("comments", static_cast<Poco::UInt64>(project.stats.comments));
+  // Mirrored GitHub pull requests and issues are the github plugin's, not built yet.
+  stats->set("prs", 0);
+  stats->set("issues", 0);
+  Poco::JSON::Array::Ptr repos = new Poco::JSON::Array;
+  if (runtime.project) repos->add(RepoJson(*runtime.project, project));
+  if (runtime.ledger) repos->add(RepoJson(*runtime.ledger, ledger));
+  for (IndexStore* remote : runtime.Remotes()) repos->add(RepoJson(*remote, remote->Figures()));
+  stats->set("repos", repos);
+  if (project.stats.indexed_at > 0) {
+    stats->set("last_indexed",
+               sdk::formatTime(sdk::Time{} + std::chrono::seconds(project.stats.indexed_at)));
+  }
+  std::optional<ActiveRun> active = runtime.runs.Active();
+  stats->set("indexing_now",
+             active && runtime.project && active->target == runtime.project->target().name);
+  if (!project.last_error.empty()) stats->set("last_error", project.last_error);
+  stats->set("data_dir", runtime.data_dir.string());
+  stats->set("index_exists", project.exists);
+  stats->set("ledger_exists", ledger.exists);
+  stats->set("ledger_commits", static_cast<Poco::UInt64>(ledger.stats.commits));
+  stats->set("ledger_indexing_now",
+             active && runtime.ledger && active->target == runtime.ledger->target().name);
+  if (active) {
+    Poco::JSON::Object::Ptr run = new Poco::JSON::Object(true);
+    run->set("repo", active->target);
+    run->set("stage", active->stage);
+    run->set("percent", active->percent);
+    run->set("full", active->full);
+    stats->set("active_run", run);
+  }
+  if (runtime.overlay) stats->set("overlay", OverlayJson(runtime.overlay->Status()));
+  return stats;
+}
+
+}  // namespace oxd::codedb

@@ -1,0 +1,110 @@
+#include "Runtime.h"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "RunReport.h"
+
+namespace oxd::codedb {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kIndexFailed = "codedb_index_failed";
+
+// FNV-1a: stable across builds and runs, unlike std::hash; a directory name, not a secret.
+std::string StableHash(const std::string& text) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+IndexTarget RemoteTarget(const fs::path& data_dir, const std::string& url) {
+  fs::path dir = RemoteDir(data_dir, url);
+  return IndexTarget{url, dir / "repo", dir / "index.db"};
+}
+
+}  // namespace
+
+fs::path RemoteDir(const fs::path& data_dir, const std::string& url) {
+  return data_dir / "remotes" / StableHash(url);
+}
+
+Runtime::Runtime(sdk::Host& host_ref, CodedbSettings settings_value)
+    : host(host_ref),
+      settings(std::move(settings_value)),
+      data_dir(host_ref.workspace().workspace_data_dir / "codedb") {}
+
+IndexStore& Runtime::Remote(const std::string& url) {
+  std::lock_guard lock(remotes_mutex_);
+  auto& store = remotes_[url];
+  if (!store) store = std::make_unique<IndexStore>(RemoteTarget(data_dir, url));
+  return *store;
+}
+
+std::vector<IndexStore*> Runtime::Remotes() {
+  std::error_code ignored;
+  for (fs::directory_iterator entry(data_dir / "remotes", ignored), end; entry != end;
+       entry.increment(ignored)) {
+    std::ifstream file(entry->path() / "url");
+    std::string url;
+    if (std::getline(file, url) && !url.empty() && RemoteDir(data_dir, url) == entry->path()) {
+      Remote(url);
+    }
+  }
+  std::lock_guard lock(remotes_mutex_);
+  std::vector<IndexStore*> stores;
+  for (auto& [url, store] : remotes_) stores.push_back(store.get());
+  return stores;
+}
+
+IndexStore* Runtime::Find(const std::string& repo) {
+  if (repo.empty() || repo == "project") return project.get();
+  if (repo == "ledger") return ledger.get();
+  std::error_code ignored;
+  if (!fs::exists(RemoteDir(data_dir, repo) / "index.db", ignored)) return nullptr;
+  return &Remote(repo);
+}
+
+std::optional<IndexReport> Runtime::Index(IndexStore& store, IndexOptions options, bool wait) {
+  options.skip = settings.skip;
+  sdk::PendingWork hold = host.keepAlive("codedb index of " + store.target().name);
+  std::optional<IndexReport> report =
+      wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
+  if (report) Report(store, options, *report);
+  return report;
+}
+
+void Runtime::Report(const IndexStore& store, const IndexOptions& options,
+                     const IndexReport& report) {
+  const std::string& name = store.target().name;
+  // The issue names the index: "" is the project's, "ledger" the ledger's, else the URL.
+  std::string issue_repo = &store == project.get() ? "" : name;
+  if (report.ok || report.cancelled) {
+    host.issues().clear(kIndexFailed, issue_repo);
+  } else {
+    host.logger().warning("codedb: indexing %s failed: %s", name, report.error);
+    host.issues().set(sdk::Issue{kIndexFailed, sdk::Severity::Warning, issue_repo,
+                                 "code index of " + name + " failed: " + report.error});
+  }
+  // A run that found nothing new is not news (it happens every check interval).
+  if (report.ok && report.counters.commits == 0 && !options.full) return;
+  Poco::JSON::Object::Ptr event = RunReportJson(name, options.full, report);
+  if (report.ok) {
+    host.logger().information(
+        "codedb: indexed %s: %Lu commit(s), %Lu new blob(s) in %Ld ms", name,
+        static_cast<Poco::UInt64>(report.counters.commits),
+        static_cast<Poco::UInt64>(report.counters.blobs_new),
+        static_cast<Poco::Int64>(report.walk_ms + report.commits_ms + report.head_ms));
+  }
+  host.publish("codedb.indexed", event);
+}
+
+}  // namespace oxd::codedb
