@@ -34,13 +34,14 @@ std::unique_ptr<SearchIndex> SearchIndex::Open(const std::string& index_path, st
   }
 }
 
-SearchIndex::SearchIndex(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+SearchIndex::SearchIndex(std::unique_ptr<Database> db)
+    : db_(std::move(db)), head_(std::make_unique<HeadFiles>()) {}
 SearchIndex::~SearchIndex() = default;
 
 SearchResult SearchIndex::Search(const SearchQuery& query) {
   auto start = std::chrono::steady_clock::now();
   SearchResult result;
-  ValidQuery valid{query, std::nullopt};
+  ValidQuery valid{query, std::nullopt, head_.get()};
   result.error = CheckSearchQuery(query, valid.language);
   if (!result.error.empty()) {
     return result;
@@ -105,6 +106,35 @@ std::string CheckSearchQuery(const SearchQuery& query, std::optional<Language>& 
     error = "path and lang filters do not apply to commit searches";
   }
   return error;
+}
+
+const std::vector<HeadFile>& HeadFiles::Current(Database& db) {
+  // data_version moves when another connection commits; only a run's last transaction moves
+  // HEAD (with the fingerprint), so batches in between cost one meta read, not a reload.
+  Statement version(db, "PRAGMA data_version");
+  version.Step();
+  std::int64_t now = version.Int(0);
+  if (now == data_version_) {
+    return files_;
+  }
+  data_version_ = now;
+  std::string fingerprint = ReadMeta(db, "fingerprint");
+  if (loaded_ && fingerprint == fingerprint_) {
+    return files_;
+  }
+  fingerprint_ = fingerprint;
+  files_.clear();
+  Statement select(db,
+                   "SELECT h.blob_id, p.path, h.language, b.skip_reason = 0 FROM head_files h "
+                   "JOIN paths p ON p.id = h.path_id JOIN blobs b ON b.id = h.blob_id");
+  while (select.Step()) {
+    files_.push_back(HeadFile{select.Int(0), std::string(select.Text(1)),
+                              static_cast<Language>(select.Int(2)), select.Int(3) != 0});
+  }
+  std::sort(files_.begin(), files_.end(),
+            [](const HeadFile& a, const HeadFile& b) { return a.path < b.path; });
+  loaded_ = true;
+  return files_;
 }
 
 bool PassesFilters(const ValidQuery& query, std::string_view path, Language language) {

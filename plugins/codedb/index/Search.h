@@ -17,6 +17,7 @@
 namespace oxd::codedb {
 
 class Database;
+class HeadFiles;
 
 enum class SearchKind { kText, kSymbol, kComment, kCommit };
 
@@ -95,6 +96,7 @@ class SearchIndex {
  private:
   explicit SearchIndex(std::unique_ptr<Database> db);
   std::unique_ptr<Database> db_;
+  std::unique_ptr<HeadFiles> head_;  // HEAD's files by path, cached for this connection
 };
 
 }  // namespace oxd::codedb

@@ -32,6 +32,7 @@ class HeadFiles {
 
  private:
   std::int64_t data_version_ = -1;
+  bool loaded_ = false;
   std::string fingerprint_;
   std::vector<HeadFile> files_;
 };

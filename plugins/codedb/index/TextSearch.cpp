@@ -2,6 +2,7 @@
 // query present, in any order and case), LineMatcher decides on the blob's text. Queries
 // shorter than three characters cannot use the index and scan every indexed blob in scope.
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "index/LineMatcher.h"
@@ -12,55 +13,51 @@
 namespace oxd::codedb {
 namespace {
 
-struct HeadCandidate {
-  std::int64_t blob_id;
-  std::string path;
-  Language language;
-};
-
-std::vector<HeadCandidate> HeadCandidates(Database& db, const ValidQuery& query,
-                                          const std::string& trigrams) {
-  Statement select(db, trigrams.empty()
-                           ? "SELECT h.blob_id, p.path, h.language FROM head_files h "
-                             "JOIN paths p ON p.id = h.path_id "
-                             "JOIN blobs b ON b.id = h.blob_id WHERE b.skip_reason = 0"
-                           : "SELECT h.blob_id, p.path, h.language FROM blob_fts "
-                             "JOIN head_files h ON h.blob_id = blob_fts.rowid "
-                             "JOIN paths p ON p.id = h.path_id WHERE blob_fts MATCH ?");
-  if (!trigrams.empty()) {
-    select.Bind(1, trigrams);
+// Blob ids holding every trigram of the query, ascending; no trigrams (a query shorter than
+// three characters): nullopt, every blob is a candidate.
+std::optional<std::vector<std::int64_t>> TrigramCandidates(Database& db,
+                                                           const std::string& trigrams) {
+  if (trigrams.empty()) {
+    return std::nullopt;
   }
-  std::vector<HeadCandidate> candidates;
-  while (select.Step()) {
-    auto language = static_cast<Language>(select.Int(2));
-    std::string_view path = select.Text(1);
-    if (PassesFilters(query, path, language)) {
-      candidates.push_back(HeadCandidate{select.Int(0), std::string(path), language});
-    }
+  Statement match(db, "SELECT rowid FROM blob_fts WHERE blob_fts MATCH ?");
+  match.Bind(1, trigrams);
+  std::vector<std::int64_t> ids;
+  while (match.Step()) {
+    ids.push_back(match.Int(0));
   }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const HeadCandidate& a, const HeadCandidate& b) { return a.path < b.path; });
-  return candidates;
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
+// HEAD's files in path order (cached by the connection), each a candidate's text read only
+// while hits are still wanted or counted: the first `limit` hits cost no sort of the others.
 void SearchHead(Database& db, const ValidQuery& query, const LineMatcher& matcher,
                 const std::string& trigrams, SearchResult& result) {
+  HeadFiles uncached;
+  const std::vector<HeadFile>& files = (query.head ? *query.head : uncached).Current(db);
+  std::optional<std::vector<std::int64_t>> candidates = TrigramCandidates(db, trigrams);
   BlobTextReader reader(db);
   std::size_t counted_beyond_limit = 0;  // bytes scanned only to count
-  for (const HeadCandidate& candidate : HeadCandidates(db, query, trigrams)) {
+  for (const HeadFile& file : files) {
+    if (!file.searchable ||
+        (candidates && !std::binary_search(candidates->begin(), candidates->end(), file.blob_id)) ||
+        !PassesFilters(query, file.path, file.language)) {
+      continue;
+    }
     if (result.hits.size() >= query.request.limit &&
         counted_beyond_limit >= kTotalCountBudgetBytes) {
       result.total_exact = false;
       break;
     }
-    std::string_view text = reader.Read(candidate.blob_id);
+    std::string_view text = reader.Read(file.blob_id);
     if (result.hits.size() >= query.request.limit) {
       counted_beyond_limit += text.size();
     }
     for (const LineMatch& match : matcher.FindLines(text)) {
       ++result.total;
       if (result.hits.size() < query.request.limit) {
-        result.hits.push_back(TextHit(candidate.path, candidate.language, match));
+        result.hits.push_back(TextHit(file.path, file.language, match));
       }
     }
   }
