@@ -64,13 +64,13 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
           if (fs::exists(store.target().repo / ".git", missing)) runtime.Index(store, {}, true);
         });
     codedb::RegisterMessages(runtime);
-    host.statusSection("code_db", [&runtime] { return codedb::CodeDbStats(runtime); });
+    host.statusSection("code_db", [&runtime] { return codedb::CodeDbStats(runtime, false); });
     host.doctor([&runtime]() -> Poco::Dynamic::Var {
       // The freshness checks run at once; the answer is what the caches say now.
       if (runtime.project) runtime.background->Request(*runtime.project);
       if (runtime.ledger) runtime.background->Request(*runtime.ledger);
       if (runtime.overlay) runtime.overlay->RescanNow();
-      return codedb::CodeDbStats(runtime);
+      return codedb::CodeDbStats(runtime, true);
     });
     StartOverlay(runtime);
     Subscribe(host);
@@ -85,7 +85,7 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
     if (!runtime_) return;
     runtime_->runs.Shutdown();
     if (runtime_->overlay) runtime_->overlay->Stop();
-    runtime_->background->Stop();
+    if (runtime_->background) runtime_->background->Stop();
   }
 
  private:

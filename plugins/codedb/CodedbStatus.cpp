@@ -4,6 +4,9 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include "Messages.h"
 
 namespace oxd::codedb {
@@ -40,10 +43,20 @@ Poco::JSON::Object::Ptr OverlayJson(const OverlayStatus& status) {
 
 }  // namespace
 
-Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime) {
+Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime, bool cold_read) {
+  auto figures = [cold_read](IndexStore* store) {
+    if (!store) return IndexFigures{};
+    if (cold_read) return store->Figures();
+    std::optional<IndexFigures> cached = store->CachedFigures();
+    if (cached) return *cached;
+    IndexFigures unknown;
+    std::error_code ignored;
+    unknown.exists = std::filesystem::exists(store->target().index, ignored);
+    return unknown;
+  };
   Poco::JSON::Object::Ptr stats = new Poco::JSON::Object(true);
-  IndexFigures project = runtime.project ? runtime.project->Figures() : IndexFigures{};
-  IndexFigures ledger = runtime.ledger ? runtime.ledger->Figures() : IndexFigures{};
+  IndexFigures project = figures(runtime.project.get());
+  IndexFigures ledger = figures(runtime.ledger.get());
   stats->set("commits", static_cast<Poco::UInt64>(project.stats.commits));
   stats->set("blobs", static_cast<Poco::UInt64>(project.stats.blobs));
   stats->set("symbols", static_cast<Poco::UInt64>(project.stats.symbols));
@@ -54,7 +67,7 @@ Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime) {
   Poco::JSON::Array::Ptr repos = new Poco::JSON::Array;
   if (runtime.project) repos->add(RepoJson(*runtime.project, project));
   if (runtime.ledger) repos->add(RepoJson(*runtime.ledger, ledger));
-  for (IndexStore* remote : runtime.Remotes()) repos->add(RepoJson(*remote, remote->Figures()));
+  for (IndexStore* remote : runtime.Remotes()) repos->add(RepoJson(*remote, figures(remote)));
   stats->set("repos", repos);
   if (project.stats.indexed_at > 0) {
     stats->set("last_indexed",

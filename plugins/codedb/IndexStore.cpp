@@ -90,6 +90,11 @@ IndexFigures IndexStore::Figures() {
   return *figures_;
 }
 
+std::optional<IndexFigures> IndexStore::CachedFigures() const {
+  std::lock_guard lock(figures_mutex_);
+  return figures_;
+}
+
 std::string IndexStore::Fingerprint() const {
   std::lock_guard lock(figures_mutex_);
   return fingerprint_;

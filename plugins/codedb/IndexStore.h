@@ -44,8 +44,11 @@ class IndexStore {
   IndexReport Update(IndexOptions options);
   // On a pooled connection; many threads at once. "no index yet" when there is none.
   SearchResult Search(const SearchQuery& query);
-  // Cached; the first call with nothing cached reads the file (a cold start).
+  // Cached; the first call with nothing cached reads the file (a cold start: it counts rows,
+  // milliseconds to a second on a large index — not for the IPC thread).
   IndexFigures Figures();
+  // What is cached, nullopt before the first run or cold read: never touches the file.
+  std::optional<IndexFigures> CachedFigures() const;
   // The HEAD fingerprint of the last good run, "" when none yet (so the first check runs).
   std::string Fingerprint() const;
 

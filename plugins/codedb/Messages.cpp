@@ -173,7 +173,7 @@ void RegisterMessages(Runtime& runtime) {
                         return CodeIndex(runtime, request, progress);
                       });
   runtime.host.handle("code_status", [&runtime](const sdk::Request&, sdk::Progress&) {
-    return Reply::ok(CodeDbStats(runtime));
+    return Reply::ok(CodeDbStats(runtime, true));
   });
   runtime.host.handle("code_search", [&runtime](const sdk::Request& request, sdk::Progress&) {
     return CodeSearch(runtime, request);

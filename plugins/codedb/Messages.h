@@ -7,7 +7,10 @@ namespace oxd::codedb {
 
 void RegisterMessages(Runtime& runtime);
 
-// The CodeDBStats of spec §7.4 (code_status and status.code_db), from caches only.
-Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime);
+// The CodeDBStats of spec §7.4 (code_status and status.code_db), from the caches of the last
+// runs. `cold_read`: an index no run has touched yet is read from its file (code_status, on a
+// worker); without it (status, on the IPC thread) its counts are 0 until the first run ends,
+// moments after start.
+Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime, bool cold_read);
 
 }  // namespace oxd::codedb
