@@ -97,13 +97,9 @@ void Runtime::Report(const IndexStore& store, const IndexOptions& options,
   // A run that found nothing new is not news (it happens every check interval).
   if (report.ok && report.counters.commits == 0 && !options.full) return;
   Poco::JSON::Object::Ptr event = RunReportJson(name, options.full, report);
-  if (report.ok) {
-    host.logger().information(
-        "codedb: indexed %s: %Lu commit(s), %Lu new blob(s) in %Ld ms", name,
-        static_cast<Poco::UInt64>(report.counters.commits),
-        static_cast<Poco::UInt64>(report.counters.blobs_new),
-        static_cast<Poco::Int64>(report.walk_ms + report.commits_ms + report.head_ms));
-  }
+  std::ostringstream text;
+  event->stringify(text);
+  host.logger().information("event codedb.indexed %s", text.str());
   host.publish("codedb.indexed", event);
 }
 

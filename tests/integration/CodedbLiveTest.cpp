@@ -64,6 +64,14 @@ TEST_F(CodedbLiveTest, UncommittedEditsAreSearchedAndHideTheCommittedVersion) {
       std::chrono::seconds(5)))
       << CodeStatus().dump(2) << daemonDiagnostics();
   EXPECT_EQ(CodeStatus().value("commits", 0), 2);
+  // codedb.indexed announced the start-up run (the seed commit) and the commit's run.
+  std::string log = sync::git::testing::ReadFile(logPath());
+  std::string event = "event codedb.indexed {\"repo\":\"project\",\"full\":false,\"ok\":true";
+  std::size_t announced = 0;
+  for (auto at = log.find(event); at != std::string::npos; at = log.find(event, at + 1)) {
+    ++announced;
+  }
+  EXPECT_EQ(announced, 2u) << log;
   EXPECT_TRUE(FirstHit("gone_token").is_null());
   EXPECT_TRUE(FirstHit("old_token").is_null());
 }
