@@ -31,6 +31,12 @@ IndexTarget RemoteTarget(const fs::path& data_dir, const std::string& url) {
   return IndexTarget{url, dir / "repo", dir / "index.db"};
 }
 
+// SQLite's words for a file that is not (or no longer) a database it can read.
+bool IsDamagedDatabase(const std::string& error) {
+  return error.find("malformed") != std::string::npos ||
+         error.find("not a database") != std::string::npos;
+}
+
 }  // namespace
 
 fs::path RemoteDir(const fs::path& data_dir, const std::string& url) {
@@ -78,6 +84,14 @@ std::optional<IndexReport> Runtime::Index(IndexStore& store, IndexOptions option
   sdk::PendingWork hold = host.keepAlive("codedb index of " + store.target().name);
   std::optional<IndexReport> report =
       wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
+  // The index is derived from git: a damaged file costs a rebuild, never the user's attention.
+  if (report && !report->ok && !report->cancelled && !options.full &&
+      IsDamagedDatabase(report->error)) {
+    host.logger().warning("codedb: the index of %s is damaged (%s); rebuilding it",
+                          store.target().name, report->error);
+    options.full = true;
+    report = wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
+  }
   if (report) Report(store, options, *report);
   return report;
 }

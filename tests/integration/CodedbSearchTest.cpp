@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "CodedbFixture.h"
 
 namespace oxd::testing {
@@ -130,6 +132,24 @@ TEST_F(CodedbSearchTest, TheIndexOutlivesARestartAndStatusComesFromIt) {
   EXPECT_EQ(after["commits"], before["commits"]) << after.dump();
   EXPECT_EQ(after["symbols"], before["symbols"]);
   EXPECT_EQ(Paths({{"query", "widget_total"}}), std::set<std::string>{"src/widget.cpp"});
+}
+
+TEST_F(CodedbSearchTest, ADamagedIndexFileIsRebuiltFromGitByItself) {
+  ASSERT_NO_FATAL_FAILURE(StartCodedb());
+  ASSERT_TRUE(WaitIndexed(4)) << daemonDiagnostics();
+  std::filesystem::path index = CodeStatus().value("data_dir", "") + std::string("/project.db");
+  std::optional<int> status = stopDaemon();
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  {
+    std::fstream file(index, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(0);
+    file << std::string(4096, 'Z');
+  }
+  ASSERT_NO_FATAL_FAILURE(StartCodedb());
+  ASSERT_TRUE(WaitIndexed(4)) << CodeStatus().dump(2) << daemonDiagnostics();
+  EXPECT_EQ(Paths({{"query", "widget_total"}}), std::set<std::string>{"src/widget.cpp"});
+  EXPECT_TRUE(IssuesOfType("codedb_index_failed").empty()) << Status().dump(2);
+  EXPECT_NE(sync::git::testing::ReadFile(logPath()).find("is damaged"), std::string::npos);
 }
 
 TEST_F(CodedbSearchTest, CodeIndexStreamsRealPercentagesAndRefusesASecondRun) {
