@@ -12,7 +12,8 @@
 #
 #   tests/bench/sync_bench.sh [BUILD_DIR]     (a Release build: oxd, oxctl and the sync plugin)
 #   RUNS=20 (a, b), CLONE_RUNS=5 (c), PINGS=4000 (d: half idle, half loaded),
-#   SECTIONS=abcd (d alone: only the ping part; abc: all but it)
+#   SECTIONS=abcd (d alone: only the ping part; abc: all but it),
+#   OXD_BENCH_ARGS="--define codedb.enabled=false …" (extra oxd arguments, e.g. to leave plugins out)
 set -euo pipefail
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
@@ -32,6 +33,7 @@ done
 world=$(mktemp -d /tmp/oxd-sbench-XXXXXX)
 export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
   XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
+bench_args=${OXD_BENCH_ARGS:-}
 for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Mate GIT_COMMITTER_NAME=Mate \
   GIT_AUTHOR_EMAIL=mate@example.com GIT_COMMITTER_EMAIL=mate@example.com GIT_TERMINAL_PROMPT=0
@@ -91,7 +93,7 @@ done | jq -s --arg ledger "$(url ledger)" '{ledger: {url: $ledger}, team_context
   >"$world/project/.oxd/project.json"
 
 "$oxd" --project "$world/project" --define "daemon.plugin_dir=$build_dir/plugins" \
-  --define sync.interval=1h --define sync.team_interval=1h >"$world/daemon.out" 2>&1 &
+  --define sync.interval=1h --define sync.team_interval=1h $bench_args >"$world/daemon.out" 2>&1 &
 pids+=($!)
 daemon_pid=$!
 for _ in $(seq 250); do "$oxctl" ping >/dev/null 2>&1 && break; sleep 0.02; done
