@@ -2,12 +2,17 @@
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <system_error>
+#include <thread>
 
 #include "Schema.h"
 #include "Transactions.h"
@@ -94,7 +99,10 @@ std::unique_ptr<WhisperStore> WhisperStore::Open(StoreIdentity identity) {
 }
 
 WhisperStore::WhisperStore(StoreIdentity identity, std::unique_ptr<Poco::Data::Session> session)
-    : identity_(std::move(identity)), session_(std::move(session)) {
+    : identity_(std::move(identity)),
+      checkpointer_(std::make_unique<WalCheckpointer>(identity_.path)),
+      session_(std::move(session)) {
+  checkpointer_->Attach(Poco::Data::SQLite::Utility::dbHandle(*session_));
   std::lock_guard lock(mutex_);
   RefreshCache();
 }
@@ -119,11 +127,24 @@ std::set<std::string> WhisperStore::CachedAgentsWithCursors() const {
   return cached_cursor_agents_;
 }
 
+void WhisperStore::TruncateWal() {
+  // The store's checkpointer may be in the middle of a PASSIVE checkpoint: SQLite then answers
+  // busy (a row, not an error) instead of waiting. It is done within milliseconds.
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    Int64 busy = 0, log = 0, done = 0;
+    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", into(busy), into(log), into(done), now;
+    if (busy == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 WhisperStore::~WhisperStore() {
   std::lock_guard lock(mutex_);
   try {
+    sqlite3_wal_hook(Poco::Data::SQLite::Utility::dbHandle(*session_), nullptr, nullptr);
+    checkpointer_.reset();
     // Folds the WAL into the database so a copy of the file alone is complete.
-    *session_ << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+    TruncateWal();
     session_->close();
   } catch (...) {  // closing a broken connection: nothing left to save
   }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "WalCheckpointer.h"
 #include "WhisperEntry.h"
 
 namespace oxd::whisper {
@@ -119,9 +120,12 @@ class WhisperStore {
   std::int64_t UsedBytes();
   std::int64_t EnforceMaxBytes(std::int64_t max_bytes);
   void RefreshCache();  // REQUIRES: mutex_ held
+  void TruncateWal();   // REQUIRES: mutex_ held
 
   const StoreIdentity identity_;
   std::mutex mutex_;
+  // Declared before the session: it outlives every commit whose WAL hook can wake it.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<Poco::Data::Session> session_;  // GUARDED_BY(mutex_)
   mutable std::mutex cache_mutex_;
   std::int64_t cached_entries_ = 0;             // GUARDED_BY(cache_mutex_)

@@ -73,7 +73,7 @@ MaintenanceReport WhisperStore::Maintain(Nanos now_nanos, Nanos entry_cutoff, Na
     db << "VACUUM", now;
     report.vacuumed = true;
   }
-  db << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+  TruncateWal();
   report.size_after = FileBytes();
   RefreshCache();
   return report;

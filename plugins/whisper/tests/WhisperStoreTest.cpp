@@ -171,6 +171,24 @@ TEST_F(WhisperStoreTest, RelayMarksAreWrittenWithTheEntries) {
   EXPECT_FALSE(stores->Ledger()->IsRelayed("m_2"));
 }
 
+TEST_F(WhisperStoreTest, TheWalIsFoldedIntoTheDatabaseInTheBackground) {
+  auto stores = Open();
+  fs::path database = fs::path(directory_) / "ledger.db";
+  auto initial = fs::file_size(database);
+  // About 2,500 WAL pages of commits: past the 1,000-page threshold twice over. Requests never
+  // checkpoint (no auto-checkpoint); the store's checkpointer must, or the WAL grows forever.
+  for (int i = 0; i < 2500; ++i) Add(*stores, {Entry(std::string(3000, 'a' + i % 26))});
+  bool folded = false;
+  for (int i = 0; i < 100 && !folded; ++i) {
+    folded = fs::file_size(database) > initial + 4'000'000;
+    if (!folded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(folded) << "database " << fs::file_size(database) << " bytes, WAL "
+                      << fs::file_size(database.string() + "-wal") << " bytes";
+  EXPECT_LT(fs::file_size(database.string() + "-wal"), 20'000'000u) << "the WAL starts over";
+  EXPECT_EQ(stores->Ledger()->CachedEntryCount(), 2500);
+}
+
 TEST_F(WhisperStoreTest, RetentionAndByteCapRemoveTheOldestFirst) {
   auto stores = Open();
   Add(*stores, {Entry("old")});
