@@ -28,7 +28,7 @@ using Poco::Data::Keywords::use;
 using Int64 = Poco::Int64;
 
 constexpr char kTopicSeparator = '\x1f';
-constexpr const char* kColumns =
+const std::string kColumns =
     "SELECT id, source, target_agent, author_agent, topics, importance, content, created_at,"
     " expires_at FROM whispers ";
 
@@ -69,6 +69,35 @@ bool IsCorruption(const Poco::Exception& error) {
 
 }  // namespace
 
+struct WhisperStore::RequestStatements {
+  explicit RequestStatements(sqlite3* db)
+      : poll(db,
+             "SELECT COALESCE((SELECT delivered_through FROM cursors WHERE agent_id = ?), -1),"
+             " COALESCE((SELECT MAX(created_at) FROM whispers), 0)"),
+        cursor(db, "SELECT delivered_through FROM cursors WHERE agent_id = ?"),
+        pending(db, kColumns +
+                        "WHERE created_at > ?1 AND (target_agent = '' OR target_agent = ?2)"
+                        " AND author_agent <> ?2 AND (expires_at = 0 OR expires_at > ?3)"
+                        " ORDER BY created_at"),
+        newest(db, "SELECT COALESCE(MAX(created_at), 0) FROM whispers"),
+        move_cursor(db,
+                    "INSERT INTO cursors (agent_id, delivered_through, updated_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT(agent_id) DO UPDATE SET"
+                    " delivered_through = excluded.delivered_through,"
+                    " updated_at = excluded.updated_at"),
+        insert(db,
+               "INSERT INTO whispers (id, source, target_agent, author_agent, topics, importance,"
+               " content, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        mark_relayed(db,
+                     "INSERT OR IGNORE INTO relayed_murmurs (murmur_id, relayed_at) VALUES (?, ?)"),
+        page_all(db, kColumns + "WHERE created_at < ? ORDER BY created_at DESC LIMIT ?"),
+        page_agent(db, kColumns +
+                           "WHERE created_at < ?1 AND (target_agent = '' OR target_agent = ?2)"
+                           " AND author_agent <> ?2 ORDER BY created_at DESC LIMIT ?3") {}
+  CachedStatement poll, cursor, pending, newest, move_cursor, insert, mark_relayed, page_all,
+      page_agent;
+};
+
 std::unique_ptr<WhisperStore> WhisperStore::Open(StoreIdentity identity) {
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
@@ -87,7 +116,8 @@ std::unique_ptr<WhisperStore> WhisperStore::Open(StoreIdentity identity) {
       throw StoreCorrupt("quick_check: " + (quick.empty() ? std::string("no answer") : quick[0]));
     }
     {
-      ImmediateTransaction transaction(db);
+      TransactionStatements statements(Poco::Data::SQLite::Utility::dbHandle(db));
+      ImmediateTransaction transaction(statements);
       MigrateSchema(db);
       transaction.Commit();
     }
@@ -102,7 +132,10 @@ WhisperStore::WhisperStore(StoreIdentity identity, std::unique_ptr<Poco::Data::S
     : identity_(std::move(identity)),
       checkpointer_(std::make_unique<WalCheckpointer>(identity_.path)),
       session_(std::move(session)) {
-  checkpointer_->Attach(Poco::Data::SQLite::Utility::dbHandle(*session_));
+  sqlite3* connection = Poco::Data::SQLite::Utility::dbHandle(*session_);
+  checkpointer_->Attach(connection);
+  transactions_ = std::make_unique<TransactionStatements>(connection);
+  requests_ = std::make_unique<RequestStatements>(connection);
   std::lock_guard lock(mutex_);
   RefreshCache();
 }
@@ -143,6 +176,8 @@ WhisperStore::~WhisperStore() {
   try {
     sqlite3_wal_hook(Poco::Data::SQLite::Utility::dbHandle(*session_), nullptr, nullptr);
     checkpointer_.reset();
+    requests_.reset();
+    transactions_.reset();
     // Folds the WAL into the database so a copy of the file alone is complete.
     TruncateWal();
     session_->close();
@@ -153,109 +188,93 @@ WhisperStore::~WhisperStore() {
 void WhisperStore::Append(std::vector<WhisperEntry>& entries, const CreatedAtClock& clock,
                           const std::vector<std::string>& relayed_murmur_ids) {
   std::lock_guard lock(mutex_);
-  Poco::Data::Session& db = *session_;
-  ImmediateTransaction transaction(db);
+  ImmediateTransaction transaction(*transactions_);
   for (WhisperEntry& entry : entries) {
     entry.scope = identity_.scope;
     entry.team_id = identity_.team_id;
     if (entry.id.empty()) entry.id = NewEntryId();
     entry.created_at = clock();
     std::string topics = JoinTopics(entry.topics);
-    Int64 created = entry.created_at, expires = entry.expires_at;
-    db << "INSERT INTO whispers (id, source, target_agent, author_agent, topics, importance,"
-          " content, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        use(entry.id), use(entry.source), use(entry.agent_id), use(entry.author_agent_id),
-        use(topics), use(entry.importance), use(entry.content), use(created), use(expires), now;
+    CachedStatement::Run insert(requests_->insert);
+    insert.Bind(entry.id).Bind(entry.source).Bind(entry.agent_id).Bind(entry.author_agent_id);
+    insert.Bind(topics).Bind(entry.importance).Bind(entry.content).Bind(entry.created_at);
+    insert.Bind(entry.expires_at).StepToEnd();
   }
-  Int64 relayed_at = NowNanos();
+  std::int64_t relayed_at = NowNanos();
   for (const std::string& murmur_id : relayed_murmur_ids) {
-    db << "INSERT OR IGNORE INTO relayed_murmurs (murmur_id, relayed_at) VALUES (?, ?)",
-        bind(murmur_id), use(relayed_at), now;
+    CachedStatement::Run(requests_->mark_relayed).Bind(murmur_id).Bind(relayed_at).StepToEnd();
   }
   transaction.Commit();
   std::lock_guard cache(cache_mutex_);
   cached_entries_ += static_cast<std::int64_t>(entries.size());
 }
 
-std::vector<WhisperEntry> WhisperStore::Select(const std::string& where_sql,
-                                               const std::string& agent_id, Nanos bound,
-                                               Nanos now_nanos, int limit) {
-  std::vector<std::string> ids, sources, targets, authors, topics, contents;
-  std::vector<int> importances;
-  std::vector<Int64> created, expires;
-  Int64 bound_value = bound, now_value = now_nanos;
-  std::string agent = agent_id;
-  Poco::Data::Statement select(*session_);
-  select << kColumns + where_sql, into(ids), into(sources), into(targets), into(authors),
-      into(topics), into(importances), into(contents), into(created), into(expires);
-  // Placeholders in order: bound, [agent, agent], [now], [limit].
-  select, use(bound_value);
-  if (!agent.empty()) select, use(agent), use(agent);
-  if (now_nanos != 0) select, use(now_value);
-  if (limit > 0) select, use(limit);
-  select.execute();
-  std::vector<WhisperEntry> entries(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    WhisperEntry& entry = entries[i];
-    entry.id = std::move(ids[i]);
-    entry.scope = identity_.scope;
-    entry.team_id = identity_.team_id;
-    entry.source = std::move(sources[i]);
-    entry.agent_id = std::move(targets[i]);
-    entry.author_agent_id = std::move(authors[i]);
-    entry.topics = SplitTopics(topics[i]);
-    entry.importance = importances[i];
-    entry.content = std::move(contents[i]);
-    entry.created_at = created[i];
-    entry.expires_at = expires[i];
-  }
-  return entries;
+WhisperEntry WhisperStore::ReadEntry(const CachedStatement::Run& row) const {
+  WhisperEntry entry;
+  entry.id = row.Text(0);
+  entry.scope = identity_.scope;
+  entry.team_id = identity_.team_id;
+  entry.source = row.Text(1);
+  entry.agent_id = row.Text(2);
+  entry.author_agent_id = row.Text(3);
+  entry.topics = SplitTopics(row.Text(4));
+  entry.importance = static_cast<int>(row.Int64(5));
+  entry.content = row.Text(6);
+  entry.created_at = row.Int64(7);
+  entry.expires_at = row.Int64(8);
+  return entry;
 }
 
 DeliveryResult WhisperStore::Deliver(const std::string& agent_id, const DeliveryFilter& filter,
                                      Nanos now_nanos, Nanos new_agent_floor) {
   std::lock_guard lock(mutex_);
-  Poco::Data::Session& db = *session_;
+  RequestStatements& statements = *requests_;
   // The common poll finds nothing new: one read, no transaction. The mutex keeps any append of
   // this process out until we return; the store has no other writer.
-  Int64 known_cursor = -1, newest_entry = 0;
-  db << "SELECT COALESCE((SELECT delivered_through FROM cursors WHERE agent_id = ?), -1),"
-        " COALESCE((SELECT MAX(created_at) FROM whispers), 0)",
-      into(known_cursor), into(newest_entry), bind(agent_id), now;
-  if (known_cursor >= 0 && newest_entry <= known_cursor) return {};
+  {
+    CachedStatement::Run poll(statements.poll);
+    poll.Bind(agent_id).Step();
+    std::int64_t known_cursor = poll.Int64(0), newest_entry = poll.Int64(1);
+    if (known_cursor >= 0 && newest_entry <= known_cursor) return {};
+  }
   // A cursor move is committed without its own fsync: in WAL mode that survives a crash of
   // the process (the frames are in the OS before COMMIT returns) and becomes power-cut proof
   // with the next append, whose FULL commit syncs the whole WAL. Only a power cut in between
   // can hand an agent the same whispers again; no crash can.
-  RelaxedSync relaxed(db);
-  ImmediateTransaction transaction(db);
-  std::vector<Int64> cursor;
-  db << "SELECT delivered_through FROM cursors WHERE agent_id = ?", into(cursor), bind(agent_id),
-      now;
-  Int64 through = cursor.empty() ? new_agent_floor : cursor.front();
+  RelaxedSync relaxed(*transactions_);
+  ImmediateTransaction transaction(*transactions_);
+  std::optional<Nanos> cursor;
+  {
+    CachedStatement::Run read(statements.cursor);
+    if (read.Bind(agent_id).Step()) cursor = read.Int64(0);
+  }
+  Nanos through = cursor.value_or(new_agent_floor);
   DeliveryResult result;
-  std::vector<WhisperEntry> pending = Select(
-      "WHERE created_at > ? AND (target_agent = '' OR target_agent = ?)"
-      " AND author_agent <> ? AND (expires_at = 0 OR expires_at > ?) ORDER BY created_at",
-      agent_id, through, now_nanos, 0);
-  result.considered = pending.size();
-  for (WhisperEntry& entry : pending) {
-    if (filter.Passes(entry)) result.entries.push_back(std::move(entry));
+  {
+    CachedStatement::Run pending(statements.pending);
+    pending.Bind(through).Bind(agent_id).Bind(now_nanos);
+    while (pending.Step()) {
+      ++result.considered;
+      WhisperEntry entry = ReadEntry(pending);
+      if (filter.Passes(entry)) result.entries.push_back(std::move(entry));
+    }
   }
   // Everything up to the newest entry has now been considered for this agent, including what
   // was meant for others: the next call starts after it.
-  std::vector<Int64> newest;
-  db << "SELECT COALESCE(MAX(created_at), 0) FROM whispers", into(newest), now;
-  Int64 advanced = std::max<Int64>(through, newest.empty() ? 0 : newest.front());
-  if (cursor.empty() || advanced != through) {
-    Int64 stamp = now_nanos;
-    db << "INSERT INTO cursors (agent_id, delivered_through, updated_at) VALUES (?, ?, ?)"
-          " ON CONFLICT(agent_id) DO UPDATE SET delivered_through = excluded.delivered_through,"
-          " updated_at = excluded.updated_at",
-        bind(agent_id), use(advanced), use(stamp), now;
+  Nanos advanced = through;
+  {
+    CachedStatement::Run newest(statements.newest);
+    if (newest.Step()) advanced = std::max(through, newest.Int64(0));
+  }
+  if (!cursor || advanced != through) {
+    CachedStatement::Run(statements.move_cursor)
+        .Bind(agent_id)
+        .Bind(advanced)
+        .Bind(now_nanos)
+        .StepToEnd();
   }
   transaction.Commit();
-  if (cursor.empty()) {
+  if (!cursor) {
     std::lock_guard cache(cache_mutex_);
     cached_cursor_agents_.insert(agent_id);
   }
@@ -265,13 +284,13 @@ DeliveryResult WhisperStore::Deliver(const std::string& agent_id, const Delivery
 std::vector<WhisperEntry> WhisperStore::Page(const std::string& agent_id, Nanos before, int limit) {
   std::lock_guard lock(mutex_);
   Nanos bound = before == 0 ? std::numeric_limits<Nanos>::max() : before;
-  if (agent_id.empty()) {
-    return Select("WHERE created_at < ? ORDER BY created_at DESC LIMIT ?", "", bound, 0, limit);
-  }
-  return Select(
-      "WHERE created_at < ? AND (target_agent = '' OR target_agent = ?) AND author_agent <> ?"
-      " ORDER BY created_at DESC LIMIT ?",
-      agent_id, bound, 0, limit);
+  CachedStatement::Run page(agent_id.empty() ? requests_->page_all : requests_->page_agent);
+  page.Bind(bound);
+  if (!agent_id.empty()) page.Bind(agent_id);
+  page.Bind(limit);
+  std::vector<WhisperEntry> entries;
+  while (page.Step()) entries.push_back(ReadEntry(page));
+  return entries;
 }
 
 std::optional<Nanos> WhisperStore::Cursor(const std::string& agent_id) {

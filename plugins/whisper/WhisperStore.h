@@ -2,7 +2,8 @@
 // WAL with synchronous=FULL, so an append that returned survives a power cut; a cursor advance
 // survives any crash of the process and is made power-cut proof by the next append (Deliver).
 // busy_timeout 5 s. Thread-safe: one connection, every method under one mutex (SQLite
-// connections are not shared between threads).
+// connections are not shared between threads). The statements of the request paths (appends,
+// deliveries, pages) are prepared once per connection (CachedStatement.h).
 //
 // Delivery model: each agent has one cursor a store, `delivered_through` (a created_at). An
 // entry is pending for an agent when it is newer than the cursor, meant for it (no target, or
@@ -26,10 +27,13 @@
 #include <string>
 #include <vector>
 
+#include "CachedStatement.h"
 #include "WalCheckpointer.h"
 #include "WhisperEntry.h"
 
 namespace oxd::whisper {
+
+struct TransactionStatements;
 
 // The file is not a usable SQLite database (or integrity_check failed): move it aside.
 class StoreCorrupt : public std::runtime_error {
@@ -114,9 +118,10 @@ class WhisperStore {
   std::string IntegrityCheck();  // "ok" or the problems
 
  private:
+  struct RequestStatements;  // WhisperStore.cpp
+
   WhisperStore(StoreIdentity identity, std::unique_ptr<Poco::Data::Session> session);
-  std::vector<WhisperEntry> Select(const std::string& where_sql, const std::string& agent_id,
-                                   Nanos bound, Nanos now, int limit);
+  WhisperEntry ReadEntry(const CachedStatement::Run& row) const;
   std::int64_t UsedBytes();
   std::int64_t EnforceMaxBytes(std::int64_t max_bytes);
   void RefreshCache();  // REQUIRES: mutex_ held
@@ -127,6 +132,9 @@ class WhisperStore {
   // Declared before the session: it outlives every commit whose WAL hook can wake it.
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<Poco::Data::Session> session_;  // GUARDED_BY(mutex_)
+  // Prepared on session_; finalized before it closes.
+  std::unique_ptr<TransactionStatements> transactions_;  // GUARDED_BY(mutex_)
+  std::unique_ptr<RequestStatements> requests_;          // GUARDED_BY(mutex_)
   mutable std::mutex cache_mutex_;
   std::int64_t cached_entries_ = 0;             // GUARDED_BY(cache_mutex_)
   std::set<std::string> cached_cursor_agents_;  // GUARDED_BY(cache_mutex_)

@@ -51,7 +51,7 @@ MaintenanceReport WhisperStore::Maintain(Nanos now_nanos, Nanos entry_cutoff, Na
   report.size_before = FileBytes();
   Int64 cutoff = entry_cutoff, relay = relay_cutoff, stamp = now_nanos;
   {
-    ImmediateTransaction transaction(db);
+    ImmediateTransaction transaction(*transactions_);
     Int64 before = 0, after = 0;
     db << "SELECT COUNT(*) FROM whispers", into(before), now;
     db << "DELETE FROM whispers WHERE created_at < ? OR (expires_at <> 0 AND expires_at <= ?)",
