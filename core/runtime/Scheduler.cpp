@@ -215,10 +215,9 @@ Scheduler::TaskId Scheduler::add(TaskSpec spec) {
   entry->spec = std::move(spec);
   std::lock_guard lock(shared_->mutex);
   entry->id = shared_->next_id++;
-  const auto& schedule = entry->spec.schedule;
-  auto jitter = std::chrono::duration_cast<milliseconds>(
-      schedule.jitter * std::uniform_real_distribution<double>(0.0, 1.0)(shared_->random));
-  entry->due = Clock::now() + schedule.initial_delay + jitter;
+  // Jitter spreads the periods, not the first run: a task due at start (the ledger's first
+  // pull, spec §3) must not wait up to a jitter for it.
+  entry->due = Clock::now() + entry->spec.schedule.initial_delay;
   if (!shared_->stopping) {
     shared_->entries.emplace(entry->id, entry);
     shared_->timer_wake.notify_one();

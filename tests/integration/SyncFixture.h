@@ -88,11 +88,23 @@ class SyncFixture : public CleanExitFixture {
     }
     return found;
   }
-  // Waits until the ledger checkout exists; its path, or "" (with a test failure).
+  // Waits until the ledger checkout exists and the ledger task's first run (due at start) has
+  // returned; its path, or "" (with a test failure). Before that run returns, a commit the test
+  // makes in the checkout may be pushed by it (the daemon pushes local commits after a pull).
   std::filesystem::path WaitForLedger() {
     bool cloned = WaitFor([&] { return LedgerStatus().value("exists", false); });
     EXPECT_TRUE(cloned) << "the ledger was not cloned\n" << Status().dump(2) << daemonDiagnostics();
+    bool ticked = WaitFor([&] { return SyncTaskRuns() >= 1; });
+    EXPECT_TRUE(ticked) << "the ledger task never ran\n" << request("plugins").dump(2);
     return cloned ? std::filesystem::path(LedgerStatus().value("path", "")) : "";
+  }
+  // Runs of the sync plugin's periodic tasks that have returned.
+  int SyncTaskRuns() {
+    json plugins = request("plugins")["data"]["plugins"];
+    for (const json& plugin : plugins) {
+      if (plugin.value("name", "") == "sync") return plugin["counters"].value("task_runs", 0);
+    }
+    return 0;
   }
 
   std::filesystem::path remotes_;

@@ -221,9 +221,8 @@ TEST_F(SyncGcTest, SyncStateFileRecordsSyncsAndFailuresAndLastSyncSurvivesAResta
   std::string url = MakeRemote("ledger");
   writeProjectFile({{"repo_id", "repo_gc"}, {"ledger", {{"url", url}}}});
   ASSERT_NO_FATAL_FAILURE(Start());
-  ASSERT_TRUE(WaitFor([&] { return LedgerStatus().value("exists", false); }))
-      << daemonDiagnostics();
-  fs::path ledger = LedgerStatus().value("path", "");
+  fs::path ledger = WaitForLedger();
+  ASSERT_FALSE(ledger.empty());
   ASSERT_TRUE(request("sync", nullptr, 60s)["success"]);
 
   fs::path state_file = WorkspaceData() / "repos/ledger/sync-state.json";

@@ -81,10 +81,8 @@ class SyncPluginTest : public SyncFixture {
     ledger_url_ = MakeRemote("ledger");
     writeProjectFile({{"ledger", {{"url", ledger_url_}}}});
     Start(extra_args);
-    ASSERT_TRUE(WaitFor([&] { return LedgerStatus().value("exists", false); }))
-        << "the ledger was not cloned\n"
-        << daemonDiagnostics();
-    ledger_ = LedgerStatus().value("path", "");
+    ledger_ = WaitForLedger();
+    ASSERT_FALSE(ledger_.empty());
     ASSERT_TRUE(fs::exists(fs::path(ledger_) / "README.md"));
   }
 

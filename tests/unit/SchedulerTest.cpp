@@ -133,6 +133,16 @@ TEST_F(SchedulerTest, JitteredRunsStayWithinIntervalPlusJitter) {
   for (std::size_t i = 1; i < starts.size(); ++i) EXPECT_GE(starts[i] - ends[i - 1], 10ms);
 }
 
+TEST_F(SchedulerTest, ATaskDueAtStartRunsAtOnceWhateverItsJitter) {
+  std::atomic<int> runs{0};
+  sdk::TaskSchedule schedule = every(1h);
+  schedule.jitter = 1h;
+  scheduler_.add({"demo", "due-at-start", schedule, [&](const sdk::StopToken&) { ++runs; },
+                  nullptr});
+  EXPECT_TRUE(eventually([&] { return runs.load() == 1; }));
+  scheduler_.cancel("demo");
+}
+
 TEST_F(SchedulerTest, BacksOffAfterFailuresAndResetsOnSuccess) {
   auto gate = std::make_shared<CallGate>();
   std::mutex mutex;

@@ -49,8 +49,8 @@ using Task = std::function<void(const StopToken&)>;
 
 struct TaskSchedule {
   std::chrono::milliseconds interval{0};       // between the end of a run and the next start
-  std::chrono::milliseconds jitter{0};         // a uniform random extra in [0, jitter]
-  std::chrono::milliseconds initial_delay{0};  // before the first run
+  std::chrono::milliseconds jitter{0};         // a uniform random extra in [0, jitter] per period
+  std::chrono::milliseconds initial_delay{0};  // before the first run, exactly (no jitter)
   // After a run that throws, the next run waits interval * 2^failures, capped here; a run that
   // returns normally resets it.
   std::chrono::milliseconds max_backoff{std::chrono::minutes(30)};
