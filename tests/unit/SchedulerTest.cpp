@@ -137,8 +137,8 @@ TEST_F(SchedulerTest, ATaskDueAtStartRunsAtOnceWhateverItsJitter) {
   std::atomic<int> runs{0};
   sdk::TaskSchedule schedule = every(1h);
   schedule.jitter = 1h;
-  scheduler_.add({"demo", "due-at-start", schedule, [&](const sdk::StopToken&) { ++runs; },
-                  nullptr});
+  scheduler_.add(
+      {"demo", "due-at-start", schedule, [&](const sdk::StopToken&) { ++runs; }, nullptr});
   EXPECT_TRUE(eventually([&] { return runs.load() == 1; }));
   scheduler_.cancel("demo");
 }
