@@ -1,35 +1,20 @@
 #include "CodedbSettings.h"
 
 #include <oxd/bytesize.h>
-#include <oxd/duration.h>
+#include <oxd/settings.h>
 
 #include <stdexcept>
 #include <string>
 
 namespace oxd::codedb {
 
-namespace {
-
-std::chrono::nanoseconds Duration(const Poco::Util::AbstractConfiguration& config,
-                                  const std::string& key, std::chrono::nanoseconds fallback) {
-  if (!config.hasProperty(key)) return fallback;
-  std::string text = config.getString(key);
-  auto parsed = sdk::parseDuration(text);
-  if (!parsed || parsed->count() < 0) {
-    throw std::invalid_argument("codedb." + key + ": expected a duration such as 5m, got '" + text +
-                                "'");
-  }
-  return *parsed;
-}
-
-}  // namespace
-
 CodedbSettings ReadCodedbSettings(const Poco::Util::AbstractConfiguration& config) {
   CodedbSettings settings;
-  settings.check_interval = Duration(config, "check_interval", settings.check_interval);
-  settings.ledger_check_interval =
-      Duration(config, "ledger_check_interval", settings.ledger_check_interval);
-  settings.settle = Duration(config, "settle", settings.settle);
+  settings.check_interval =
+      sdk::durationSetting(config, "codedb", "check_interval", settings.check_interval);
+  settings.ledger_check_interval = sdk::durationSetting(config, "codedb", "ledger_check_interval",
+                                                        settings.ledger_check_interval);
+  settings.settle = sdk::durationSetting(config, "codedb", "settle", settings.settle);
   if (settings.settle < std::chrono::milliseconds(1) || settings.settle > std::chrono::minutes(1)) {
     throw std::invalid_argument("codedb.settle: expected 1ms to 1m, got '" +
                                 config.getString("settle") + "'");

@@ -1,32 +1,16 @@
 #include "WhisperSettings.h"
 
 #include <oxd/bytesize.h>
-#include <oxd/duration.h>
+#include <oxd/settings.h>
 
 #include <stdexcept>
 
 namespace oxd::whisper {
 
-namespace {
-
-std::chrono::nanoseconds Duration(const Poco::Util::AbstractConfiguration& config,
-                                  const std::string& key, std::chrono::nanoseconds fallback) {
-  if (!config.hasProperty(key)) return fallback;
-  std::string text = config.getString(key);
-  auto parsed = sdk::parseDuration(text);
-  if (!parsed || parsed->count() < 0) {
-    throw std::invalid_argument("whisper." + key + ": expected a duration such as 30m, got '" +
-                                text + "'");
-  }
-  return *parsed;
-}
-
-}  // namespace
-
 WhisperSettings ReadWhisperSettings(const Poco::Util::AbstractConfiguration& config) {
   using std::chrono::minutes;
   WhisperSettings settings;
-  settings.retention = Duration(config, "retention", settings.retention);
+  settings.retention = sdk::durationSetting(config, "whisper", "retention", settings.retention);
   if (settings.retention.count() == 0) {
     throw std::invalid_argument("whisper.retention: must be longer than 0");
   }
@@ -40,22 +24,26 @@ WhisperSettings ReadWhisperSettings(const Poco::Util::AbstractConfiguration& con
     }
     settings.max_store_bytes = *bytes;
   }
-  settings.relay_window = Duration(config, "relay_window", settings.relay_window);
-  settings.new_agent_backlog = Duration(config, "new_agent_backlog", settings.new_agent_backlog);
-  settings.nudge_interval = Duration(config, "nudge_interval", settings.nudge_interval);
-  auto floor = Duration(config, "nudge_min_interval", minutes(10));
+  settings.relay_window =
+      sdk::durationSetting(config, "whisper", "relay_window", settings.relay_window);
+  settings.new_agent_backlog =
+      sdk::durationSetting(config, "whisper", "new_agent_backlog", settings.new_agent_backlog);
+  settings.nudge_interval =
+      sdk::durationSetting(config, "whisper", "nudge_interval", settings.nudge_interval);
+  auto floor = sdk::durationSetting(config, "whisper", "nudge_min_interval", minutes(10));
   if (settings.nudge_interval.count() != 0 && settings.nudge_interval < floor) {
     throw std::invalid_argument(
         "whisper.nudge_interval: at least whisper.nudge_min_interval (10m), or 0 for no nudges");
   }
-  settings.activity_interval = Duration(config, "activity_interval", settings.activity_interval);
-  settings.maintenance_interval =
-      Duration(config, "maintenance_interval", settings.maintenance_interval);
+  settings.activity_interval =
+      sdk::durationSetting(config, "whisper", "activity_interval", settings.activity_interval);
+  settings.maintenance_interval = sdk::durationSetting(config, "whisper", "maintenance_interval",
+                                                       settings.maintenance_interval);
   if (settings.maintenance_interval.count() == 0) {
     throw std::invalid_argument("whisper.maintenance_interval: must be longer than 0");
   }
-  settings.file_change_interval =
-      Duration(config, "file_change_interval", settings.file_change_interval);
+  settings.file_change_interval = sdk::durationSetting(config, "whisper", "file_change_interval",
+                                                       settings.file_change_interval);
   return settings;
 }
 

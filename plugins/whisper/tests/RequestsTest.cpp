@@ -102,6 +102,14 @@ TEST(RequestsTest, SettingsParseDurationsSizesAndTheNudgeFloor) {
   EXPECT_EQ(ReadWhisperSettings(*config).max_store_bytes, 3LL << 30);
   config->setString("max_store_size", "12");
   EXPECT_EQ(ReadWhisperSettings(*config).max_store_bytes, 12);
+  config->setString("relay_window", "-5m");
+  try {
+    ReadWhisperSettings(*config);
+    ADD_FAILURE() << "a negative duration was accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(),
+                 "whisper.relay_window: expected a duration such as 30s or 5m, got '-5m'");
+  }
 }
 
 TEST(RequestsTest, ATeamChangeNamesUpToFiveFilesAndLeavesMurmursOut) {
