@@ -1,5 +1,7 @@
 #include "runtime/EventBus.h"
 
+#include "Concurrency.h"
+
 #include "runtime/WorkerPool.h"
 
 #include <gtest/gtest.h>
@@ -12,36 +14,11 @@
 namespace oxd::core {
 namespace {
 
+using oxd::testing::eventually;
+using oxd::testing::Latch;
+
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 1500ms) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return predicate();
-}
-
-class Latch {
- public:
-  void open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    wake_.notify_all();
-  }
-  void wait() {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool open_ = false;
-};
 
 TEST(EventBusTest, DeliversToEverySubscriberOfTheTopicOnly) {
   WorkerPool pool(2, 16);

@@ -1,5 +1,7 @@
 #include "host/PluginManager.h"
 
+#include "Concurrency.h"
+
 #include "runtime/EventBus.h"
 #include "runtime/Scheduler.h"
 #include "runtime/WorkerPool.h"
@@ -19,19 +21,11 @@
 namespace oxd::core {
 namespace {
 
+using oxd::testing::eventually;
+
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 1500ms) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return predicate();
-}
 
 class RecordingIssues final : public sdk::IssueSink {
  public:

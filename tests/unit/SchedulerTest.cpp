@@ -1,5 +1,7 @@
 #include "runtime/Scheduler.h"
 
+#include "Concurrency.h"
+
 #include "runtime/WorkerPool.h"
 
 #include <Poco/AutoPtr.h>
@@ -18,6 +20,9 @@
 namespace oxd::core {
 namespace {
 
+using oxd::testing::eventually;
+using oxd::testing::Latch;
+
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
@@ -26,35 +31,6 @@ sdk::TaskSchedule every(std::chrono::milliseconds interval) {
   schedule.interval = interval;
   return schedule;
 }
-
-// Polls a condition for tests only (the code under test never polls).
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 1500ms) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return predicate();
-}
-
-class Latch {
- public:
-  void open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    wake_.notify_all();
-  }
-  void wait() {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool open_ = false;
-};
 
 class SchedulerTest : public ::testing::Test {
  protected:
