@@ -17,15 +17,9 @@ command -v hyperfine >/dev/null || { echo "hyperfine not found" >&2; exit 2; }
 command -v jq >/dev/null || { echo "jq not found" >&2; exit 2; }
 [[ -x $oxctl ]] || { echo "no $oxctl (build the oxctl target)" >&2; exit 2; }
 
-# Short on purpose: the socket path must fit 108 bytes.
-world=$(mktemp -d /tmp/oxd-bench-XXXXXX)
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
-unset OXD_SOCKET OXD_BIN
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-mkdir -p "$world/project/.oxd" "$world/no-plugins" "$world/run" "$world/config" "$world/data" \
-  "$world/cache" "$world/state"
-chmod 700 "$world/run"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
+new_world bench
+mkdir "$world/no-plugins"
 cd "$world/project"
 
 daemon_pid=

@@ -29,16 +29,10 @@ done
 [[ -x $oxd && -x $oxctl && -f $build_dir/plugins/sync.so ]] ||
   { echo "build oxd, oxctl and sync in $build_dir first" >&2; exit 2; }
 
-# Short on purpose: the socket path must fit 108 bytes.
-world=$(mktemp -d /tmp/oxd-sbench-XXXXXX)
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
 bench_args=${OXD_BENCH_ARGS:-}
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Mate GIT_COMMITTER_NAME=Mate \
-  GIT_AUTHOR_EMAIL=mate@example.com GIT_COMMITTER_EMAIL=mate@example.com GIT_TERMINAL_PROMPT=0
-mkdir -p "$world"/{run,config,data,cache,state,remotes,project/.oxd,base}
-chmod 700 "$world/run"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
+new_world sbench
+mkdir -p "$world"/{remotes,base}
 remotes=$world/remotes
 cd "$world/project"
 

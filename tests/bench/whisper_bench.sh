@@ -14,14 +14,10 @@ set -euo pipefail
 build=$(cd "${1:-$(dirname "$0")/../../build}" && pwd)
 requests=${WHISPER_BENCH_REQUESTS:-2000}
 command -v sqlite3 >/dev/null || { echo "sqlite3 not found (scripts/deps.sh)" >&2; exit 2; }
-world=$(mktemp -d /tmp/oxd-wbench-XXXXXX)
+source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
+new_world wbench
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$world"' EXIT
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-mkdir -p "$world"/{run,project/.oxd}
-chmod 700 "$world/run"
 echo '{"team_contexts":[{"id":"team_a"},{"id":"team_b"}]}' >"$world/project/.oxd/project.json"
 cd "$world/project"
 

@@ -25,14 +25,8 @@ done
 [[ -x $oxd && -x $oxctl && -f $build_dir/plugins/codedb.so ]] ||
   { echo "build oxd, oxctl and codedb in $build_dir first" >&2; exit 2; }
 
-world=$(mktemp -d /tmp/oxd-cfault-XXXXXX)
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state \
-  GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Me GIT_AUTHOR_EMAIL=me@example.com \
-  GIT_COMMITTER_NAME=Me GIT_COMMITTER_EMAIL=me@example.com
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-mkdir -p "$world"/{run,config,data,cache,state,project/.oxd}
-chmod 700 "$world/run"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
+new_world cfault
 project=$world/project
 cd "$project"
 

@@ -31,19 +31,13 @@ done
 [[ -x $oxd && -x $oxctl && -f $plugins/sync.so ]] ||
   { echo "build oxd, oxctl and sync in $build_dir first" >&2; exit 2; }
 
-# Short on purpose: the socket path must fit 108 bytes.
-world=$(mktemp -d /tmp/oxd-fault-XXXXXX)
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Mate GIT_COMMITTER_NAME=Mate \
-  GIT_AUTHOR_EMAIL=mate@example.com GIT_COMMITTER_EMAIL=mate@example.com GIT_TERMINAL_PROMPT=0
+source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
+new_world fault
 # No automatic `git gc` from the script's own commits: it runs in the background and leaves
 # gc.log.lock and vanishing object directories that would be blamed on oxd (libgit2 never
 # auto-gcs).
 export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
-mkdir -p "$world"/{run,config,data,cache,state,remotes,project/.oxd}
-chmod 700 "$world/run"
+mkdir "$world/remotes"
 remotes=$world/remotes
 project=$world/project
 cd "$project"

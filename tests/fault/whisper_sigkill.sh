@@ -27,13 +27,10 @@ done
 [[ -x $oxd && -x $oxctl && -f $build_dir/plugins/whisper.so ]] ||
   { echo "build oxd, oxctl and whisper in $build_dir first" >&2; exit 2; }
 
-world=$(mktemp -d /tmp/oxd-wfault-XXXXXX)
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-mkdir -p "$world"/{run,config,data,cache,state,project/.oxd,logs}
+source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
+new_world wfault
+mkdir "$world/logs"
 touch "$world/logs/acked"
-chmod 700 "$world/run"
 cd "$world/project"
 
 daemon_pid=

@@ -39,8 +39,8 @@ command -v rg >/dev/null || echo "note: rg not installed (section c compares wit
 
 "$here/make_corpus.sh" "$corpus"
 
-# Short on purpose: the socket path must fit 108 bytes.
-world=$(mktemp -d /tmp/oxd-cbench-XXXXXX)
+source "$(dirname "${BASH_SOURCE[0]}")/../../support/world.sh"
+new_world cbench
 project=$world/project
 pid=
 cleanup() {
@@ -57,16 +57,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Isolation as the other benches: no user config, data or socket of a running oxd is touched.
-export HOME=$world XDG_RUNTIME_DIR=$world/run XDG_CONFIG_HOME=$world/config \
-  XDG_DATA_HOME=$world/data XDG_CACHE_HOME=$world/cache XDG_STATE_HOME=$world/state
-for variable in $(env | sed -n 's/^\(OXD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-mkdir -p "$world"/{run,config,data,cache,state}
-chmod 700 "$world/run"
-
 # A local clone shares the corpus's objects (hard links) and gets its own working tree, which
 # section d edits; the daemon's project file stays out of git status, rg and git grep.
+rm -rf "$project"  # the world's empty one
 git clone -q "$corpus" "$project"
 git -C "$project" config core.autocrlf false
 mkdir -p "$project/.oxd"
