@@ -15,7 +15,14 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 using Output = BackgroundProcess::Output;
 
-class CliStreamingTest : public CliFixture {};
+class CliStreamingTest : public CliFixture {
+ protected:
+  // test.hold holds the daemon's pending work while it sleeps: the request is out and running.
+  // (The plugin's call counter would not do: it counts calls once they return.)
+  bool WaitUntilHeld() {
+    return WaitFor([&] { return request("status")["data"].value("pending_work", 0) >= 1; });
+  }
+};
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -69,15 +76,7 @@ TEST_F(CliStreamingTest, CtrlCOnATerminalRestoresTheLineAndExits130) {
   ASSERT_NO_FATAL_FAILURE(startWithPlugins({"test_plugin"}));
   auto client = background({"send", "test.hold", R"({"ms": 3000})"}, Output::Terminal);
   ASSERT_TRUE(client->started());
-  // The request is out once the daemon counts the call.
-  bool running = false;
-  for (int attempt = 0; attempt < 200 && !running; ++attempt) {
-    json plugins = request("plugins")["data"]["plugins"];
-    for (const auto& plugin : plugins) {
-      if (plugin["name"] == "test_plugin" && plugin["counters"]["calls"] >= 1) running = true;
-    }
-    if (!running) std::this_thread::sleep_for(10ms);
-  }
+  ASSERT_TRUE(WaitUntilHeld());
   ::kill(client->pid(), SIGINT);
   std::optional<int> status = client->wait(5s);
   ASSERT_TRUE(status.has_value());
@@ -91,7 +90,7 @@ TEST_F(CliStreamingTest, CtrlCOnAPipeAlsoExits130AndTheDaemonGoesOn) {
   ASSERT_NO_FATAL_FAILURE(startWithPlugins({"test_plugin"}));
   auto client = background({"send", "test.hold", R"({"ms": 3000})"}, Output::Pipe);
   ASSERT_TRUE(client->started());
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(WaitUntilHeld());
   ::kill(client->pid(), SIGINT);
   std::optional<int> status = client->wait(5s);
   ASSERT_TRUE(status.has_value());
