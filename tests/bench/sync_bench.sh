@@ -79,7 +79,12 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 # machines: it runs at SCHED_IDLE, so that on these two cores it takes only what oxd and its
 # clients leave. (At normal priority a git process's time slice delays any waking task, oxd's
 # IPC thread and the ping client alike, by up to ~2 ms: d then measures the co-located server.)
+# It is also confined to one core (the last; REMOTE_CPU=none: anywhere): its process creation
+# and exit run in the kernel, which this VM's kernel (PREEMPT_NONE) never preempts, and a waking
+# oxd thread or client placed behind it waits for the whole kernel path (up to 4 ms in a trace).
+remote_cpu=${REMOTE_CPU:-$(($(nproc) - 1))}
 remote_side=(chrt --idle 0)
+[[ $remote_cpu == none ]] || remote_side=(taskset -c "$remote_cpu" chrt --idle 0)
 "${remote_side[@]}" git daemon --listen=127.0.0.1 --port="$port" --base-path="$remotes" --export-all --reuseaddr \
   "$remotes" >"$world/git-daemon.out" 2>&1 &
 pids+=($!)
@@ -179,7 +184,8 @@ socket_path=$("$oxctl" socket)
 # two cores is oxd's own syncs, which is what (d) measures.
 sync_loop() {  # FIRST_TEAM: push a commit to one of 5 team remotes, sync every team; forever
   local n=0 mate
-  chrt --idle -p 0 "$BASHPID"  # the remote side's priority, for the loop and its children
+  chrt --idle -p 0 "$BASHPID"  # the remote side's priority and core, for the loop and its children
+  [[ $remote_cpu == none ]] || taskset -p -c "$remote_cpu" "$BASHPID" >/dev/null
   while :; do
     n=$((n + 1))
     mate=$remotes/team-$(($1 + n % 5))-mate  # each loop its own teammates: no index.lock race
