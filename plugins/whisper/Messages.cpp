@@ -29,10 +29,13 @@ Reply Guarded(Runtime& runtime, Body&& body) {
     return body();
   } catch (const Poco::Exception& error) {
     std::string text = error.displayText();
-    if (text.find("malformed") != std::string::npos ||
-        text.find("not a database") != std::string::npos) {
-      RunMaintenance(runtime, NowNanos());
-      return Reply::fail("whisper store: " + text + " (the store was recreated; try again)");
+    if (IsCorruption(error)) {
+      Poco::JSON::Object::Ptr healing = RunMaintenance(runtime, NowNanos());
+      if (healing->optValue<int>("stores_healed", 0) > 0) {
+        return Reply::fail("whisper store: " + text + " (the store was recreated; try again)");
+      }
+      return Reply::fail("whisper store: " + text +
+                         " (it could not be recreated: see oxctl doctor)");
     }
     return Reply::fail("whisper store: " + text);
   }

@@ -1,5 +1,7 @@
 #include "StoreSet.h"
 
+#include <Poco/Exception.h>
+
 #include <algorithm>
 #include <chrono>
 #include <system_error>
@@ -179,16 +181,10 @@ std::vector<StoreSet::StoreReport> StoreSet::MaintainAll(Nanos now, Nanos entry_
     try {
       entry.report = store->Maintain(now, entry_cutoff, relay_cutoff, max_bytes_per_store);
       if (entry.report.integrity != "ok") problem = "integrity_check: " + entry.report.integrity;
-    } catch (const StoreCorrupt& error) {
-      problem = error.what();
     } catch (const std::exception& error) {
-      std::string text = error.what();
-      if (text.find("malformed") != std::string::npos ||
-          text.find("not a database") != std::string::npos) {
-        problem = text;
-      } else {
-        entry.error = text;
-      }
+      const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
+      std::string text = poco ? poco->displayText() : error.what();
+      (IsCorruption(error) ? problem : entry.error) = text;
     }
     if (!problem.empty()) {
       try {

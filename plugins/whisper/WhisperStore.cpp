@@ -59,15 +59,16 @@ std::string NewEntryId() {
   return "w_" + uuid.substr(0, 20);
 }
 
-// SQLite's "not a database" and "malformed" errors: the file cannot be trusted any more.
-bool IsCorruption(const Poco::Exception& error) {
+}  // namespace
+
+bool IsCorruption(const std::exception& error) {
+  if (dynamic_cast<const StoreCorrupt*>(&error)) return true;
   if (dynamic_cast<const Poco::Data::SQLite::CorruptImageException*>(&error)) return true;
-  std::string text = error.displayText();
+  const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
+  std::string text = poco ? poco->displayText() : error.what();
   return text.find("not a database") != std::string::npos ||
          text.find("malformed") != std::string::npos;
 }
-
-}  // namespace
 
 struct WhisperStore::RequestStatements {
   explicit RequestStatements(sqlite3* db)

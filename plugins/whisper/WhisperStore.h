@@ -41,6 +41,11 @@ class StoreCorrupt : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Whether an error from a store says its file can no longer be trusted: StoreCorrupt, or
+// SQLite's "malformed" / "not a database" (Poco's what() is only a class name: its
+// displayText() is read).
+bool IsCorruption(const std::exception& error);
+
 struct StoreIdentity {
   std::string scope;    // kLedgerScope or kTeamScope
   std::string team_id;  // team scope only

@@ -1,6 +1,8 @@
 // What the whisper plugin does on its own, through the real oxd: nudges on a short interval
 // (and none for a paused agent), pause/resume kept across a restart, retention and the byte cap
-// applied by `doctor`, and a store corrupted on disk healed at start with an issue raised.
+// applied by `doctor`, and a store corrupted on disk healed (at start, or at the call that finds
+// it while serving) with an issue raised.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -174,6 +176,60 @@ TEST_F(WhisperSourcesTest, AStoreCorruptedOnDiskIsMovedAsideRecreatedAndReported
   bool stored = false;
   for (const json& error : errors) stored |= error.value("code", "") == "whisper_store_corrupt";
   EXPECT_TRUE(stored) << errors.dump();
+}
+
+// The damage happens under the daemon's open connection. To make sure the daemon reads the
+// damaged pages instead of its page cache, another connection first checkpoints the WAL into
+// the file and commits a change: at its next read the daemon sees a new WAL and drops its cache.
+TEST_F(WhisperSourcesTest, AStoreThatTurnsCorruptWhileServingIsHealedAtTheCallThatFindsIt) {
+  if (std::system("command -v sqlite3 >/dev/null") != 0) GTEST_SKIP() << "sqlite3 not installed";
+  ASSERT_NO_FATAL_FAILURE(Start());
+  for (int i = 0; i < 50; ++i) AddText("before the damage " + std::to_string(i));
+  EXPECT_EQ(Take("Ox1").size(), 50u);
+  fs::path store = StoreDir() / "ledger.db";
+  std::string bump = "sqlite3 " + store.string() +
+                     " 'PRAGMA wal_checkpoint(TRUNCATE); CREATE TABLE bump (x); "
+                     "PRAGMA wal_checkpoint(PASSIVE);' >/dev/null";
+  ASSERT_EQ(std::system(bump.c_str()), 0);
+  {
+    std::fstream file(store, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(4096);  // page 1 (header and schema) stays; every table and index page goes
+    file << std::string(fs::file_size(store) - 4096, 'Z');
+  }
+  // The first call that reads a damaged page answers a clear error, after healing the store.
+  std::vector<json> answers = {
+      request("whisper_add", {{"content", "lost with the store"}}),
+      request("whispers", {{"agent_id", "Ox2"}}),
+      request("whisper_history", {{"agent_id", ""}}),
+  };
+  int failed = 0;
+  for (const json& answer : answers) {
+    if (answer.value("success", false)) continue;
+    ++failed;
+    EXPECT_NE(answer.value("error", "").find("malformed"), std::string::npos) << answer.dump();
+    EXPECT_NE(answer.value("error", "").find("the store was recreated; try again"),
+              std::string::npos)
+        << answer.dump();
+  }
+  EXPECT_EQ(failed, 1) << answers[0].dump() << "\n"
+                       << answers[1].dump() << "\n"
+                       << answers[2].dump();
+  json issues = request("status")["data"].value("issues", json::array());
+  bool reported = false;
+  for (const json& issue : issues) {
+    reported |=
+        issue.value("type", "") == "whisper_store_corrupt" && issue.value("repo", "") == "ledger";
+  }
+  EXPECT_TRUE(reported) << issues.dump(2);
+  bool moved = false;
+  for (const auto& item : fs::directory_iterator(StoreDir())) {
+    moved |= item.path().filename().string().rfind("ledger.db.corrupt-", 0) == 0;
+  }
+  EXPECT_TRUE(moved);
+  // The retry works, against a fresh store; the daemon serves on.
+  AddText("after");
+  EXPECT_EQ(Contents(Take("Ox3")), (std::vector<std::string>{"after"}));
+  EXPECT_EQ(request("ping")["data"], "pong");
 }
 
 }  // namespace
