@@ -1,7 +1,9 @@
 #include "index/CommitIndexer.h"
 
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -56,6 +58,15 @@ int CollectFile(const char* root, const git_tree_entry* entry, void* payload) {
 
 CommitIndexer::CommitIndexer(git_repository* repo, IndexWriter& writer, const SkipOptions& skip)
     : repo_(repo), writer_(writer), skip_(skip) {
+  // The sync plugin may move a damaged ledger checkout aside between our open and this call.
+  // libgit2 1.5 then leaks the odb it half made (its error path frees an odb it has already
+  // handed to the repository as owner, which keeps it alive): look before asking.
+  std::error_code ignored;
+  if (!std::filesystem::is_directory(std::filesystem::path(git_repository_path(repo_)) / "objects",
+                                     ignored)) {
+    throw std::runtime_error("cannot open the object database: no objects directory in " +
+                             std::string(git_repository_path(repo_)));
+  }
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo_) != 0) {
     FailGit("cannot open the object database");
