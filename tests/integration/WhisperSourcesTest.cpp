@@ -25,6 +25,13 @@ class WhisperSourcesTest : public WhisperFixture {
     }
     return nudges;
   }
+  // Whether the ledger store was moved aside as `ledger.db.corrupt-*`.
+  bool LedgerStoreMovedAside() {
+    for (const auto& item : fs::directory_iterator(StoreDir())) {
+      if (item.path().filename().string().rfind("ledger.db.corrupt-", 0) == 0) return true;
+    }
+    return false;
+  }
 };
 
 TEST_F(WhisperSourcesTest, AnActiveAgentIsNudgedAfterTheIntervalAndAPausedOneIsNot) {
@@ -163,11 +170,7 @@ TEST_F(WhisperSourcesTest, AStoreCorruptedOnDiskIsMovedAsideRecreatedAndReported
     }
   }
   EXPECT_TRUE(reported) << issues.dump(2);
-  bool moved = false;
-  for (const auto& item : fs::directory_iterator(StoreDir())) {
-    moved |= item.path().filename().string().rfind("ledger.db.corrupt-", 0) == 0;
-  }
-  EXPECT_TRUE(moved);
+  EXPECT_TRUE(LedgerStoreMovedAside());
   // It keeps serving, from an empty store.
   EXPECT_TRUE(Take("Ox1").empty());
   AddText("after");
@@ -221,11 +224,7 @@ TEST_F(WhisperSourcesTest, AStoreThatTurnsCorruptWhileServingIsHealedAtTheCallTh
         issue.value("type", "") == "whisper_store_corrupt" && issue.value("repo", "") == "ledger";
   }
   EXPECT_TRUE(reported) << issues.dump(2);
-  bool moved = false;
-  for (const auto& item : fs::directory_iterator(StoreDir())) {
-    moved |= item.path().filename().string().rfind("ledger.db.corrupt-", 0) == 0;
-  }
-  EXPECT_TRUE(moved);
+  EXPECT_TRUE(LedgerStoreMovedAside());
   // The retry works, against a fresh store; the daemon serves on.
   AddText("after");
   EXPECT_EQ(Contents(Take("Ox3")), (std::vector<std::string>{"after"}));
