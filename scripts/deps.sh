@@ -2,7 +2,7 @@
 # Installs the Debian packages oxd builds, tests and benchmarks with (README: Dependencies).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
-packages=(build-essential cmake ninja-build pkg-config git
+packages=(build-essential cmake ninja-build pkg-config git ccache
           libpoco-dev libboost-dev libboost-filesystem-dev libgit2-dev
           nlohmann-json3-dev nettle-dev
           libgtest-dev libgmock-dev libbenchmark-dev
