@@ -5,9 +5,9 @@
 #include <system_error>
 
 #include "AuthIssue.h"
-#include "PendingPush.h"
 #include "git/GitError.h"
 #include "git/Repository.h"
+#include "writes/PendingPush.h"
 
 namespace oxd::sync {
 

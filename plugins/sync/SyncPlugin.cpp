@@ -11,10 +11,7 @@
 #include "BackgroundClones.h"
 #include "Checkout.h"
 #include "CloneSlots.h"
-#include "DaemonWrites.h"
 #include "Events.h"
-#include "GarbageCollector.h"
-#include "GcMessages.h"
 #include "Heartbeats.h"
 #include "Messages.h"
 #include "RepoSet.h"
@@ -24,7 +21,10 @@
 #include "SyncSettings.h"
 #include "SyncStatus.h"
 #include "TeamDiscovery.h"
+#include "gc/GarbageCollector.h"
+#include "gc/GcMessages.h"
 #include "git/Libgit2Runtime.h"
+#include "writes/DaemonWrites.h"
 
 namespace {
 
@@ -56,7 +56,7 @@ class SyncPlugin final : public oxd::sdk::Plugin {
 
   void start(oxd::sdk::Host& host) override {
     stopping_.store(false);
-    sync::git::EnsureLibgit2();
+    oxd::git::EnsureNetworkDeadlines();
     settings_ = sync::ReadSyncSettings(host.config());
     const oxd::sdk::Workspace& workspace = host.workspace();
     std::vector<sync::Repo> repos = sync::RepoSet::FromWorkspace(workspace);

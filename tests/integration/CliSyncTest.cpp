@@ -12,7 +12,7 @@ namespace oxd::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using sync::git::testing::ReadFile;
+using git::testing::ReadFile;
 
 class CliSyncTest : public SyncFixture {
  protected:
@@ -113,11 +113,10 @@ TEST_F(CliSyncTest, HistoryListsTimeTypeIdDurationAndFiles) {
 TEST_F(CliSyncTest, CheckoutStreamsCloneProgressAndResolvesARelativePath) {
   std::string url = MakeRemote("big");
   for (int i = 0; i < 200; ++i) {
-    sync::git::testing::WriteFile(Mate("big") / ("files/f" + std::to_string(i) + ".txt"),
-                                  std::string(1500, static_cast<char>('a' + i % 26)));
+    git::testing::WriteFile(Mate("big") / ("files/f" + std::to_string(i) + ".txt"),
+                            std::string(1500, static_cast<char>('a' + i % 26)));
   }
-  sync::git::testing::Sh(Mate("big"),
-                         "git add -A && git commit -q -m many && git push -q origin main");
+  git::testing::Sh(Mate("big"), "git add -A && git commit -q -m many && git push -q origin main");
   ASSERT_NO_FATAL_FAILURE(StartSync());
   // Relative to the caller (the project dir): a sibling of the project, an allowed root.
   fs::path expected = projectDir().parent_path() / "big-checkout";
@@ -163,7 +162,7 @@ TEST_F(CliSyncTest, GcReportsRecloneAndRefusalOrSaysThePluginHasNone) {
   EXPECT_EQ(gc.exit_code, 0) << gc.out << gc.err;
   EXPECT_TRUE(contains(gc.out, "GC: 1 team context(s) re-cloned")) << gc.out;
 
-  sync::git::testing::WriteFile(team / "draft.md", "not committed\n");
+  git::testing::WriteFile(team / "draft.md", "not committed\n");
   ProcessResult refused = oxctl({"gc"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_TRUE(contains(refused.out, "GC: 0 team context(s) re-cloned")) << refused.out;

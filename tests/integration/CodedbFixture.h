@@ -17,23 +17,23 @@ class CodedbFixture : public SyncFixture {
  protected:
   // Makes the project a repository with `files` committed on main ("seed").
   void InitProject(const std::map<std::string, std::string>& files) {
-    sync::git::testing::Sh(projectDir(),
-                           "git init -q -b main && git config user.name Me && "
-                           "git config user.email me@example.com");
+    git::testing::Sh(projectDir(),
+                     "git init -q -b main && git config user.name Me && "
+                     "git config user.email me@example.com");
     // The project file is the daemon's, not the code's: keep it out of git status.
-    sync::git::testing::WriteFile(projectDir() / ".git/info/exclude", ".oxd/\n");
+    git::testing::WriteFile(projectDir() / ".git/info/exclude", ".oxd/\n");
     CommitProject(files, "seed");
   }
   void WriteProject(const std::string& path, const std::string& content) {
-    sync::git::testing::WriteFile(projectDir() / path, content);
+    git::testing::WriteFile(projectDir() / path, content);
   }
   void CommitProject(const std::map<std::string, std::string>& files, const std::string& message) {
     for (const auto& [path, content] : files) WriteProject(path, content);
-    sync::git::testing::Sh(
-        projectDir(), "git add -A && git commit -q -m " + sync::git::testing::ShellQuote(message));
+    git::testing::Sh(projectDir(),
+                     "git add -A && git commit -q -m " + git::testing::ShellQuote(message));
   }
   std::string Git(const std::string& command) {
-    return sync::git::testing::Sh(projectDir(), "git " + command);
+    return git::testing::Sh(projectDir(), "git " + command);
   }
 
   // whisper off (its own tests cover it), a short settle so overlay tests wait little.
@@ -74,7 +74,7 @@ class CodedbFixture : public SyncFixture {
   // What `git grep -l -F -I` finds in the committed files (the tests' working trees are clean
   // when they compare).
   std::set<std::string> GitGrepPaths(const std::string& text) {
-    std::string out = Git("grep -l -F -I -e " + sync::git::testing::ShellQuote(text) + " || true");
+    std::string out = Git("grep -l -F -I -e " + git::testing::ShellQuote(text) + " || true");
     std::set<std::string> paths;
     std::istringstream lines(out);
     for (std::string line; std::getline(lines, line);) {

@@ -65,7 +65,7 @@ TEST_F(CodedbLiveTest, UncommittedEditsAreSearchedAndHideTheCommittedVersion) {
       << CodeStatus().dump(2) << daemonDiagnostics();
   EXPECT_EQ(CodeStatus().value("commits", 0), 2);
   // codedb.indexed announced the start-up run (the seed commit) and the commit's run.
-  std::string log = sync::git::testing::ReadFile(logPath());
+  std::string log = git::testing::ReadFile(logPath());
   std::string event = "event codedb.indexed {\"repo\":\"project\",\"full\":false,\"ok\":true";
   std::size_t announced = 0;
   for (auto at = log.find(event); at != std::string::npos; at = log.find(event, at + 1)) {
@@ -156,7 +156,7 @@ TEST_F(CodedbLiveTest, SettledEditsBecomeAFileChangeMurmurInTheLedger) {
   ASSERT_TRUE(WaitIndexed(1)) << daemonDiagnostics();
   WriteProject("src/a.cpp", "int changed = 3;\n");
   bool murmured = WaitFor([&] {
-    std::string log = sync::git::testing::Sh(remotes_, "git --git-dir=ledger.git log -p main");
+    std::string log = git::testing::Sh(remotes_, "git --git-dir=ledger.git log -p main");
     return log.find("src/a.cpp") != std::string::npos;
   });
   EXPECT_TRUE(murmured) << daemonDiagnostics();

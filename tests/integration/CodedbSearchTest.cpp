@@ -149,7 +149,7 @@ TEST_F(CodedbSearchTest, ADamagedIndexFileIsRebuiltFromGitByItself) {
   ASSERT_TRUE(WaitIndexed(4)) << CodeStatus().dump(2) << daemonDiagnostics();
   EXPECT_EQ(Paths({{"query", "widget_total"}}), std::set<std::string>{"src/widget.cpp"});
   EXPECT_TRUE(IssuesOfType("codedb_index_failed").empty()) << Status().dump(2);
-  EXPECT_NE(sync::git::testing::ReadFile(logPath()).find("is damaged"), std::string::npos);
+  EXPECT_NE(git::testing::ReadFile(logPath()).find("is damaged"), std::string::npos);
 }
 
 TEST_F(CodedbSearchTest, CodeIndexStreamsRealPercentagesAndRefusesASecondRun) {
@@ -163,9 +163,8 @@ TEST_F(CodedbSearchTest, CodeIndexStreamsRealPercentagesAndRefusesASecondRun) {
               (i == 1 ? "from refs/heads/main^0\n" : "") + "M 100644 inline gen/f" +
               std::to_string(i) + ".c\ndata " + std::to_string(body.size()) + "\n" + body + "\n";
   }
-  sync::git::testing::WriteFile(tempDir() / "history.fi", stream);
-  Git("fast-import --quiet < " +
-      sync::git::testing::ShellQuote((tempDir() / "history.fi").string()) +
+  git::testing::WriteFile(tempDir() / "history.fi", stream);
+  Git("fast-import --quiet < " + git::testing::ShellQuote((tempDir() / "history.fi").string()) +
       " && git reset -q --hard main");
   ASSERT_NO_FATAL_FAILURE(StartCodedb());
   std::uint64_t commits = std::stoull(Git("rev-list --count HEAD"));

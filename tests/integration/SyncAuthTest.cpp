@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using sync::git::testing::ReadFile;
+using git::testing::ReadFile;
 
 class SyncAuthTest : public SyncFixture {
  protected:

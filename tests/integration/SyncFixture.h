@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "../../plugins/sync/tests/GitScene.h"
 #include "DaemonFixture.h"
+#include "GitScene.h"
 
 namespace oxd::testing {
 
@@ -42,14 +42,12 @@ class SyncFixture : public CleanExitFixture {
   // A bare remote <remotes>/<name>.git with one commit (README.md) and a teammate's clone of it
   // at <remotes>/<name>-mate. Returns its file:// URL.
   std::string MakeRemote(const std::string& name) {
-    using sync::git::testing::ShellQuote;
-    sync::git::testing::Sh(remotes_, "git init -q --bare -b main " + name + ".git");
-    sync::git::testing::Sh(remotes_, "git clone -q " +
-                                         ShellQuote((remotes_ / (name + ".git")).string()) + " " +
-                                         name + "-mate 2>&1");
-    sync::git::testing::WriteFile(Mate(name) / "README.md", name + "\n");
-    sync::git::testing::Sh(Mate(name),
-                           "git add -A && git commit -q -m seed && git push -q origin main");
+    using git::testing::ShellQuote;
+    git::testing::Sh(remotes_, "git init -q --bare -b main " + name + ".git");
+    git::testing::Sh(remotes_, "git clone -q " + ShellQuote((remotes_ / (name + ".git")).string()) +
+                                   " " + name + "-mate 2>&1");
+    git::testing::WriteFile(Mate(name) / "README.md", name + "\n");
+    git::testing::Sh(Mate(name), "git add -A && git commit -q -m seed && git push -q origin main");
     return "file://" + (remotes_ / (name + ".git")).string();
   }
   std::filesystem::path Mate(const std::string& name) const { return remotes_ / (name + "-mate"); }
@@ -57,11 +55,11 @@ class SyncFixture : public CleanExitFixture {
   // The teammate commits `path` and pushes to the bare remote directly (never over HTTP).
   void Push(const std::string& name, const std::string& path, const std::string& content) {
     std::filesystem::path mate = Mate(name);
-    sync::git::testing::Sh(mate, "git pull -q --rebase origin main");
-    sync::git::testing::WriteFile(mate / path, content);
-    sync::git::testing::Sh(mate, "git add -A && git commit -q -m " +
-                                     sync::git::testing::ShellQuote("teammate: " + path) +
-                                     " && git push -q origin main");
+    git::testing::Sh(mate, "git pull -q --rebase origin main");
+    git::testing::WriteFile(mate / path, content);
+    git::testing::Sh(mate, "git add -A && git commit -q -m " +
+                               git::testing::ShellQuote("teammate: " + path) +
+                               " && git push -q origin main");
   }
 
   void StartSync(const std::vector<std::string>& extra_args = {},

@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
-#include "../../plugins/sync/tests/GitScene.h"
 #include "DaemonFixture.h"
+#include "GitScene.h"
 #include "SyncFixture.h"
 #include "common/Paths.h"
 
@@ -21,10 +21,10 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using oxd::sync::git::testing::ReadFile;
-using oxd::sync::git::testing::Sh;
-using oxd::sync::git::testing::ShellQuote;
-using oxd::sync::git::testing::WriteFile;
+using oxd::git::testing::ReadFile;
+using oxd::git::testing::Sh;
+using oxd::git::testing::ShellQuote;
+using oxd::git::testing::WriteFile;
 
 constexpr const char* kNeverTime = "0001-01-01T00:00:00Z";
 

@@ -10,9 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "../../plugins/sync/tests/GitScene.h"
-#include "../../plugins/sync/tests/LoopbackServers.h"
 #include "DaemonFixture.h"
+#include "GitScene.h"
+#include "LoopbackServers.h"
 #include "SyncFixture.h"
 #include "common/Paths.h"
 
@@ -22,10 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using oxd::sync::git::testing::ReadFile;
-using oxd::sync::git::testing::Sh;
-using oxd::sync::git::testing::ShellQuote;
-using oxd::sync::git::testing::WriteFile;
+using oxd::git::testing::ReadFile;
+using oxd::git::testing::Sh;
+using oxd::git::testing::ShellQuote;
+using oxd::git::testing::WriteFile;
 
 struct Streamed {
   json reply;
@@ -289,7 +289,7 @@ TEST_F(SyncPluginTest, RemoteDownBacksOffAndAManualSyncRetriesAtOnce) {
 }
 
 TEST_F(SyncPluginTest, RejectedTokenRaisesAuthExpiredAfterOneAttemptAndIsNeverLogged) {
-  oxd::sync::git::testing::UnauthorizedHttpServer server;
+  oxd::git::testing::UnauthorizedHttpServer server;
   writeProjectFile(
       {{"ledger", {{"url", "http://127.0.0.1:" + std::to_string(server.port()) + "/ledger.git"}}}});
   ASSERT_NO_FATAL_FAILURE(Start({"--define", "sync.token=glpat-rejected-secret"}));

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "../../plugins/sync/tests/GitScene.h"
+#include "GitScene.h"
 #include "SyncFixture.h"
 #include "common/Paths.h"
 
@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-using oxd::sync::git::testing::ReadFile;
+using oxd::git::testing::ReadFile;
 
 class SyncTeamDiscoveryTest : public SyncFixture {
  protected:

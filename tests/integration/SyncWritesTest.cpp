@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "../../plugins/sync/tests/GitScene.h"
 #include "DaemonFixture.h"
+#include "GitScene.h"
 #include "SyncFixture.h"
 #include "common/Base64.h"
 #include "common/Paths.h"
@@ -23,10 +23,10 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using oxd::sync::git::testing::ReadFile;
-using oxd::sync::git::testing::Sh;
-using oxd::sync::git::testing::ShellQuote;
-using oxd::sync::git::testing::WriteFile;
+using oxd::git::testing::ReadFile;
+using oxd::git::testing::Sh;
+using oxd::git::testing::ShellQuote;
+using oxd::git::testing::WriteFile;
 
 std::size_t Count(const std::string& text, const std::string& part) {
   std::size_t count = 0;

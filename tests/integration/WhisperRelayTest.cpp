@@ -107,14 +107,14 @@ TEST_F(WhisperRelayTest, AnAgentsOwnMurmurReachesLocalCoworkersAndIsNeverEchoed)
   // The sync plugin commits and pushes the file; the teammate sees the documented format.
   std::string remote = "git --git-dir=" + (remotes_ / "ledger.git").string();
   ASSERT_TRUE(WaitFor([&] {
-    return sync::git::testing::Sh(remotes_, remote + " log --format=%s main")
+    return git::testing::Sh(remotes_, remote + " log --format=%s main")
                .find("murmur: moving the cache to SQLite") != std::string::npos;
   })) << daemonDiagnostics();
-  std::string path = sync::git::testing::Sh(remotes_, remote + " ls-tree -r --name-only main");
+  std::string path = git::testing::Sh(remotes_, remote + " ls-tree -r --name-only main");
   ASSERT_NE(path.find("murmurs/" + UtcNow("%Y-%m-%d") + "/m_"), std::string::npos) << path;
   std::string file_path = path.substr(path.find("murmurs/"));
   file_path = file_path.substr(0, file_path.find('\n'));
-  json file = json::parse(sync::git::testing::Sh(remotes_, remote + " show main:" + file_path));
+  json file = json::parse(git::testing::Sh(remotes_, remote + " show main:" + file_path));
   EXPECT_EQ(file["agent_id"], "Local1");
   EXPECT_EQ(file["content"], "moving the cache to SQLite");
   EXPECT_EQ(file["version"], 1);

@@ -1,6 +1,6 @@
-// Owning handles for the libgit2 objects the indexer uses. The pattern and most aliases come
-// from the sync plugin's header (header only: including it links nothing of the sync plugin);
-// the objects only the indexer walks get their aliases here.
+// The libgit2 handles the indexer uses, from the shared git library (libs/git): owning handles
+// and the start-up policy (git/Libgit2Runtime.h: EnsureLibgit2() before the first libgit2 call,
+// never a shutdown).
 #pragma once
 
 #include <git2.h>
@@ -8,29 +8,21 @@
 #include <string>
 #include <string_view>
 
-#include "../../sync/git/Handles.h"
+#include "git/Handles.h"
+#include "git/Libgit2Runtime.h"
 
 namespace oxd::codedb {
 
-using oxd::sync::git::BlobPtr;
-using oxd::sync::git::CommitPtr;
-using oxd::sync::git::DiffPtr;
-using oxd::sync::git::GitHandle;
-using oxd::sync::git::ReferencePtr;
-using oxd::sync::git::RepositoryPtr;
-using oxd::sync::git::TreePtr;
-using RevwalkPtr = GitHandle<git_revwalk, git_revwalk_free>;
-using OdbPtr = GitHandle<git_odb, git_odb_free>;
-
-// libgit2's global state for the lifetime of the object (git_libgit2_init is reference
-// counted, so nesting is fine).
-class GitLibrary {
- public:
-  GitLibrary() { git_libgit2_init(); }
-  ~GitLibrary() { git_libgit2_shutdown(); }
-  GitLibrary(const GitLibrary&) = delete;
-  GitLibrary& operator=(const GitLibrary&) = delete;
-};
+using oxd::git::BlobPtr;
+using oxd::git::CommitPtr;
+using oxd::git::DiffPtr;
+using oxd::git::GitHandle;
+using oxd::git::IndexPtr;
+using oxd::git::OdbPtr;
+using oxd::git::ReferencePtr;
+using oxd::git::RepositoryPtr;
+using oxd::git::RevwalkPtr;
+using oxd::git::TreePtr;
 
 // The last libgit2 error as text, prefixed by what was being done.
 std::string GitErrorText(std::string_view doing);

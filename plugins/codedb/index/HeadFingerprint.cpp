@@ -1,5 +1,7 @@
 #include "index/HeadFingerprint.h"
 
+#include <exception>
+
 #include "index/GitHandles.h"
 
 namespace oxd::codedb {
@@ -10,8 +12,13 @@ std::string GitErrorText(std::string_view doing) {
 }
 
 HeadFingerprint ReadHeadFingerprint(const std::string& repo_path) {
-  GitLibrary library;
   HeadFingerprint result;
+  try {
+    git::EnsureLibgit2();
+  } catch (const std::exception& error) {
+    result.error = error.what();
+    return result;
+  }
   git_repository* raw_repo = nullptr;
   if (git_repository_open_ext(&raw_repo, repo_path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH,
                               nullptr) != 0) {

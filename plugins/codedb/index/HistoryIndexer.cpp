@@ -241,9 +241,9 @@ void RunIndex(const std::string& repo_path, const std::string& index_path,
 
 IndexReport IndexHistory(const std::string& repo_path, const std::string& index_path,
                          const IndexOptions& options) {
-  GitLibrary library;
   IndexReport report;
   try {
+    git::EnsureLibgit2();
     RunIndex(repo_path, index_path, options, report);
   } catch (const std::exception& error) {
     report.ok = false;

@@ -10,7 +10,6 @@ namespace oxd::codedb {
 namespace {
 
 using StatusListPtr = GitHandle<git_status_list, git_status_list_free>;
-using IndexPtr = oxd::sync::git::IndexPtr;
 
 constexpr unsigned int kIndexFlags = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
                                      GIT_STATUS_INDEX_DELETED | GIT_STATUS_INDEX_RENAMED |
@@ -33,6 +32,7 @@ DirtyScanner::DirtyScanner(std::string worktree, SkipOptions skip)
   while (worktree_.size() > 1 && worktree_.ends_with('/')) {
     worktree_.pop_back();
   }
+  git::EnsureLibgit2();
   git_repository* repo = nullptr;
   if (git_repository_open(&repo, worktree_.c_str()) != 0) {
     throw std::runtime_error(GitErrorText("opening " + worktree_));

@@ -60,7 +60,6 @@ class DirtyScanner {
   std::vector<DirtyFile> StatusEntries(const std::string* pathspec);
   DirtyFile MakeEntry(std::string path, unsigned int flags);
 
-  GitLibrary library_;
   std::string worktree_;
   SkipOptions skip_;
   RepositoryPtr repo_;

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "GcRecovery.h"
+#include "gc/GcRecovery.h"
 
 namespace oxd::sync {
 namespace {

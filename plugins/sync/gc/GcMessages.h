@@ -1,0 +1,14 @@
+// `trigger_gc` (RR): every eligible team context recloned now, ignoring the interval (spec §3.7).
+// Reply {"triggered":N, "skipped":M, "errors":["<name>: …"]?}, or {"skipped":1} while another GC
+// runs. Always a success: per-team problems are in `errors` (and the dirty_workspace issue).
+#pragma once
+
+#include <oxd/host.h>
+
+#include "gc/GarbageCollector.h"
+
+namespace oxd::sync {
+
+void RegisterGcMessages(sdk::Host& host, GarbageCollector& gc);
+
+}  // namespace oxd::sync

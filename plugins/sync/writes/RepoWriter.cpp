@@ -1,0 +1,109 @@
+#include "writes/RepoWriter.h"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <thread>
+
+#include "git/CommitAndPush.h"
+#include "git/GitError.h"
+#include "git/LocalCommits.h"
+
+namespace oxd::sync {
+
+namespace {
+
+bool IsNetworkKind(git::GitErrorKind kind) {
+  return kind == git::GitErrorKind::kTimeout || kind == git::GitErrorKind::kNetwork ||
+         kind == git::GitErrorKind::kNotFound || kind == git::GitErrorKind::kNonFastForward;
+}
+
+}  // namespace
+
+RepoWriter::RepoWriter(sdk::Host& host, RepoSet& repos, BackgroundClones::NetworkFactory network,
+                       const std::atomic<bool>& stopping)
+    : host_(host), repos_(repos), network_(std::move(network)), stopping_(stopping) {}
+
+WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const WriteFiles& write,
+                               const std::string& message) {
+  WriteOutcome outcome;
+  sdk::PendingWork hold = host_.keepAlive(what);
+  git::NetworkOptions network = network_();
+
+  // The mark has no waiters' queue (pulls skip when it is taken); a write must not be skipped,
+  // so it retries until the pull in flight ends — bounded by what that pull may take.
+  std::optional<SyncingMark> mark;
+  auto give_up = std::chrono::steady_clock::now() + 2 * network.timeout + std::chrono::seconds(5);
+  while (true) {
+    mark.emplace(repos_, repo.id);
+    if (mark->held()) break;
+    mark.reset();
+    if (stopping_.load() || std::chrono::steady_clock::now() > give_up) {
+      outcome.error = repo.name + " stayed busy with a pull";
+      host_.logger().warning("%s not written: %s", what, outcome.error);
+      host_.errors().add("commit_failed", what + " not written: " + outcome.error,
+                         sdk::Severity::Error);
+      return outcome;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  std::error_code missing;
+  if (!std::filesystem::exists(repo.path / ".git", missing)) {
+    // Writing first would leave a non-empty directory where the clone has to land.
+    outcome.error = repo.name + " is not cloned yet";
+    host_.logger().warning("%s not written: %s", what, outcome.error);
+    host_.errors().add("commit_failed", what + " not written: " + outcome.error,
+                       sdk::Severity::Error);
+    return outcome;
+  }
+
+  git::CommitRequest request;
+  request.message = message;
+  try {
+    request.paths = write();
+    git::Identity identity = git::CommitIdentity(repo.path);
+    request.author_name = identity.name;
+    request.author_email = identity.email;
+  } catch (const std::exception& error) {
+    outcome.error = std::string("write failed: ") + error.what();
+    host_.logger().error("%s: %s", what, outcome.error);
+    host_.errors().add("commit_failed", what + ": " + outcome.error, sdk::Severity::Error);
+    return outcome;
+  }
+
+  try {
+    git::CommitReport report = git::CommitAndPush(repo.path, request, network);
+    outcome.committed = report.committed;
+    outcome.pushed = true;
+    outcome.commit = report.commit;
+    host_.logger().information("%s: %s %s and pushed (%d push attempt(s))", what,
+                               std::string(report.committed ? "committed" : "already committed"),
+                               report.commit.substr(0, 12), report.push_attempts);
+    return outcome;
+  } catch (const git::GitError& error) {
+    // CommitAndPush commits before it pushes: find out which of the two failed.
+    std::size_t unpushed = 0;
+    try {
+      unpushed = git::CommitsAhead(repo.path);
+    } catch (const git::GitError&) {
+    }
+    outcome.committed = unpushed > 0;
+    outcome.error = error.what();
+    if (outcome.committed) {
+      std::string text = what + ": committed locally, push failed (" + outcome.error +
+                         "); the next sync of " + repo.name + " pushes it";
+      host_.logger().warning("%s", text);
+      host_.errors().add(
+          "push_failed", text,
+          IsNetworkKind(error.kind()) ? sdk::Severity::Warning : sdk::Severity::Error);
+    } else {
+      std::string text = what + ": commit failed: " + outcome.error;
+      host_.logger().error("%s", text);
+      host_.errors().add("commit_failed", text, sdk::Severity::Error);
+    }
+  }
+  return outcome;
+}
+
+}  // namespace oxd::sync

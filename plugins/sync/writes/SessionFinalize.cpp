@@ -1,0 +1,111 @@
+#include "writes/SessionFinalize.h"
+
+#include <oxd/payload.h>
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "RepoPath.h"
+#include "writes/WritePaths.h"
+
+namespace oxd::sync {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FinalizeRequest {
+  std::string name;
+  fs::path source;  // resolved
+  std::optional<Repo> ledger;
+};
+
+FinalizeRequest Parse(const RepoSet& repos, const fs::path& sessions_root,
+                      const Poco::JSON::Object::Ptr& payload) {
+  FinalizeRequest request;
+  std::string ledger_path, cache_path;
+  try {
+    sdk::Payload fields(payload);
+    request.name = fields.requiredString("session_name");
+    ledger_path = fields.optionalString("ledger_path").value_or("");
+    cache_path = fields.optionalString("cache_path").value_or("");
+  } catch (const sdk::BadPayload& error) {
+    throw RefusedWrite(std::string("invalid session_finalize payload: ") + error.what());
+  }
+  CheckSessionName(request.name);
+  request.ledger = repos.Find("ledger");
+  if (!request.ledger) throw RefusedWrite("no ledger configured");
+  std::error_code error;
+  if (!ledger_path.empty() && fs::weakly_canonical(ledger_path, error) !=
+                                  fs::weakly_canonical(request.ledger->path, error)) {
+    throw RefusedWrite("ledger_path " + ledger_path + " is not this workspace's ledger (" +
+                       request.ledger->path.string() + ")");
+  }
+  fs::path source = cache_path.empty() ? sessions_root / request.name : fs::path(cache_path);
+  fs::path resolved = fs::canonical(source, error);
+  fs::path root = fs::weakly_canonical(sessions_root, error);
+  if (resolved.empty() || !fs::is_directory(resolved) || !IsAtOrBelow(resolved, root) ||
+      resolved == root) {
+    throw RefusedWrite("cache_path " + source.string() + " is not a session directory below " +
+                       sessions_root.string());
+  }
+  request.source = resolved;
+  return request;
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::system_error(errno, std::generic_category(), "read " + path.string());
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// Copies the regular, non-dot files of `request.source` into the ledger; returns their paths.
+std::vector<std::string> CopySession(const FinalizeRequest& request) {
+  std::vector<std::string> paths;
+  auto options = fs::directory_options::none;  // symlinked dirs are not followed
+  for (auto it = fs::recursive_directory_iterator(request.source, options);
+       it != fs::recursive_directory_iterator(); ++it) {
+    std::string leaf = it->path().filename().string();
+    if (leaf.starts_with(".")) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink() || !it->is_regular_file()) continue;
+    std::string relative = it->path().lexically_relative(request.source).generic_string();
+    WriteTarget target =
+        ResolveInRepo(*request.ledger, "sessions/" + request.name + "/" + relative);
+    WriteFileAtomically(target.file, ReadAll(it->path()));
+    paths.push_back(target.repo_relative);
+  }
+  if (paths.empty()) throw RefusedWrite("no files in " + request.source.string());
+  return paths;
+}
+
+}  // namespace
+
+void HandleSessionFinalize(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
+                           SessionWatches& watches, const Poco::JSON::Object::Ptr& payload) {
+  FinalizeRequest request;
+  try {
+    request = Parse(repos, watches.sessions_root(), payload);
+  } catch (const RefusedWrite& error) {
+    host.logger().warning("session_finalize refused, nothing written: %s",
+                          std::string(error.what()));
+    host.errors().add("session_refused", std::string("session_finalize refused: ") + error.what(),
+                      sdk::Severity::Warning);
+    return;
+  }
+  watches.Stop(request.name);  // raw.jsonl complete before it is copied
+  WriteOutcome outcome = writer.Write(
+      *request.ledger, "session " + request.name, [&] { return CopySession(request); },
+      "session: " + request.name);
+  if (outcome.pushed) {
+    host.logger().information("session %s finalized into the ledger at sessions/%s", request.name,
+                              request.name);
+  }
+}
+
+}  // namespace oxd::sync
