@@ -216,7 +216,7 @@ std::string renderConfigKeysMan(const PluginCatalog& catalog) {
       text += ".TP\n.B " + key.section + "." + key.key + "\n\\fI" + roffText(key.kind) + "\\fP";
       if (!key.default_value.empty())
         text += "; default \\fB" + roffText(key.default_value) + "\\fP";
-      text += "\n" + roffText(key.help) + "\n";
+      text += "\n.br\n" + roffText(key.help) + "\n";
     }
   }
   return text;
