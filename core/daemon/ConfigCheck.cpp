@@ -177,7 +177,7 @@ std::string renderDefaultConfig(const PluginCatalog& catalog) {
   auto section = [&](const std::string& header, const std::vector<ConfigKeyInfo>& keys) {
     text += "\n[" + keys.front().section + "]\n" + header;
     for (const auto& key : keys) {
-      text += "; " + key.help + "\n;" + key.key + " =";
+      text += "; " + key.help + "\n; kind: " + key.kind + "\n;" + key.key + " =";
       if (!key.default_value.empty()) text += " " + key.default_value;
       text += "\n";
     }
@@ -188,6 +188,36 @@ std::string renderDefaultConfig(const PluginCatalog& catalog) {
     section("; plugin " + std::string(descriptor.name) + " " + descriptor.version + ": " +
                 descriptor.summary + "\n",
             describePluginKeys(descriptor));
+  }
+  return text;
+}
+
+namespace {
+
+// Text as roff reads it: a backslash is written \e, and a line may not start with a control
+// character (a dot or an apostrophe).
+std::string roffText(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\\' ? std::string("\\e") : std::string(1, c);
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+  return out;
+}
+
+}  // namespace
+
+std::string renderConfigKeysMan(const PluginCatalog& catalog) {
+  std::vector<std::vector<ConfigKeyInfo>> tables{daemonConfigKeys()};
+  for (const auto& plugin : catalog.plugins)
+    tables.push_back(describePluginKeys(plugin.descriptor()));
+  std::string text;
+  for (const auto& keys : tables) {
+    text += ".SS [" + keys.front().section + "]\n";
+    for (const auto& key : keys) {
+      text += ".TP\n.B " + key.section + "." + key.key + "\n\\fI" + roffText(key.kind) + "\\fP";
+      if (!key.default_value.empty())
+        text += "; default \\fB" + roffText(key.default_value) + "\\fP";
+      text += "\n.br\n" + roffText(key.help) + "\n";
+    }
   }
   return text;
 }

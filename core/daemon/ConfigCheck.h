@@ -34,4 +34,8 @@ std::vector<ConfigProblem> checkConfig(const ConfigSources& sources, const Plugi
 // Every key of [daemon] and of each plugin, commented out at its default with its help above.
 std::string renderDefaultConfig(const PluginCatalog& catalog);
 
+// The same keys as roff, for the CONFIGURATION KEYS of oxd(8): each with its kind and range,
+// its default and its help.
+std::string renderConfigKeysMan(const PluginCatalog& catalog);
+
 }  // namespace oxd::core

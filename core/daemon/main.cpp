@@ -49,6 +49,8 @@ class OxdApplication : public Poco::Util::ServerApplication {
         nullptr);
     add("print-default-config", "", "Print every config key at its default (packaging/oxd.ini).",
         nullptr);
+    add("print-config-man", "", "Print every config key as roff (the key list of oxd(8)).",
+        nullptr);
     add("help", "h", "Print this help.", nullptr);
     add("version", "v", "Print the version.", nullptr);
   }
@@ -68,7 +70,8 @@ class OxdApplication : public Poco::Util::ServerApplication {
         throw Poco::InvalidArgumentException("--define needs KEY=VALUE, got '" + value + "'");
       }
       options_.defines[value.substr(0, equals)] = value.substr(equals + 1);
-    } else if (name == "check-config" || name == "print-default-config") {
+    } else if (name == "check-config" || name == "print-default-config" ||
+               name == "print-config-man") {
       tool_ = name;
     } else if (name == "parent-pid") {
       options_.defines["daemon.parent_pid"] = value;
@@ -102,6 +105,10 @@ class OxdApplication : public Poco::Util::ServerApplication {
       std::cout << oxd::core::renderDefaultConfig(catalog);
       return EXIT_OK;
     }
+    if (tool_ == "print-config-man") {
+      std::cout << oxd::core::renderConfigKeysMan(catalog);
+      return EXIT_OK;
+    }
     std::size_t errors = 0, layers = 0;
     for (const auto& layer : oxd::core::configFileLayers(sources)) layers += fs::exists(layer.path);
     for (const auto& problem : oxd::core::checkConfig(sources, catalog)) {
@@ -128,7 +135,8 @@ class OxdApplication : public Poco::Util::ServerApplication {
 
   oxd::core::DaemonOptions options_;
   bool exit_now_ = false;
-  std::string tool_;  // "check-config" or "print-default-config"; empty to run the daemon
+  // "check-config", "print-default-config" or "print-config-man"; empty to run the daemon
+  std::string tool_;
 };
 
 }  // namespace

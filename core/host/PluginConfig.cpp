@@ -2,7 +2,7 @@
 
 #include "common/NearestName.h"
 
-#include <oxd/duration.h>
+#include <oxd/config_value.h>
 
 #include <Poco/Util/MapConfiguration.h>
 
@@ -13,14 +13,6 @@
 namespace oxd::core {
 
 namespace {
-
-std::optional<bool> parseBool(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
-  if (text == "false" || text == "no" || text == "off" || text == "0") return false;
-  return std::nullopt;
-}
 
 std::optional<PluginConfig::OnError> parseOnError(const std::string& text) {
   if (text == "fail") return PluginConfig::OnError::Fail;
@@ -39,13 +31,6 @@ std::string unknownKeyError(const std::string& plugin, const std::string& key,
   std::string list;
   for (const auto& candidate : known) list += (list.empty() ? "" : ", ") + candidate;
   return message + " (known keys: " + list + ")";
-}
-
-// A key whose default is written as a duration ("5m", "300ms") takes a duration.
-bool isDurationDefault(const char* value) {
-  std::string text = value ? value : "";
-  return sdk::parseDuration(text).has_value() &&
-         std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
 }
 
 void flatten(const Poco::Util::AbstractConfiguration& config, const std::string& full,
@@ -70,13 +55,14 @@ void flatten(const Poco::Util::AbstractConfiguration& config, const std::string&
 
 std::vector<ConfigKeyInfo> describePluginKeys(const sdk::Descriptor& descriptor) {
   std::vector<ConfigKeyInfo> keys{
-      {descriptor.name, "enabled", "true", "start this plugin"},
+      {descriptor.name, "enabled", "true", "start this plugin", "bool"},
       {descriptor.name, "on_error", "fail",
-       "when it cannot start: fail (stay failed), retry (with backoff), ignore (no issue)"}};
+       "when it cannot start: fail (stay failed), retry (with backoff), ignore (no issue)",
+       "string"}};
   for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
     const sdk::ConfigKey& key = descriptor.config_keys[i];
     keys.push_back({descriptor.name, key.name, key.default_value ? key.default_value : "",
-                    key.help ? key.help : ""});
+                    key.help ? key.help : "", sdk::configKindAndRange(key)});
   }
   return keys;
 }
@@ -91,7 +77,7 @@ ConfigSection readSection(const Poco::Util::AbstractConfiguration& config,
 PluginConfig parsePluginConfig(const ConfigSection& section) {
   PluginConfig config;
   if (auto it = section.find("enabled"); it != section.end()) {
-    config.enabled = parseBool(it->second).value_or(true);
+    config.enabled = sdk::parseFlag(it->second).value_or(true);
   }
   if (auto it = section.find("on_error"); it != section.end()) {
     config.on_error = parseOnError(it->second).value_or(PluginConfig::OnError::Fail);
@@ -109,7 +95,7 @@ std::vector<std::string> validateSection(const std::string& name, const sdk::Des
   }
   for (const auto& [key, value] : section) {
     if (key == "enabled") {
-      if (!parseBool(value))
+      if (!sdk::parseFlag(value))
         errors.push_back(prefix + "enabled: expected true or false, got '" + value + "'");
     } else if (key == "on_error") {
       if (!parseOnError(value)) {
@@ -123,10 +109,8 @@ std::vector<std::string> validateSection(const std::string& name, const sdk::Des
       }
       // The loader refuses descriptor keys named enabled/on_error, so index 2 is key 0.
       const sdk::ConfigKey& declared = descriptor->config_keys[(it - known.begin()) - 2];
-      if (isDurationDefault(declared.default_value) && !sdk::parseDuration(value)) {
-        errors.push_back(prefix + key + ": expected a duration such as 30s or 5m, got '" + value +
-                         "'");
-      }
+      std::string problem = sdk::configValueProblem(declared, value);
+      if (!problem.empty()) errors.push_back(prefix + key + ": " + problem);
     }
   }
   return errors;

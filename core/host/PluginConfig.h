@@ -26,6 +26,7 @@ struct ConfigKeyInfo {
   std::string key;
   std::string default_value;
   std::string help;
+  std::string kind;  // and range, as oxd.ini shows it: "duration, at least 1s"
 };
 
 // Every key of a plugin's section: the host's own (enabled, on_error), then the descriptor's.
@@ -41,7 +42,7 @@ ConfigSection readSection(const Poco::Util::AbstractConfiguration& config, const
 PluginConfig parsePluginConfig(const ConfigSection& section);
 
 // Every problem of [name]: an unknown key (with the nearest known key as a hint), a bad
-// `enabled` or `on_error`, a non-duration for a key whose default is a duration. With a null
+// `enabled` or `on_error`, a value not of its key's kind or outside its range. With a null
 // descriptor (the plugin did not load) only `enabled` and `on_error` are checked.
 std::vector<std::string> validateSection(const std::string& name, const sdk::Descriptor* descriptor,
                                          const ConfigSection& section);

@@ -1,5 +1,7 @@
 #include "host/PluginLoader.h"
 
+#include <oxd/config_value.h>
+
 #include <boost/dll/shared_library.hpp>
 
 #include <dlfcn.h>
@@ -50,6 +52,9 @@ std::string malformation(const sdk::Descriptor& descriptor, const std::string& s
     std::string key_name = key.name;
     if (key_name == "enabled" || key_name == "on_error") {
       return "config key '" + key_name + "' is reserved for the host";
+    }
+    if (std::string problem = sdk::configKeyProblem(key); !problem.empty()) {
+      return "config key '" + key_name + "': " + problem;
     }
   }
   return "";

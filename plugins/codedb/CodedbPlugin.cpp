@@ -16,18 +16,8 @@
 
 namespace {
 
-const oxd::sdk::ConfigKey kKeys[] = {
-    {"check_interval", "5m",
-     "how often the project's HEAD is compared with the indexed one (0: start, overlay, "
-     "code_index only)"},
-    {"ledger_check_interval", "5m",
-     "the same for the ledger's index, besides every pull of the ledger (0: pulls only)"},
-    {"settle", "100ms", "file events are collapsed until this long passes without one"},
-    {"overlay", "true", "merge the working tree's uncommitted changes into searches (inotify)"},
-    {"max_file_size", "1MB", "larger files are not indexed (their path still is)"},
-    {"max_trigram_density", "0.35",
-     "files with more distinct trigrams per byte are data, not code: not indexed"},
-};
+// The key table lives with the code that reads it (CodedbSettings.h).
+constexpr const auto& kKeys = oxd::codedb::kCodedbKeys;
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
                                        oxd::sdk::kBuildFingerprint,

@@ -28,16 +28,8 @@
 
 namespace {
 
-const oxd::sdk::ConfigKey kKeys[] = {
-    {"interval", "5m", "how often the ledger is pulled (and missing repos cloned)"},
-    {"team_interval", "1m", "how often the team contexts are pulled"},
-    {"network_timeout", "120s", "deadline of one fetch, ref listing or clone"},
-    {"token", "", "git access token when no heartbeat brought one (else $OXD_GIT_TOKEN)"},
-    {"host_tokens", "", "HOST=TOKEN entries: git tokens by host, preferred over token"},
-    {"gc_interval_days", "7", "days between blue-green reclones of each team context"},
-    {"team_urls", "",
-     "TEAM_ID=URL entries: where to clone a team a heartbeat names and the project file does not"},
-};
+// The key table lives with the code that reads it (SyncSettings.h).
+constexpr const auto& kKeys = oxd::sync::kSyncKeys;
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
                                        oxd::sdk::kBuildFingerprint,

@@ -1,9 +1,13 @@
 #include "TokenSource.h"
 
+#include <oxd/settings.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <string>
+
+#include "SyncSettings.h"
 
 namespace oxd::sync {
 
@@ -42,7 +46,7 @@ TokenSource::TokenSource(sdk::Host& host, const HostTokens& host_tokens) : host_
 
 git::CredentialsFor TokenSource::Current() const {
   std::optional<sdk::Credentials> heartbeat = host_.credentials();
-  std::string configured = host_.config().getString("token", "");
+  std::string configured = sdk::Settings(host_.config(), "sync", kSyncKeys).text("token");
   if (configured.empty()) {
     if (const char* from_env = std::getenv("OXD_GIT_TOKEN"); from_env) configured = from_env;
   }

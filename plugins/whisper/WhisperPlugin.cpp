@@ -21,20 +21,8 @@
 
 namespace {
 
-const oxd::sdk::ConfigKey kKeys[] = {
-    {"retention", "7d", "whispers older than this are pruned (daily and by doctor)"},
-    {"max_store_size", "64MB", "byte cap of each store; the oldest whispers go first (0 = none)"},
-    {"relay_window", "24h", "murmur files created within this window are relayed after a pull"},
-    {"new_agent_backlog", "24h",
-     "an agent's first whispers call also gets what came this recently"},
-    {"nudge_interval", "30m",
-     "nudge an active agent that has not murmured for this long (0 = off)"},
-    {"nudge_min_interval", "10m", "smallest nudge_interval accepted (lower it only for tests)"},
-    {"activity_interval", "15m", "how often an activity summary may be whispered (0 = off)"},
-    {"maintenance_interval", "24h", "how often stores are pruned, capped and checked"},
-    {"file_change_interval", "10m",
-     "how often settled project changes (files.changed) become one murmur (0 = off)"},
-};
+// The key table lives with the code that reads it (WhisperSettings.h).
+constexpr const auto& kKeys = oxd::whisper::kWhisperKeys;
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
                                        oxd::sdk::kBuildFingerprint,

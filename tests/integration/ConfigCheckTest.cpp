@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "DaemonFixture.h"
@@ -84,6 +85,38 @@ TEST_F(ConfigCheckTest, OxctlRunsTheSameCheckForItsProject) {
   ProcessResult usage = oxctl({"config", "fix"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_NE(usage.err.find("unknown subcommand 'fix'"), std::string::npos) << usage.err;
+}
+
+// A plugin key of the wrong kind or out of its range: `oxctl config check` (run against the
+// real plugins next to the binaries) names its file and line and fails; the daemon refuses that
+// plugin alone at start, with the same message, and serves on.
+TEST_F(ConfigCheckTest, AKeyOfTheWrongKindIsNamedAndItsPluginRefusedAtStart) {
+  writeFile(projectConfig(),
+            "[codedb]\nenabled = false\n[sync]\ninterval = often\n[whisper]\nretention = 0\n");
+  ProcessResult checked = oxctl({"config", "check"});
+  EXPECT_EQ(checked.exit_code, 1) << checked.out << checked.err;
+  std::string project = projectConfig().string();
+  const std::string wrong_kind =
+      "[sync] interval: expected a duration such as 30s or 5m, got 'often'";
+  const std::string out_of_range = "[whisper] retention: 0 is below the minimum 1ms";
+  for (const std::string& expected :
+       {project + ":4: error: " + wrong_kind, project + ":6: error: " + out_of_range,
+        std::string("2 error(s)")}) {
+    EXPECT_NE(checked.out.find(expected), std::string::npos) << expected << "\n---\n"
+                                                             << checked.out;
+  }
+
+  ASSERT_NO_FATAL_FAILURE(startDaemon({.plugin_dir = OXD_PLUGIN_DIR}));
+  nlohmann::json reply = request("plugins");
+  std::map<std::string, std::pair<std::string, std::string>> plugins;  // name → state, error
+  for (const auto& entry : reply["data"]["plugins"]) {
+    plugins[entry.value("name", "")] = {entry.value("state", ""), entry.value("last_error", "")};
+  }
+  EXPECT_EQ(plugins["sync"], std::make_pair(std::string("failed"), wrong_kind)) << reply.dump(2);
+  EXPECT_EQ(plugins["whisper"], std::make_pair(std::string("failed"), out_of_range))
+      << reply.dump(2);
+  EXPECT_EQ(plugins["codedb"].first, "disabled") << reply.dump(2);
+  EXPECT_EQ(request("ping")["data"], "pong");
 }
 
 TEST_F(ConfigCheckTest, DefaultConfigListsEveryKeyAndIsItselfValid) {

@@ -5,7 +5,11 @@
 
 namespace {
 
-const oxd::sdk::ConfigKey kKeys[] = {{"level", "3", "an unused knob"}};
+const oxd::sdk::ConfigKey kKeys[] = {{.name = "level",
+                                      .kind = oxd::sdk::ConfigKind::Int,
+                                      .default_value = "3",
+                                      .min = "0",
+                                      .help = "an unused knob"}};
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // exists, which lets a test watch on_error = retry recover.
 
 #include <oxd/plugin.h>
+#include <oxd/settings.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -9,7 +10,9 @@
 namespace {
 
 const oxd::sdk::ConfigKey kKeys[] = {
-    {"succeed_if_exists", "", "start succeeds once this file exists"},
+    {.name = "succeed_if_exists",
+     .kind = oxd::sdk::ConfigKind::String,
+     .help = "start succeeds once this file exists"},
 };
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
@@ -23,7 +26,7 @@ const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
 class StartThrows final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
-    std::string marker = host.config().getString("succeed_if_exists", "");
+    std::string marker = oxd::sdk::Settings(host.config(), kDescriptor).text("succeed_if_exists");
     if (!marker.empty() && std::filesystem::exists(marker)) {
       host.handle("start_throws.ping",
                   [](const oxd::sdk::Request&, auto&) { return oxd::sdk::Reply::ok("pong"); });

@@ -6,9 +6,9 @@
 // Tasks: "count" every `interval`; "flaky" (throws every run) when `task_throws` is true.
 // Status section "test": counters of the above. Doctor hook: {"ok": true}.
 
-#include <oxd/duration.h>
 #include <oxd/payload.h>
 #include <oxd/plugin.h>
+#include <oxd/settings.h>
 
 #include <Poco/JSON/Object.h>
 
@@ -26,8 +26,16 @@ using oxd::sdk::Reply;
 using oxd::sdk::Request;
 
 const oxd::sdk::ConfigKey kKeys[] = {
-    {"interval", "1s", "how often the count task runs"},
-    {"task_throws", "false", "also run a task that throws on every run"},
+    {.name = "interval",
+     .kind = oxd::sdk::ConfigKind::Duration,
+     .default_value = "1s",
+     .min = "1ms",
+     .max = "24h",
+     .help = "how often the count task runs"},
+    {.name = "task_throws",
+     .kind = oxd::sdk::ConfigKind::Bool,
+     .default_value = "false",
+     .help = "also run a task that throws on every run"},
 };
 
 const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
@@ -44,9 +52,9 @@ class TestPlugin final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
     host_ = &host;
-    auto interval = oxd::sdk::parseDuration(host.config().getString("interval", "1s"));
-    if (!interval) throw std::runtime_error("interval: not a duration");
-    bool task_throws = host.config().getBool("task_throws", false);
+    oxd::sdk::Settings settings(host.config(), kDescriptor);
+    auto interval = settings.duration("interval");
+    bool task_throws = settings.flag("task_throws");
 
     host.handle("test.echo",
                 [](const Request& request, auto&) { return Reply::ok(request.payload); });
@@ -130,7 +138,7 @@ class TestPlugin final : public oxd::sdk::Plugin {
     });
 
     oxd::sdk::TaskSchedule schedule;
-    schedule.interval = std::chrono::duration_cast<std::chrono::milliseconds>(*interval);
+    schedule.interval = std::chrono::duration_cast<std::chrono::milliseconds>(interval);
     host.every("count", schedule, [this](const oxd::sdk::StopToken&) { ++task_runs_; });
     if (task_throws) {
       oxd::sdk::TaskSchedule flaky = schedule;

@@ -14,18 +14,37 @@ namespace oxd::sdk {
 // Bump on any incompatible change to a header under sdk/include/oxd/.
 inline constexpr int kAbiVersion = 1;
 
-// Set by the build (CMake, in a generated header) to a hash of the compiler identity and the SDK headers. Boost.DLL
-// promises no C++ ABI stability, so plugins must be built with the daemon; the host refuses a
-// plugin whose fingerprint differs from its own.
+// Set by the build (CMake, in a generated header) to a hash of the compiler identity and the SDK
+// headers. Boost.DLL promises no C++ ABI stability, so plugins must be built with the daemon; the
+// host refuses a plugin whose fingerprint differs from its own.
 #ifndef OXD_SDK_FINGERPRINT
 #error "OXD_SDK_FINGERPRINT must be defined by the build"
 #endif
 inline constexpr const char* kBuildFingerprint = OXD_SDK_FINGERPRINT;
 
+// What a config key holds; the host refuses a value that does not parse as its kind (the
+// forms are in oxd/config_value.h) and Settings (oxd/settings.h) reads it as that type.
+enum class ConfigKind : int {
+  String,    // any text
+  Bool,      // true/false (also yes/no, on/off, 1/0)
+  Int,       // a whole number, e.g. 7
+  Double,    // a decimal number, e.g. 0.35
+  Duration,  // "300ms", "30s", "5m", "1h30m", "7d", "0"
+  ByteSize,  // "512KB", "64MB", "1GB", "1048576"
+  List,      // words separated by spaces or commas
+};
+
+// Designated initializers keep the tables readable; every key of kind other than String and
+// List needs a default that parses as its kind and lies in its range (the loader checks).
 struct ConfigKey {
-  const char* name;           // key inside the plugin's config section, e.g. "interval"
-  const char* default_value;  // textual default, e.g. "5m"; "" when the key has none
-  const char* help;           // one line, shown by `oxctl config` and in packaging/oxd.ini
+  const char* name;  // key inside the plugin's config section
+  ConfigKind kind = ConfigKind::String;
+  const char* default_value = "";  // textual default, e.g. "5m"; "" when none
+  // Inclusive bounds in the key's own units ("1s", "1MB", "0.5"); null or "" when unbounded.
+  // Int, Double, Duration and ByteSize keys only.
+  const char* min = nullptr;
+  const char* max = nullptr;
+  const char* help = "";  // one line, shown in packaging/oxd.ini and oxd(8)
 };
 
 struct Descriptor {
