@@ -157,7 +157,13 @@ void Daemon::startParts() {
   issues_ = std::make_unique<IssueTracker>();
   instances_ = std::make_unique<InstanceStore>();
   credentials_ = std::make_unique<CredentialStore>();
-  workers_ = std::make_unique<WorkerPool>(settings_.workers, 4096);
+  WorkerPool::Options pool;
+  pool.threads = settings_.workers;
+  // Two core threads: one may sit in a `reload` or `plugin_disable` draining a plugin while the
+  // other answers `status`; the core's other messages take milliseconds.
+  pool.core_threads = 2;
+  pool.queue_capacity = 4096;
+  workers_ = std::make_unique<WorkerPool>(pool);
   scheduler_ = std::make_unique<Scheduler>(*workers_);
   bus_ = std::make_unique<EventBus>(*workers_);
   router_ = std::make_unique<Router>();

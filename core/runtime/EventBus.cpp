@@ -9,6 +9,12 @@
 
 namespace oxd::core {
 
+namespace {
+
+const std::string kCoreOwner;  // the WorkerPool's name for the core
+
+}  // namespace
+
 EventBus::EventBus(WorkerPool& workers) : workers_(workers) {}
 
 EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std::string& owner,
@@ -36,8 +42,11 @@ std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var
   }
   std::size_t queued = 0;
   for (auto& subscriber : targets) {
+    // A plugin's deliveries count against its share of the workers; a core subscriber's
+    // (private gate) run in the core's lane.
+    const std::string& owner = subscriber->private_gate ? kCoreOwner : subscriber->owner;
     if (workers_.submit(
-            [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
+            owner, [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
       ++queued;
       continue;
     }

@@ -109,7 +109,8 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   // back, so calling it under ours cannot deadlock.
   void dispatch(const EntryPtr& entry, Clock::time_point now) {
     entry->running = true;
-    bool queued = workers.submit([shared = shared_from_this(), entry] { shared->run(entry); });
+    bool queued = workers.submit(entry->spec.owner,
+                                 [shared = shared_from_this(), entry] { shared->run(entry); });
     if (queued) {
       ++in_flight;
       return;
