@@ -244,7 +244,7 @@ void Daemon::serve() {
   }
   for (;;) {
     {
-      std::lock_guard lock(stop_mutex_);
+      MutexLock lock(stop_mutex_);
       if (!stop_reason_.empty()) break;
     }
     runQueuedReloads();
@@ -313,7 +313,7 @@ bool Daemon::idleExpired(Clock::time_point now) {
 void Daemon::shutDown() {
   std::string reason;
   {
-    std::lock_guard lock(stop_mutex_);
+    MutexLock lock(stop_mutex_);
     reason = stop_reason_;
   }
   log().information("stopping: %s", reason);
@@ -354,7 +354,7 @@ void Daemon::shutDown() {
 
 void Daemon::requestStop(const std::string& reason) {
   {
-    std::lock_guard lock(stop_mutex_);
+    MutexLock lock(stop_mutex_);
     if (!stop_reason_.empty()) return;
     stop_reason_ = reason;
   }
@@ -366,7 +366,7 @@ std::vector<std::string> Daemon::reload() {
   auto request = std::make_shared<std::promise<std::vector<std::string>>>();
   auto result = request->get_future();
   {
-    std::lock_guard lock(reload_mutex_);
+    MutexLock lock(reload_mutex_);
     reload_requests_.push_back(request);
   }
   loop_->wake();
@@ -379,7 +379,7 @@ std::vector<std::string> Daemon::reload() {
 void Daemon::runQueuedReloads() {
   std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>> requests;
   {
-    std::lock_guard lock(reload_mutex_);
+    MutexLock lock(reload_mutex_);
     requests.swap(reload_requests_);
   }
   for (auto& request : requests) request->set_value(applyReload());

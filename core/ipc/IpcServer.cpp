@@ -121,8 +121,8 @@ void IpcServer::stop() {
   }
   io_thread_.join();
   {
-    std::unique_lock lock(inflight_mutex_);
-    inflight_idle_.wait(lock, [this] { return inflight_ == 0; });
+    MutexLock lock(inflight_mutex_);
+    while (inflight_ != 0) inflight_idle_.wait(inflight_mutex_);
   }
   ::close(epoll_fd_);
   ::close(wake_fd_);
@@ -131,14 +131,14 @@ void IpcServer::stop() {
 }
 
 void IpcServer::enterInflight() {
-  std::lock_guard lock(inflight_mutex_);
+  MutexLock lock(inflight_mutex_);
   ++inflight_;
 }
 
 void IpcServer::leaveInflight() {
   // Notify under the lock: once stop() sees zero it may destroy the server, condition included.
-  std::lock_guard lock(inflight_mutex_);
-  if (--inflight_ == 0) inflight_idle_.notify_all();
+  MutexLock lock(inflight_mutex_);
+  if (--inflight_ == 0) inflight_idle_.notifyAll();
 }
 
 void IpcServer::loop() {

@@ -5,7 +5,6 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
-#include <mutex>
 
 namespace oxd::core {
 
@@ -26,7 +25,7 @@ EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std
   subscriber->handler = std::move(handler);
   subscriber->private_gate = gate == nullptr;
   subscriber->gate = gate ? std::move(gate) : std::make_shared<CallGate>();
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   subscriber->id = next_id_++;
   topics_[topic].push_back(std::move(subscriber));
   return next_id_ - 1;
@@ -35,7 +34,7 @@ EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std
 std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var& event) {
   std::vector<SubscriberPtr> targets;
   {
-    std::shared_lock lock(mutex_);
+    ReaderLock lock(mutex_);
     auto it = topics_.find(topic);
     if (it == topics_.end()) return 0;
     targets = it->second;
@@ -86,7 +85,7 @@ void EventBus::deliver(const Subscriber& subscriber, const Poco::Dynamic::Var& e
 bool EventBus::unsubscribeOwner(const std::string& owner, std::chrono::milliseconds timeout) {
   std::vector<SubscriberPtr> removed;
   {
-    std::unique_lock lock(mutex_);
+    WriterLock lock(mutex_);
     for (auto topic = topics_.begin(); topic != topics_.end();) {
       auto& list = topic->second;
       for (auto it = list.begin(); it != list.end();) {
@@ -119,7 +118,7 @@ bool EventBus::unsubscribeOwner(const std::string& owner, std::chrono::milliseco
 }
 
 std::size_t EventBus::subscriberCount(const std::string& topic) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   auto it = topics_.find(topic);
   return it == topics_.end() ? 0 : it->second.size();
 }
