@@ -3,7 +3,8 @@
 //
 // Threads: one IO thread (started by start()) accepts, reads first lines, decodes, calls the
 // message hook and runs `run_inline` routes. Every other handler, one-way handler and any reply
-// too slow to write without blocking goes to the WorkerPool. The IO thread never blocks on a
+// too slow to write without blocking goes to the WorkerPool, as a job of the route's owner (a
+// plugin's share of the workers, or the core's lane for built-ins). The IO thread never blocks on a
 // client: a client that never finishes its line is closed at its first-line deadline, and one
 // that does not read its reply costs a worker at most a bounded write deadline.
 //
