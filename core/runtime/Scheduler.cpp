@@ -5,6 +5,8 @@
 
 #include <Poco/Logger.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -89,6 +91,7 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   }
 
   void timerLoop() EXCLUDES(mutex) {
+    ::pthread_setname_np(::pthread_self(), "oxd-scheduler");
     MutexLock lock(mutex);
     while (!stopping) {
       ++wakeups;

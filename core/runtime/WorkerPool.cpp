@@ -2,8 +2,6 @@
 
 #include <pthread.h>
 
-#include <algorithm>
-
 namespace oxd::core {
 
 namespace {
@@ -14,10 +12,9 @@ const std::string kCore;  // the core's owner name
 
 WorkerPool::WorkerPool(Options options)
     : capacity_(options.queue_capacity),
-      per_owner_limit_(
-          options.per_owner_limit > 0
-              ? options.per_owner_limit
-              : std::max<std::size_t>(1, options.threads > 1 ? options.threads - 1 : 1)),
+      per_owner_limit_(options.per_owner_limit > 0 ? options.per_owner_limit
+                       : options.threads > 1       ? options.threads - 1
+                                                   : 1),
       has_core_lane_(options.core_threads > 0) {
   threads_.reserve(options.threads + options.core_threads);
   for (std::size_t i = 0; i < options.threads; ++i) {
