@@ -18,6 +18,10 @@ status=0
 unformatted=$(cd "$root" && git ls-files '*.cpp' '*.h' '*.c' | while read -r file; do
   clang-format --dry-run -Werror "$file" >/dev/null 2>&1 || echo "$file"; done)
 if [ -n "$unformatted" ]; then echo "clang-format differs on: $unformatted" >&2; status=1; fi
+# Thread contracts: clang's -Wthread-safety over the core, parse only (scripts/thread-safety.sh).
+if [ -z "${OXD_SANITIZE:-}" ]; then
+  bash "$root/scripts/thread-safety.sh" "$OXD_BUILD_DIR" || status=1
+fi
 # The SIGKILL fault tests (label fault) run 10 iterations each here (about a minute); their full
 # 200-iteration runs are by hand (tests/fault/README.md). OXD_FAULT=0 leaves them out.
 fault_filter=()

@@ -157,7 +157,13 @@ void Daemon::startParts() {
   issues_ = std::make_unique<IssueTracker>();
   instances_ = std::make_unique<InstanceStore>();
   credentials_ = std::make_unique<CredentialStore>();
-  workers_ = std::make_unique<WorkerPool>(settings_.workers, 4096);
+  WorkerPool::Options pool;
+  pool.threads = settings_.workers;
+  // Two core threads: one may sit in a `reload` or `plugin_disable` draining a plugin while the
+  // other answers `status`; the core's other messages take milliseconds.
+  pool.core_threads = 2;
+  pool.queue_capacity = 4096;
+  workers_ = std::make_unique<WorkerPool>(pool);
   scheduler_ = std::make_unique<Scheduler>(*workers_);
   bus_ = std::make_unique<EventBus>(*workers_);
   router_ = std::make_unique<Router>();
@@ -238,7 +244,7 @@ void Daemon::serve() {
   }
   for (;;) {
     {
-      std::lock_guard lock(stop_mutex_);
+      MutexLock lock(stop_mutex_);
       if (!stop_reason_.empty()) break;
     }
     runQueuedReloads();
@@ -307,7 +313,7 @@ bool Daemon::idleExpired(Clock::time_point now) {
 void Daemon::shutDown() {
   std::string reason;
   {
-    std::lock_guard lock(stop_mutex_);
+    MutexLock lock(stop_mutex_);
     reason = stop_reason_;
   }
   log().information("stopping: %s", reason);
@@ -348,7 +354,7 @@ void Daemon::shutDown() {
 
 void Daemon::requestStop(const std::string& reason) {
   {
-    std::lock_guard lock(stop_mutex_);
+    MutexLock lock(stop_mutex_);
     if (!stop_reason_.empty()) return;
     stop_reason_ = reason;
   }
@@ -360,7 +366,7 @@ std::vector<std::string> Daemon::reload() {
   auto request = std::make_shared<std::promise<std::vector<std::string>>>();
   auto result = request->get_future();
   {
-    std::lock_guard lock(reload_mutex_);
+    MutexLock lock(reload_mutex_);
     reload_requests_.push_back(request);
   }
   loop_->wake();
@@ -373,7 +379,7 @@ std::vector<std::string> Daemon::reload() {
 void Daemon::runQueuedReloads() {
   std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>> requests;
   {
-    std::lock_guard lock(reload_mutex_);
+    MutexLock lock(reload_mutex_);
     requests.swap(reload_requests_);
   }
   for (auto& request : requests) request->set_value(applyReload());

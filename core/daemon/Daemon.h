@@ -4,6 +4,7 @@
 // need. Constructed and run on the main thread; the members documented as thread-safe are
 // called by handlers on worker threads.
 
+#include "common/Mutex.h"
 #include "daemon/Config.h"
 #include "daemon/MainLoop.h"
 
@@ -110,10 +111,10 @@ class Daemon {
       config_;               // written by the main thread under settings_mutex_
   DaemonSettings settings_;  // written by the main thread only, under settings_mutex_
   mutable std::mutex settings_mutex_;
-  std::mutex reload_mutex_;
+  Mutex reload_mutex_;
   // Reloads asked for by handlers, run by the main thread.
-  std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>>
-      reload_requests_;  // guarded by reload_mutex_
+  std::vector<std::shared_ptr<std::promise<std::vector<std::string>>>> reload_requests_
+      GUARDED_BY(reload_mutex_);
   std::thread::id main_thread_;
 
   std::chrono::steady_clock::time_point started_at_;
@@ -127,8 +128,8 @@ class Daemon {
   std::atomic<std::int64_t> startup_ms_{0};
   std::atomic<std::int64_t> throttle_ms_{0};
 
-  std::mutex stop_mutex_;
-  std::string stop_reason_;  // guarded by stop_mutex_; non-empty once a stop was requested
+  Mutex stop_mutex_;
+  std::string stop_reason_ GUARDED_BY(stop_mutex_);  // non-empty once a stop was requested
 
   std::unique_ptr<MainLoop> loop_;
   std::unique_ptr<InstanceLock> lock_;

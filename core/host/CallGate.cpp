@@ -3,39 +3,43 @@
 namespace oxd::core {
 
 bool CallGate::enter() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (closed_) return false;
   ++in_flight_;
   return true;
 }
 
 void CallGate::leave() {
-  std::lock_guard lock(mutex_);
-  if (--in_flight_ == 0) idle_.notify_all();
+  MutexLock lock(mutex_);
+  if (--in_flight_ == 0) idle_.notifyAll();
 }
 
 void CallGate::close() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   closed_ = true;
 }
 
 void CallGate::reopen() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   closed_ = false;
 }
 
 bool CallGate::closed() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return closed_;
 }
 
 bool CallGate::drain(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  return idle_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mutex_);
+  while (in_flight_ != 0) {
+    if (!idle_.waitUntil(mutex_, deadline)) return in_flight_ == 0;
+  }
+  return true;
 }
 
 void CallGate::record(Kind kind, std::chrono::nanoseconds duration, const std::string* error) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   switch (kind) {
     case Kind::Call:
       ++counters_.calls;
@@ -55,12 +59,12 @@ void CallGate::record(Kind kind, std::chrono::nanoseconds duration, const std::s
 }
 
 void CallGate::recordDrop() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   ++counters_.drops;
 }
 
 PluginCounters CallGate::counters() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return counters_;
 }
 

@@ -3,11 +3,11 @@
 // call enters, and drain() waits for the ones in flight. Also keeps the plugin's counters.
 // Thread-safe.
 
+#include "common/Mutex.h"
+
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
 
 namespace oxd::core {
@@ -39,11 +39,11 @@ class CallGate {
   PluginCounters counters() const;
 
  private:
-  mutable std::mutex mutex_;
-  std::condition_variable idle_;
-  int in_flight_ = 0;  // guarded by mutex_
-  bool closed_ = false;
-  PluginCounters counters_;
+  mutable Mutex mutex_;
+  CondVar idle_;
+  int in_flight_ GUARDED_BY(mutex_) = 0;
+  bool closed_ GUARDED_BY(mutex_) = false;
+  PluginCounters counters_ GUARDED_BY(mutex_);
 };
 
 // Enters a gate for a scope. Check entered() before running plugin code.

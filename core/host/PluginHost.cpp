@@ -23,7 +23,7 @@ std::chrono::milliseconds remaining(Clock::time_point deadline) {
 
 bool PluginHooks::addStatus(const std::string& section, const std::string& owner,
                             std::shared_ptr<CallGate> gate, sdk::StatusProvider provider) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& hook : status_) {
     if (hook->key == section) return false;
   }
@@ -34,7 +34,7 @@ bool PluginHooks::addStatus(const std::string& section, const std::string& owner
 
 bool PluginHooks::addDoctor(const std::string& owner, std::shared_ptr<CallGate> gate,
                             sdk::StatusProvider hook) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& existing : doctor_) {
     if (existing->key == owner) return false;
   }
@@ -44,23 +44,27 @@ bool PluginHooks::addDoctor(const std::string& owner, std::shared_ptr<CallGate> 
 }
 
 void PluginHooks::removeOwner(const std::string& owner) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto owned = [&](const HookPtr& hook) { return hook->owner == owner; };
   status_.erase(std::remove_if(status_.begin(), status_.end(), owned), status_.end());
   doctor_.erase(std::remove_if(doctor_.begin(), doctor_.end(), owned), doctor_.end());
 }
 
 Poco::JSON::Object::Ptr PluginHooks::status() const {
-  std::unique_lock lock(mutex_);
-  auto hooks = status_;
-  lock.unlock();
+  std::vector<HookPtr> hooks;
+  {
+    MutexLock lock(mutex_);
+    hooks = status_;
+  }
   return collect(hooks);
 }
 
 Poco::JSON::Object::Ptr PluginHooks::doctor() const {
-  std::unique_lock lock(mutex_);
-  auto hooks = doctor_;
-  lock.unlock();
+  std::vector<HookPtr> hooks;
+  {
+    MutexLock lock(mutex_);
+    hooks = doctor_;
+  }
   return collect(hooks);
 }
 

@@ -14,6 +14,7 @@
 //
 // Services (call, publish, config, …) are thread-safe and may be used from any thread.
 
+#include "common/Mutex.h"
 #include "host/CallGate.h"
 #include "host/Router.h"
 
@@ -27,7 +28,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,9 +78,9 @@ class PluginHooks {
   using HookPtr = std::shared_ptr<const Hook>;
   static Poco::JSON::Object::Ptr collect(const std::vector<HookPtr>& hooks);
 
-  mutable std::mutex mutex_;
-  std::vector<HookPtr> status_;  // guarded by mutex_
-  std::vector<HookPtr> doctor_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::vector<HookPtr> status_ GUARDED_BY(mutex_);
+  std::vector<HookPtr> doctor_ GUARDED_BY(mutex_);
 };
 
 class PluginHost final : public sdk::Host {

@@ -72,7 +72,7 @@ void PluginManager::discover() {
   }
   if (error) pluginLog().warning("plugin directory %s: %s", plugin_dir_.string(), error.message());
   std::sort(files.begin(), files.end());
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   for (const auto& file : files) {
     std::string name = file.stem().string();
     if (find(name)) continue;
@@ -83,7 +83,7 @@ void PluginManager::discover() {
     record->loaded = std::move(result.plugin);
     record->load_error = std::move(result.error);
     if (!record->loaded) pluginLog().warning("plugin %s cannot load: %s", name, record->load_error);
-    std::lock_guard state(state_mutex_);
+    MutexLock state(state_mutex_);
     records_.push_back(std::move(record));
   }
 }
@@ -102,7 +102,7 @@ PluginManager::Record* PluginManager::find(const std::string& name) const {
 std::vector<std::string> PluginManager::validate(
     const Poco::Util::AbstractConfiguration& config) const {
   std::vector<std::string> errors;
-  std::lock_guard state(state_mutex_);
+  MutexLock state(state_mutex_);
   for (const auto& record : records_) {
     auto found =
         validateSection(record->name, descriptorOf(*record), readSection(config, record->name));
@@ -112,7 +112,7 @@ std::vector<std::string> PluginManager::validate(
 }
 
 void PluginManager::startAll(const Poco::Util::AbstractConfiguration& config) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   for (const auto& record : records_) {
     ConfigSection section = readSection(config, record->name);
     record->config = parsePluginConfig(section);
@@ -158,7 +158,7 @@ std::string PluginManager::startLocked(Record& record, const ConfigSection& sect
   record.host = std::move(host);
   record.section = section;
   {
-    std::lock_guard state(state_mutex_);
+    MutexLock state(state_mutex_);
     record.state = State::Running;
     record.last_error.clear();
     record.raises_issue = false;
@@ -178,7 +178,7 @@ void PluginManager::startOrFail(Record& record, const ConfigSection& section) {
 void PluginManager::fail(Record& record, const std::string& reason, const ConfigSection& section) {
   bool ignore = record.config.on_error == PluginConfig::OnError::Ignore;
   {
-    std::lock_guard state(state_mutex_);
+    MutexLock state(state_mutex_);
     record.state = State::Failed;
     record.last_error = reason;
     record.raises_issue = !ignore;
@@ -194,7 +194,7 @@ void PluginManager::fail(Record& record, const std::string& reason, const Config
 
 void PluginManager::setState(Record& record, State state) {
   {
-    std::lock_guard lock(state_mutex_);
+    MutexLock lock(state_mutex_);
     record.state = state;
     if (state != State::Failed) record.raises_issue = false;
   }
@@ -206,7 +206,7 @@ void PluginManager::updateIssue() {
   // line joining six dlopen messages helps nobody).
   std::string summary;
   {
-    std::lock_guard state(state_mutex_);
+    MutexLock state(state_mutex_);
     std::vector<const Record*> failed;
     for (const auto& record : records_) {
       if (record->state == State::Failed && record->raises_issue) failed.push_back(record.get());
@@ -254,7 +254,7 @@ void PluginManager::stopLocked(Record& record, State final_state,
     }
     start_order_.erase(std::remove(start_order_.begin(), start_order_.end(), &record),
                        start_order_.end());
-    std::lock_guard state(state_mutex_);
+    MutexLock state(state_mutex_);
     if (record.gate) addCounters(record.previous, record.gate->counters());
     record.gate.reset();
   }
@@ -285,7 +285,7 @@ void PluginManager::cancelRetry(Record& record) {
 // Runs on a worker thread, as a Scheduler task: throwing makes the Scheduler back off.
 void PluginManager::retryStart(Record& record, std::uint64_t generation,
                                const ConfigSection& section) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   if (record.retry_generation != generation) return;
   if (record.host) {  // started meanwhile by other means
     cancelRetry(record);
@@ -297,7 +297,7 @@ void PluginManager::retryStart(Record& record, std::uint64_t generation,
     return;
   }
   {
-    std::lock_guard state(state_mutex_);
+    MutexLock state(state_mutex_);
     record.last_error = error;
   }
   updateIssue();
@@ -306,7 +306,7 @@ void PluginManager::retryStart(Record& record, std::uint64_t generation,
 
 std::string PluginManager::enable(const std::string& name,
                                   const Poco::Util::AbstractConfiguration& config) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   Record* record = find(name);
   if (!record) return "unknown plugin: " + name;
   record->disabled_at_runtime = false;
@@ -320,7 +320,7 @@ std::string PluginManager::enable(const std::string& name,
 }
 
 std::string PluginManager::disable(const std::string& name) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   Record* record = find(name);
   if (!record) return "unknown plugin: " + name;
   cancelRetry(*record);
@@ -331,7 +331,7 @@ std::string PluginManager::disable(const std::string& name) {
 }
 
 void PluginManager::apply(const Poco::Util::AbstractConfiguration& config) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   for (const auto& record : records_) {
     ConfigSection section = readSection(config, record->name);
     bool was_enabled = record->config.enabled;
@@ -359,7 +359,7 @@ void PluginManager::stopAll() {
   std::chrono::milliseconds timeout;
   std::vector<std::string> names;
   {
-    std::lock_guard control(control_mutex_);
+    MutexLock control(control_mutex_);
     for (const auto& record : records_) {
       cancelRetry(*record);
       names.push_back(record->name);
@@ -369,7 +369,7 @@ void PluginManager::stopAll() {
   // Retry runs already queued may be waiting for control_mutex_: let them see they are void.
   auto deadline = Clock::now() + timeout;
   for (const auto& name : names) services_.scheduler.cancel(retryOwner(name), remaining(deadline));
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   deadline = Clock::now() + stop_timeout_;
   while (!start_order_.empty())
     stopLocked(*start_order_.back(), State::Stopped, remaining(deadline));
@@ -377,7 +377,7 @@ void PluginManager::stopAll() {
 
 Poco::JSON::Object::Ptr PluginManager::pluginsJson() const {
   Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-  std::lock_guard state(state_mutex_);
+  MutexLock state(state_mutex_);
   for (const auto& record : records_) {
     Poco::JSON::Object::Ptr plugin = new Poco::JSON::Object;
     const sdk::Descriptor* descriptor = record->loaded ? &record->loaded->descriptor() : nullptr;
@@ -410,7 +410,7 @@ Poco::JSON::Object::Ptr PluginManager::statusSections() const { return hooks_.st
 
 Poco::JSON::Object::Ptr PluginManager::runDoctor() {
   Poco::JSON::Object::Ptr out = hooks_.doctor();
-  std::lock_guard state(state_mutex_);
+  MutexLock state(state_mutex_);
   for (const auto& record : records_) {
     if (record->state != State::Failed || out->has(record->name)) continue;
     Poco::JSON::Object::Ptr failure = new Poco::JSON::Object;
@@ -422,7 +422,7 @@ Poco::JSON::Object::Ptr PluginManager::runDoctor() {
 
 std::vector<ConfigKeyInfo> PluginManager::describeConfig() const {
   std::vector<ConfigKeyInfo> keys;
-  std::lock_guard state(state_mutex_);
+  MutexLock state(state_mutex_);
   for (const auto& record : records_) {
     if (!record->loaded) continue;
     auto plugin_keys = describePluginKeys(record->loaded->descriptor());
@@ -432,27 +432,27 @@ std::vector<ConfigKeyInfo> PluginManager::describeConfig() const {
 }
 
 std::vector<std::string> PluginManager::names() const {
-  std::lock_guard lock(state_mutex_);
+  MutexLock lock(state_mutex_);
   std::vector<std::string> out;
   for (const auto& record : records_) out.push_back(record->name);
   return out;
 }
 
 std::string PluginManager::state(const std::string& name) const {
-  std::lock_guard lock(state_mutex_);
+  MutexLock lock(state_mutex_);
   Record* record = find(name);
   return record ? stateName(static_cast<int>(record->state)) : "";
 }
 
 void PluginManager::setRetryBackoff(std::chrono::milliseconds first,
                                     std::chrono::milliseconds max) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   retry_first_ = first;
   retry_max_ = max;
 }
 
 void PluginManager::setStopTimeout(std::chrono::milliseconds timeout) {
-  std::lock_guard control(control_mutex_);
+  MutexLock control(control_mutex_);
   stop_timeout_ = timeout;
 }
 

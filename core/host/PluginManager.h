@@ -14,6 +14,7 @@
 // concurrently. Introspection (pluginsJson, statusSections, runDoctor, describeConfig,
 // validate) never waits for that mutex: it is safe on the IPC path while a plugin drains.
 
+#include "common/Mutex.h"
 #include "host/PluginConfig.h"
 #include "host/PluginHost.h"
 #include "host/PluginLoader.h"
@@ -25,7 +26,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -83,30 +83,37 @@ class PluginManager {
 
   Record* find(const std::string& name) const;
   static const sdk::Descriptor* descriptorOf(const Record& record);
-  // All below REQUIRE control_mutex_ (and not state_mutex_).
-  std::string startLocked(Record& record, const ConfigSection& section);
-  void startOrFail(Record& record, const ConfigSection& section);
-  void stopLocked(Record& record, State final_state, std::chrono::milliseconds timeout);
-  void fail(Record& record, const std::string& reason, const ConfigSection& section);
-  void setState(Record& record, State state);
-  void updateIssue();
-  void scheduleRetry(Record& record, const ConfigSection& section);
-  void cancelRetry(Record& record);
-  void retryStart(Record& record, std::uint64_t generation, const ConfigSection& section);
+  // All below run under control_mutex_ (and not state_mutex_).
+  std::string startLocked(Record& record, const ConfigSection& section) REQUIRES(control_mutex_)
+      EXCLUDES(state_mutex_);
+  void startOrFail(Record& record, const ConfigSection& section) REQUIRES(control_mutex_)
+      EXCLUDES(state_mutex_);
+  void stopLocked(Record& record, State final_state, std::chrono::milliseconds timeout)
+      REQUIRES(control_mutex_) EXCLUDES(state_mutex_);
+  void fail(Record& record, const std::string& reason, const ConfigSection& section)
+      REQUIRES(control_mutex_) EXCLUDES(state_mutex_);
+  void setState(Record& record, State state) REQUIRES(control_mutex_) EXCLUDES(state_mutex_);
+  void updateIssue() REQUIRES(control_mutex_) EXCLUDES(state_mutex_);
+  void scheduleRetry(Record& record, const ConfigSection& section) REQUIRES(control_mutex_)
+      EXCLUDES(state_mutex_);
+  void cancelRetry(Record& record) REQUIRES(control_mutex_) EXCLUDES(state_mutex_);
+  // A scheduled retry: takes control_mutex_ itself.
+  void retryStart(Record& record, std::uint64_t generation, const ConfigSection& section)
+      EXCLUDES(control_mutex_, state_mutex_);
 
   CoreServices services_;
   const std::filesystem::path plugin_dir_;
   const PluginLoader loader_;
   PluginHooks hooks_;
 
-  std::mutex control_mutex_;        // serialises plugin start/stop; taken before state_mutex_
-  mutable std::mutex state_mutex_;  // guards what introspection reads; never held over plugin code
+  Mutex control_mutex_ ACQUIRED_BEFORE(state_mutex_);  // serialises plugin start/stop
+  mutable Mutex state_mutex_;  // guards what introspection reads; never held over plugin code
   std::vector<std::unique_ptr<Record>> records_;  // append-only; written under both mutexes
-  std::vector<Record*> start_order_;              // guarded by control_mutex_
-  bool issue_active_ = false;                     // guarded by control_mutex_
-  std::chrono::milliseconds retry_first_{std::chrono::seconds(1)};   // guarded by control_mutex_
-  std::chrono::milliseconds retry_max_{std::chrono::minutes(5)};     // guarded by control_mutex_
-  std::chrono::milliseconds stop_timeout_{std::chrono::seconds(5)};  // guarded by control_mutex_
+  std::vector<Record*> start_order_ GUARDED_BY(control_mutex_);
+  bool issue_active_ GUARDED_BY(control_mutex_) = false;
+  std::chrono::milliseconds retry_first_ GUARDED_BY(control_mutex_){std::chrono::seconds(1)};
+  std::chrono::milliseconds retry_max_ GUARDED_BY(control_mutex_){std::chrono::minutes(5)};
+  std::chrono::milliseconds stop_timeout_ GUARDED_BY(control_mutex_){std::chrono::seconds(5)};
 };
 
 }  // namespace oxd::core

@@ -5,17 +5,16 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
-#include <mutex>
 
 namespace oxd::core {
 
 bool Router::add(const std::string& type, Route route) {
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   return routes_.emplace(type, std::make_shared<const Route>(std::move(route))).second;
 }
 
 std::vector<std::string> Router::removeOwner(const std::string& owner) {
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   std::vector<std::string> removed;
   for (auto it = routes_.begin(); it != routes_.end();) {
     if (it->second->owner == owner) {
@@ -29,13 +28,13 @@ std::vector<std::string> Router::removeOwner(const std::string& owner) {
 }
 
 RoutePtr Router::find(const std::string& type) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   auto it = routes_.find(type);
   return it == routes_.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> Router::types() const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   std::vector<std::string> out;
   out.reserve(routes_.size());
   for (const auto& [type, route] : routes_) out.push_back(type);

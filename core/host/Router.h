@@ -6,13 +6,13 @@
 // Routes are immutable once added and handed out as shared_ptr, so a route removed while a
 // call runs stays alive until that call returns. Thread-safe.
 
+#include "common/Mutex.h"
 #include "host/CallGate.h"
 
 #include <oxd/host.h>
 #include <oxd/message.h>
 
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,15 +35,15 @@ using RoutePtr = std::shared_ptr<const Route>;
 class Router {
  public:
   // False if the type is already taken.
-  bool add(const std::string& type, Route route);
+  bool add(const std::string& type, Route route) EXCLUDES(mutex_);
   // Removes every route of `owner`; returns the types removed.
-  std::vector<std::string> removeOwner(const std::string& owner);
-  RoutePtr find(const std::string& type) const;
-  std::vector<std::string> types() const;
+  std::vector<std::string> removeOwner(const std::string& owner) EXCLUDES(mutex_);
+  RoutePtr find(const std::string& type) const EXCLUDES(mutex_);
+  std::vector<std::string> types() const EXCLUDES(mutex_);
 
  private:
-  mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, RoutePtr> routes_;  // guarded by mutex_
+  mutable SharedMutex mutex_;
+  std::unordered_map<std::string, RoutePtr> routes_ GUARDED_BY(mutex_);
 };
 
 // Runs a request route with every guard: the plugin's gate (a drained plugin answers

@@ -121,8 +121,8 @@ void IpcServer::stop() {
   }
   io_thread_.join();
   {
-    std::unique_lock lock(inflight_mutex_);
-    inflight_idle_.wait(lock, [this] { return inflight_ == 0; });
+    MutexLock lock(inflight_mutex_);
+    while (inflight_ != 0) inflight_idle_.wait(inflight_mutex_);
   }
   ::close(epoll_fd_);
   ::close(wake_fd_);
@@ -131,14 +131,14 @@ void IpcServer::stop() {
 }
 
 void IpcServer::enterInflight() {
-  std::lock_guard lock(inflight_mutex_);
+  MutexLock lock(inflight_mutex_);
   ++inflight_;
 }
 
 void IpcServer::leaveInflight() {
   // Notify under the lock: once stop() sees zero it may destroy the server, condition included.
-  std::lock_guard lock(inflight_mutex_);
-  if (--inflight_ == 0) inflight_idle_.notify_all();
+  MutexLock lock(inflight_mutex_);
+  if (--inflight_ == 0) inflight_idle_.notifyAll();
 }
 
 void IpcServer::loop() {
@@ -335,26 +335,25 @@ void IpcServer::dispatchOneWay(int fd, RoutePtr route, sdk::Request request) {
   closeConnection(fd);  // the client never reads: free it before the handler runs
   auto ticket = std::make_shared<Ticket>(*this, -1);
   std::string type = request.type;
-  bool submitted =
-      workers_.submit([ticket, route = std::move(route), request = std::move(request)] {
-        invokeOneWay(*route, request);
-      });
+  const std::string& owner = route->owner;
+  bool submitted = workers_.submit(
+      owner, [ticket, route, request = std::move(request)] { invokeOneWay(*route, request); });
   if (!submitted) logger().warning("one-way message %s dropped: the worker queue is full", type);
 }
 
 void IpcServer::dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request) {
   if (registered) unregister(fd);
   auto ticket = std::make_shared<Ticket>(*this, fd);
-  bool submitted =
-      workers_.submit([this, ticket, route = std::move(route), request = std::move(request)] {
-        SocketProgress progress(ticket->fd(), stopping_,
-                                {options_.progress_write_deadline, options_.reply_write_deadline});
-        sdk::Reply reply = invokeRequest(*route, request, progress);
-        if (!progress.broken()) {
-          writeUntil(ticket->fd(), encodeReply(reply),
-                     SteadyClock::now() + options_.reply_write_deadline);
-        }
-      });
+  const std::string& owner = route->owner;  // the plugin's lane, or the core's for built-ins
+  bool submitted = workers_.submit(owner, [this, ticket, route, request = std::move(request)] {
+    SocketProgress progress(ticket->fd(), stopping_,
+                            {options_.progress_write_deadline, options_.reply_write_deadline});
+    sdk::Reply reply = invokeRequest(*route, request, progress);
+    if (!progress.broken()) {
+      writeUntil(ticket->fd(), encodeReply(reply),
+                 SteadyClock::now() + options_.reply_write_deadline);
+    }
+  });
   if (!submitted) {
     static const std::string busy = encodeReply(sdk::Reply::fail(std::string(kDaemonBusy)));
     sendOnce(fd, busy);  // the ticket, now ours alone, closes fd as it goes

@@ -3,7 +3,8 @@
 //
 // Threads: one IO thread (started by start()) accepts, reads first lines, decodes, calls the
 // message hook and runs `run_inline` routes. Every other handler, one-way handler and any reply
-// too slow to write without blocking goes to the WorkerPool. The IO thread never blocks on a
+// too slow to write without blocking goes to the WorkerPool, as a job of the route's owner (a
+// plugin's share of the workers, or the core's lane for built-ins). The IO thread never blocks on a
 // client: a client that never finishes its line is closed at its first-line deadline, and one
 // that does not read its reply costs a worker at most a bounded write deadline.
 //
@@ -12,6 +13,7 @@
 //
 // start() and stop() are called from one controlling thread; openConnections() from any.
 
+#include "common/Mutex.h"
 #include "host/Router.h"
 #include "ipc/UnixListener.h"
 #include "runtime/WorkerPool.h"
@@ -22,13 +24,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -105,8 +105,8 @@ class IpcServer {
   void setListenerArmed(bool armed);
   void unregister(int fd);
 
-  void enterInflight();
-  void leaveInflight();
+  void enterInflight() EXCLUDES(inflight_mutex_);
+  void leaveInflight() EXCLUDES(inflight_mutex_);
 
   const IpcServerOptions options_;
   Router& router_;
@@ -125,9 +125,9 @@ class IpcServer {
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> open_{0};
 
-  std::mutex inflight_mutex_;
-  std::condition_variable inflight_idle_;
-  std::size_t inflight_ = 0;  // guarded by inflight_mutex_
+  Mutex inflight_mutex_;
+  CondVar inflight_idle_;
+  std::size_t inflight_ GUARDED_BY(inflight_mutex_) = 0;
 
   // IO thread only.
   std::unordered_map<int, Pending> pending_;

@@ -5,9 +5,14 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
-#include <mutex>
 
 namespace oxd::core {
+
+namespace {
+
+const std::string kCoreOwner;  // the WorkerPool's name for the core
+
+}  // namespace
 
 EventBus::EventBus(WorkerPool& workers) : workers_(workers) {}
 
@@ -20,7 +25,7 @@ EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std
   subscriber->handler = std::move(handler);
   subscriber->private_gate = gate == nullptr;
   subscriber->gate = gate ? std::move(gate) : std::make_shared<CallGate>();
-  std::unique_lock lock(mutex_);
+  WriterLock lock(mutex_);
   subscriber->id = next_id_++;
   topics_[topic].push_back(std::move(subscriber));
   return next_id_ - 1;
@@ -29,15 +34,18 @@ EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std
 std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var& event) {
   std::vector<SubscriberPtr> targets;
   {
-    std::shared_lock lock(mutex_);
+    ReaderLock lock(mutex_);
     auto it = topics_.find(topic);
     if (it == topics_.end()) return 0;
     targets = it->second;
   }
   std::size_t queued = 0;
   for (auto& subscriber : targets) {
+    // A plugin's deliveries count against its share of the workers; a core subscriber's
+    // (private gate) run in the core's lane.
+    const std::string& owner = subscriber->private_gate ? kCoreOwner : subscriber->owner;
     if (workers_.submit(
-            [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
+            owner, [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
       ++queued;
       continue;
     }
@@ -77,7 +85,7 @@ void EventBus::deliver(const Subscriber& subscriber, const Poco::Dynamic::Var& e
 bool EventBus::unsubscribeOwner(const std::string& owner, std::chrono::milliseconds timeout) {
   std::vector<SubscriberPtr> removed;
   {
-    std::unique_lock lock(mutex_);
+    WriterLock lock(mutex_);
     for (auto topic = topics_.begin(); topic != topics_.end();) {
       auto& list = topic->second;
       for (auto it = list.begin(); it != list.end();) {
@@ -110,7 +118,7 @@ bool EventBus::unsubscribeOwner(const std::string& owner, std::chrono::milliseco
 }
 
 std::size_t EventBus::subscriberCount(const std::string& topic) const {
-  std::shared_lock lock(mutex_);
+  ReaderLock lock(mutex_);
   auto it = topics_.find(topic);
   return it == topics_.end() ? 0 : it->second.size();
 }

@@ -10,6 +10,7 @@
 // Thread-safe. Deliveries hold shared state, not the bus, so a delivery still queued when the
 // bus is destroyed is harmless.
 
+#include "common/Mutex.h"
 #include "host/CallGate.h"
 
 #include <oxd/host.h>
@@ -20,7 +21,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -74,9 +74,9 @@ class EventBus {
 
   WorkerPool& workers_;
   std::shared_ptr<Stats> stats_ = std::make_shared<Stats>();
-  mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::vector<SubscriberPtr>> topics_;  // guarded by mutex_
-  SubscriptionId next_id_ = 1;                                          // guarded by mutex_
+  mutable SharedMutex mutex_;
+  std::unordered_map<std::string, std::vector<SubscriberPtr>> topics_ GUARDED_BY(mutex_);
+  SubscriptionId next_id_ GUARDED_BY(mutex_) = 1;
 };
 
 }  // namespace oxd::core

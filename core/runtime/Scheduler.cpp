@@ -1,13 +1,14 @@
 #include "runtime/Scheduler.h"
 
+#include "common/Mutex.h"
 #include "runtime/WorkerPool.h"
 
 #include <Poco/Logger.h>
 
+#include <pthread.h>
+
 #include <algorithm>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -30,31 +31,35 @@ class StopState final : public sdk::StopToken {
  public:
   void request() {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       stop_ = true;
     }
-    wake_.notify_all();
+    wake_.notifyAll();
   }
   bool stopRequested() const override {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return stop_;
   }
   bool sleepFor(milliseconds duration) const override {
-    std::unique_lock lock(mutex_);
-    return !wake_.wait_for(lock, duration, [this] { return stop_; });
+    auto deadline = Clock::now() + duration;
+    MutexLock lock(mutex_);
+    while (!stop_) {
+      if (!wake_.waitUntil(mutex_, deadline)) break;
+    }
+    return !stop_;
   }
 
  private:
-  mutable std::mutex mutex_;
-  mutable std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
+  mutable Mutex mutex_;
+  mutable CondVar wake_;
+  bool stop_ GUARDED_BY(mutex_) = false;
 };
 
 struct Entry {
   Scheduler::TaskId id = 0;
   Scheduler::TaskSpec spec;
   std::shared_ptr<StopState> stop = std::make_shared<StopState>();
-  // All below guarded by Shared::mutex.
+  // All below guarded by Shared::mutex (declared after Entry, so the analysis cannot check it).
   Clock::time_point due;
   unsigned failures = 0;
   bool running = false;    // queued on the pool or running: never dispatched twice
@@ -70,24 +75,24 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   explicit Shared(WorkerPool& pool) : workers(pool), random(std::random_device{}()) {}
 
   WorkerPool& workers;
-  mutable std::mutex mutex;
-  std::condition_variable timer_wake;  // the timer thread sleeps here
-  std::condition_variable run_done;    // cancel()/stop() wait here for runs to return
-  std::map<TaskId, EntryPtr> entries;  // guarded by mutex
-  TaskId next_id = 1;                  // guarded by mutex
-  bool stopping = false;               // guarded by mutex
-  std::uint64_t wakeups = 0;           // guarded by mutex
-  int in_flight = 0;       // runs queued or running, cancelled ones too; guarded by mutex
-  std::mt19937_64 random;  // guarded by mutex
+  mutable Mutex mutex;
+  CondVar timer_wake;  // the timer thread sleeps here
+  CondVar run_done;    // cancel()/stop() wait here for runs to return
+  std::map<TaskId, EntryPtr> entries GUARDED_BY(mutex);
+  TaskId next_id GUARDED_BY(mutex) = 1;
+  bool stopping GUARDED_BY(mutex) = false;
+  std::uint64_t wakeups GUARDED_BY(mutex) = 0;
+  int in_flight GUARDED_BY(mutex) = 0;  // runs queued or running, cancelled ones too
+  std::mt19937_64 random GUARDED_BY(mutex);
 
-  // REQUIRES: mutex held.
-  milliseconds nextDelay(const Entry& entry) {
+  milliseconds nextDelay(const Entry& entry) REQUIRES(mutex) {
     return delayAfterRun(entry.spec.schedule, entry.failures,
                          std::uniform_real_distribution<double>(0.0, 1.0)(random));
   }
 
-  void timerLoop() {
-    std::unique_lock lock(mutex);
+  void timerLoop() EXCLUDES(mutex) {
+    ::pthread_setname_np(::pthread_self(), "oxd-scheduler");
+    MutexLock lock(mutex);
     while (!stopping) {
       ++wakeups;
       auto now = Clock::now();
@@ -98,18 +103,19 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
         if (!entry->running && (!earliest || entry->due < *earliest)) earliest = entry->due;
       }
       if (earliest) {
-        timer_wake.wait_until(lock, *earliest);
+        timer_wake.waitUntil(mutex, *earliest);
       } else {
-        timer_wake.wait(lock);
+        timer_wake.wait(mutex);
       }
     }
   }
 
-  // REQUIRES: mutex held. WorkerPool::submit takes only the pool's own lock and never calls
-  // back, so calling it under ours cannot deadlock.
-  void dispatch(const EntryPtr& entry, Clock::time_point now) {
+  // WorkerPool::submit takes only the pool's own lock and never calls back, so calling it under
+  // ours cannot deadlock.
+  void dispatch(const EntryPtr& entry, Clock::time_point now) REQUIRES(mutex) {
     entry->running = true;
-    bool queued = workers.submit([shared = shared_from_this(), entry] { shared->run(entry); });
+    bool queued = workers.submit(entry->spec.owner,
+                                 [shared = shared_from_this(), entry] { shared->run(entry); });
     if (queued) {
       ++in_flight;
       return;
@@ -123,7 +129,7 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
   }
 
   // Runs on a worker thread.
-  void run(const EntryPtr& entry) {
+  void run(const EntryPtr& entry) EXCLUDES(mutex) {
     const TaskSpec& spec = entry->spec;
     bool ran = false;
     bool failed = false;
@@ -133,7 +139,7 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
       GateEntry gate_entry(spec.gate.get());
       bool cancelled;
       {
-        std::lock_guard lock(mutex);
+        MutexLock lock(mutex);
         cancelled = entry->cancelled || stopping;
         entry->runner = std::this_thread::get_id();
       }
@@ -157,7 +163,7 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
     auto duration = Clock::now() - started;
     milliseconds next_delay{0};
     {
-      std::lock_guard lock(mutex);
+      MutexLock lock(mutex);
       entry->running = false;
       entry->runner = {};
       --in_flight;
@@ -166,9 +172,9 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
         next_delay = entry->run_again ? milliseconds{0} : nextDelay(*entry);
         entry->due = Clock::now() + next_delay;
         entry->run_again = false;
-        timer_wake.notify_one();
+        timer_wake.notifyOne();
       }
-      run_done.notify_all();
+      run_done.notifyAll();
     }
     if (ran) logRun(spec, duration, failed ? &error : nullptr, next_delay);
   }
@@ -187,16 +193,20 @@ struct Scheduler::Shared : std::enable_shared_from_this<Shared> {
     }
   }
 
-  // REQUIRES: lock holds mutex. Waits until none of `entries` is running, except a run on the
-  // calling thread (a task cancelling its own owner).
-  bool waitIdle(std::unique_lock<std::mutex>& lock, const std::vector<EntryPtr>& waiting,
-                milliseconds timeout) {
+  // Waits until none of `entries` is running, except a run on the calling thread (a task
+  // cancelling its own owner).
+  bool waitIdle(const std::vector<EntryPtr>& waiting, milliseconds timeout) REQUIRES(mutex) {
     auto self = std::this_thread::get_id();
-    return run_done.wait_for(lock, timeout, [&] {
+    auto idle = [&] {
       return std::all_of(waiting.begin(), waiting.end(), [&](const EntryPtr& entry) {
         return !entry->running || entry->runner == self;
       });
-    });
+    };
+    auto deadline = Clock::now() + timeout;
+    while (!idle()) {
+      if (!run_done.waitUntil(mutex, deadline)) return idle();
+    }
+    return true;
   }
 };
 
@@ -213,34 +223,34 @@ Scheduler::TaskId Scheduler::add(TaskSpec spec) {
   if (!spec.task) throw std::invalid_argument("task " + spec.name + ": no function");
   auto entry = std::make_shared<Entry>();
   entry->spec = std::move(spec);
-  std::lock_guard lock(shared_->mutex);
+  MutexLock lock(shared_->mutex);
   entry->id = shared_->next_id++;
   // Jitter spreads the periods, not the first run: a task due at start (the ledger's first
   // pull, spec §3) must not wait up to a jitter for it.
   entry->due = Clock::now() + entry->spec.schedule.initial_delay;
   if (!shared_->stopping) {
     shared_->entries.emplace(entry->id, entry);
-    shared_->timer_wake.notify_one();
+    shared_->timer_wake.notifyOne();
   }
   return entry->id;
 }
 
 bool Scheduler::runNow(TaskId id) {
-  std::lock_guard lock(shared_->mutex);
+  MutexLock lock(shared_->mutex);
   auto it = shared_->entries.find(id);
   if (it == shared_->entries.end()) return false;
   if (it->second->running) {
     it->second->run_again = true;
   } else {
     it->second->due = Clock::now();
-    shared_->timer_wake.notify_one();
+    shared_->timer_wake.notifyOne();
   }
   return true;
 }
 
 bool Scheduler::cancel(const std::string& owner, milliseconds timeout) {
   std::vector<EntryPtr> removed;
-  std::unique_lock lock(shared_->mutex);
+  MutexLock lock(shared_->mutex);
   for (auto it = shared_->entries.begin(); it != shared_->entries.end();) {
     if (it->second->spec.owner == owner) {
       it->second->cancelled = true;
@@ -252,12 +262,12 @@ bool Scheduler::cancel(const std::string& owner, milliseconds timeout) {
   }
   // No need to wake the timer: it skips what is gone when its current deadline passes.
   for (const auto& entry : removed) entry->stop->request();
-  return shared_->waitIdle(lock, removed, timeout);
+  return shared_->waitIdle(removed, timeout);
 }
 
 void Scheduler::stop(milliseconds timeout) {
   {
-    std::lock_guard lock(shared_->mutex);
+    MutexLock lock(shared_->mutex);
     if (!shared_->stopping) {
       shared_->stopping = true;
       for (auto& [id, entry] : shared_->entries) {
@@ -267,18 +277,22 @@ void Scheduler::stop(milliseconds timeout) {
       shared_->entries.clear();
     }
   }
-  shared_->timer_wake.notify_all();
+  shared_->timer_wake.notifyAll();
   if (timer_.joinable()) timer_.join();
   // Every run, including those of tasks whose cancel() timed out: after stop() returns no task
   // code runs, so what the tasks reference may be destroyed.
-  std::unique_lock lock(shared_->mutex);
-  if (!shared_->run_done.wait_for(lock, timeout, [this] { return shared_->in_flight == 0; })) {
+  auto deadline = Clock::now() + timeout;
+  MutexLock lock(shared_->mutex);
+  while (shared_->in_flight != 0) {
+    if (!shared_->run_done.waitUntil(shared_->mutex, deadline)) break;
+  }
+  if (shared_->in_flight != 0) {
     Poco::Logger::get("oxd.scheduler").warning("tasks still running after the stop timeout");
   }
 }
 
 std::size_t Scheduler::taskCount(const std::string& owner) const {
-  std::lock_guard lock(shared_->mutex);
+  MutexLock lock(shared_->mutex);
   return std::count_if(shared_->entries.begin(), shared_->entries.end(),
                        [&](const auto& item) { return item.second->spec.owner == owner; });
 }
@@ -293,7 +307,7 @@ milliseconds Scheduler::delayAfterRun(const sdk::TaskSchedule& schedule, unsigne
 }
 
 std::uint64_t Scheduler::timerWakeupsForTest() const {
-  std::lock_guard lock(shared_->mutex);
+  MutexLock lock(shared_->mutex);
   return shared_->wakeups;
 }
 

@@ -33,7 +33,7 @@ class Scheduler {
   using TaskId = std::uint64_t;
 
   struct TaskSpec {
-    std::string owner;  // a plugin's name, or a core component's ("" is fine)
+    std::string owner;  // a plugin's name, or "" for the core (its lane in the WorkerPool)
     std::string name;   // for logs
     sdk::TaskSchedule schedule;
     sdk::Task task;

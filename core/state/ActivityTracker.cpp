@@ -28,7 +28,7 @@ bool ActivityTracker::record(const std::string& key) {
 }
 
 bool ActivityTracker::recordAt(const std::string& key, sdk::Time stamp) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = rings_.find(key);
   bool added = found == rings_.end();
   if (added) {
@@ -56,30 +56,30 @@ void ActivityTracker::evictOldestKey() {
 }
 
 std::vector<sdk::Time> ActivityTracker::get(const std::string& key) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = rings_.find(key);
   return found == rings_.end() ? std::vector<sdk::Time>{} : found->second.ordered();
 }
 
 bool ActivityTracker::has(const std::string& key) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return rings_.count(key) != 0;
 }
 
 int ActivityTracker::count(const std::string& key) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = rings_.find(key);
   return found == rings_.end() ? 0 : static_cast<int>(found->second.count);
 }
 
 sdk::Time ActivityTracker::last(const std::string& key) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = rings_.find(key);
   return found == rings_.end() ? sdk::Time{} : found->second.last();
 }
 
 std::vector<std::string> ActivityTracker::keys() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<std::string> out;
   out.reserve(rings_.size());
   for (const auto& [key, ring] : rings_) out.push_back(key);
@@ -87,17 +87,17 @@ std::vector<std::string> ActivityTracker::keys() const {
 }
 
 std::size_t ActivityTracker::size() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return rings_.size();
 }
 
 void ActivityTracker::clear(const std::string& key) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   rings_.erase(key);
 }
 
 void ActivityTracker::reset() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   rings_.clear();
 }
 
@@ -108,7 +108,7 @@ Poco::JSON::Array::Ptr ActivityTracker::toJson(bool with_timestamps) const {
   };
   std::vector<Entry> entries;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     entries.reserve(rings_.size());
     for (const auto& [key, ring] : rings_) entries.push_back({key, ring.ordered()});
   }

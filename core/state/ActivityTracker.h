@@ -10,11 +10,11 @@
 // Thread-safe: every member may be called from any thread.
 
 #include <oxd/json.h>
+#include "common/Mutex.h"
 
 #include <Poco/JSON/Array.h>
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,12 +57,12 @@ class ActivityTracker {
     std::vector<sdk::Time> ordered() const;
   };
 
-  void evictOldestKey();  // REQUIRES: mutex_ held
+  void evictOldestKey() REQUIRES(mutex_);
 
   const int capacity_;
   const int max_keys_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Ring> rings_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::unordered_map<std::string, Ring> rings_ GUARDED_BY(mutex_);
 };
 
 }  // namespace oxd::core

@@ -34,7 +34,7 @@ bool CredentialStore::accept(const sdk::Credentials& credentials, bool from_hear
   std::string old_email;
   std::string old_auth_token;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (current_) {
       old_email = current_->user_email;
       old_auth_token = current_->auth_token;
@@ -61,29 +61,29 @@ bool CredentialStore::accept(const sdk::Credentials& credentials, bool from_hear
 }
 
 std::optional<sdk::Credentials> CredentialStore::current() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return current_;
 }
 
 std::optional<sdk::Time> CredentialStore::receivedAt() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!current_) return std::nullopt;
   return received_at_;
 }
 
 bool CredentialStore::hasValid() const {
   sdk::Time now = currentTime(clock_);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return current_ && !expired(*current_, now);
 }
 
 std::string CredentialStore::authToken() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return current_ ? current_->auth_token : "";
 }
 
 Poco::JSON::Object::Ptr CredentialStore::authenticatedUserJson() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!current_ || current_->user_email.empty()) return nullptr;
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   out->set("email", current_->user_email);

@@ -9,13 +9,13 @@
 //
 // Thread-safe: every member may be called from any thread.
 
+#include "common/Mutex.h"
 #include "state/TimeSource.h"
 
 #include <oxd/sinks.h>
 
 #include <Poco/JSON/Object.h>
 
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -43,9 +43,9 @@ class CredentialStore {
   bool accept(const sdk::Credentials& credentials, bool from_heartbeat);
 
   const TimeSource clock_;
-  mutable std::mutex mutex_;
-  std::optional<sdk::Credentials> current_;  // guarded by mutex_
-  sdk::Time received_at_{};                  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::optional<sdk::Credentials> current_ GUARDED_BY(mutex_);
+  sdk::Time received_at_ GUARDED_BY(mutex_) = {};
 };
 
 }  // namespace oxd::core

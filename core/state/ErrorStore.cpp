@@ -85,7 +85,7 @@ void ErrorStore::load() {
     Poco::Dynamic::Var root = parser.parse(text);
     if (root.type() != typeid(Poco::JSON::Array::Ptr)) throw std::runtime_error("not a JSON array");
     auto array = root.extract<Poco::JSON::Array::Ptr>();
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (std::size_t i = 0; i < array->size(); ++i) {
       if (auto entry = parseEntry(array->get(i))) errors_.push_back(std::move(*entry));
     }
@@ -96,7 +96,7 @@ void ErrorStore::load() {
     // Go starts fresh on a corrupt file too; the next mutation overwrites it.
     logger().warning("error store %s is corrupt, starting empty: %s", path_.string(),
                      std::string(error.what()));
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     errors_.clear();
   }
 }
@@ -127,7 +127,7 @@ void ErrorStore::add(const std::string& code, const std::string& message, sdk::S
 std::string ErrorStore::add(StoredError error) {
   std::string id;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (error.timestamp == sdk::Time{}) error.timestamp = currentTime(clock_);
     auto same_code = error.code.empty()
                          ? errors_.end()
@@ -154,7 +154,7 @@ std::string ErrorStore::add(StoredError error) {
 std::vector<StoredError> ErrorStore::unviewed() const {
   std::vector<StoredError> out;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::copy_if(errors_.begin(), errors_.end(), std::back_inserter(out),
                  [](const StoredError& error) { return !error.viewed; });
   }
@@ -165,7 +165,7 @@ std::vector<StoredError> ErrorStore::unviewed() const {
 std::vector<StoredError> ErrorStore::all() const {
   std::vector<StoredError> out;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     out = errors_;
   }
   std::stable_sort(out.begin(), out.end(), newerFirst);
@@ -177,7 +177,7 @@ bool ErrorStore::markViewed(const std::string& id) { return markViewed(std::vect
 std::size_t ErrorStore::markViewed(const std::vector<std::string>& ids) {
   std::size_t changed = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const std::string& id : ids) {
       auto found = std::find_if(errors_.begin(), errors_.end(),
                                 [&](const StoredError& error) { return error.id == id; });
@@ -196,7 +196,7 @@ std::size_t ErrorStore::markViewed(const std::vector<std::string>& ids) {
 std::size_t ErrorStore::markAllViewed() {
   std::size_t changed = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (StoredError& error : errors_) {
       if (!error.viewed) {
         error.viewed = true;
@@ -213,7 +213,7 @@ std::size_t ErrorStore::markAllViewed() {
 std::size_t ErrorStore::cleanup(std::chrono::nanoseconds max_age) {
   std::size_t removed = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     sdk::Time cutoff = currentTime(clock_) - max_age;
     auto end = std::remove_if(errors_.begin(), errors_.end(), [&](const StoredError& error) {
       return !(error.timestamp > cutoff);
@@ -229,7 +229,7 @@ std::size_t ErrorStore::cleanup(std::chrono::nanoseconds max_age) {
 
 void ErrorStore::clear() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     errors_.clear();
     ++generation_;
   }
@@ -237,18 +237,18 @@ void ErrorStore::clear() {
 }
 
 std::size_t ErrorStore::count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return errors_.size();
 }
 
 std::size_t ErrorStore::unviewedCount() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return static_cast<std::size_t>(std::count_if(
       errors_.begin(), errors_.end(), [](const StoredError& error) { return !error.viewed; }));
 }
 
 std::size_t ErrorStore::recentCount(std::chrono::nanoseconds window) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   sdk::Time cutoff = currentTime(clock_) - window;
   return static_cast<std::size_t>(
       std::count_if(errors_.begin(), errors_.end(),
@@ -256,7 +256,7 @@ std::size_t ErrorStore::recentCount(std::chrono::nanoseconds window) const {
 }
 
 std::optional<StoredError> ErrorStore::lastError() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto newest = std::max_element(
       errors_.begin(), errors_.end(),
       [](const StoredError& a, const StoredError& b) { return a.timestamp < b.timestamp; });
@@ -282,16 +282,16 @@ Poco::JSON::Array::Ptr ErrorStore::unviewedJson() const {
 }
 
 bool ErrorStore::persisted() const {
-  std::lock_guard write_lock(write_mutex_);
+  MutexLock write_lock(write_mutex_);
   return !write_failing_;
 }
 
 void ErrorStore::persist() {
-  std::lock_guard write_lock(write_mutex_);
+  MutexLock write_lock(write_mutex_);
   std::uint64_t generation;
   std::string text;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     generation = generation_;
     // A later persist() already wrote this state (or a newer one).
     if (generation == written_generation_) return;

@@ -13,6 +13,7 @@
 // Thread-safe: every member may be called from any thread. File writes are serialized and each
 // writes the newest state, so the file never goes back to an older state.
 
+#include "common/Mutex.h"
 #include "state/TimeSource.h"
 
 #include <oxd/sinks.h>
@@ -23,7 +24,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -79,18 +79,18 @@ class ErrorStore final : public sdk::ErrorSink {
   void load();
   // Writes the current state. Call without mutex_ held.
   void persist();
-  std::string newId();  // REQUIRES: mutex_ held
+  std::string newId() REQUIRES(mutex_);
 
   const std::filesystem::path path_;
   const TimeSource clock_;
-  mutable std::mutex mutex_;
-  std::vector<StoredError> errors_;  // guarded by mutex_
-  std::mt19937_64 random_;           // guarded by mutex_
-  std::uint64_t generation_ = 0;     // guarded by mutex_; bumped by every mutation
+  mutable Mutex mutex_;
+  std::vector<StoredError> errors_ GUARDED_BY(mutex_);
+  std::mt19937_64 random_ GUARDED_BY(mutex_);
+  std::uint64_t generation_ GUARDED_BY(mutex_) = 0;  // bumped by every mutation
 
-  mutable std::mutex write_mutex_;        // serializes persist(); taken before mutex_, never after
-  std::uint64_t written_generation_ = 0;  // guarded by write_mutex_
-  bool write_failing_ = false;            // guarded by write_mutex_
+  mutable Mutex write_mutex_;  // serializes persist(); taken before mutex_, never after
+  std::uint64_t written_generation_ GUARDED_BY(write_mutex_) = 0;
+  bool write_failing_ GUARDED_BY(write_mutex_) = false;
 };
 
 }  // namespace oxd::core

@@ -188,7 +188,7 @@ void HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payload,
 
 bool HeartbeatHandler::recordCaller(const std::string& id, const std::string& path,
                                     const std::string& agent_id, sdk::Time now) {
-  std::lock_guard lock(callers_mutex_);
+  MutexLock lock(callers_mutex_);
   auto found = callers_.find(id);
   if (found == callers_.end()) {
     if (options_.max_callers > 0 && callers_.size() >= options_.max_callers) {
@@ -209,14 +209,14 @@ bool HeartbeatHandler::recordCaller(const std::string& id, const std::string& pa
 }
 
 std::string HeartbeatHandler::lastCallerPath() const {
-  std::lock_guard lock(callers_mutex_);
+  MutexLock lock(callers_mutex_);
   return last_caller_path_;
 }
 
 Poco::JSON::Array::Ptr HeartbeatHandler::callersJson() const {
   std::vector<Caller> callers;
   {
-    std::lock_guard lock(callers_mutex_);
+    MutexLock lock(callers_mutex_);
     for (const auto& [id, caller] : callers_) callers.push_back(caller);
   }
   std::sort(callers.begin(), callers.end(), [](const Caller& a, const Caller& b) {

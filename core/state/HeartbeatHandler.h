@@ -9,6 +9,7 @@
 //
 // Thread-safe: handle() may run concurrently on several threads; the read members too.
 
+#include "common/Mutex.h"
 #include "state/ActivityTracker.h"
 #include "state/Credentials.h"
 #include "state/InstanceStore.h"
@@ -18,7 +19,6 @@
 #include <Poco/JSON/Object.h>
 
 #include <functional>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -103,9 +103,9 @@ class HeartbeatHandler {
   ActivityTracker workspaces_{100, 50};
   ActivityTracker agents_{100, 50};
 
-  mutable std::mutex callers_mutex_;
-  std::unordered_map<std::string, Caller> callers_;  // guarded by callers_mutex_
-  std::string last_caller_path_;                     // guarded by callers_mutex_
+  mutable Mutex callers_mutex_;
+  std::unordered_map<std::string, Caller> callers_ GUARDED_BY(callers_mutex_);
+  std::string last_caller_path_ GUARDED_BY(callers_mutex_);
 };
 
 }  // namespace oxd::core

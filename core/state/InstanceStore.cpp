@@ -34,7 +34,7 @@ std::string InstanceStore::statusOf(const InstanceInfo& info, sdk::Time now) con
 bool InstanceStore::recordHeartbeat(const AgentHeartbeat& heartbeat) {
   if (heartbeat.agent_id.empty()) return false;
   sdk::Time stamp = now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = agents_.find(heartbeat.agent_id);
   if (found == agents_.end()) {
     if (options_.max_instances > 0 && agents_.size() >= options_.max_instances) evictOne(stamp);
@@ -79,7 +79,7 @@ void InstanceStore::evictOne(sdk::Time now) {
 }
 
 bool InstanceStore::setLastWhisper(const std::string& agent_id, sdk::Time when) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = agents_.find(agent_id);
   if (found == agents_.end()) return false;
   found->second.last_whisper = when;
@@ -87,13 +87,13 @@ bool InstanceStore::setLastWhisper(const std::string& agent_id, sdk::Time when) 
 }
 
 bool InstanceStore::remove(const std::string& agent_id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return agents_.erase(agent_id) != 0;
 }
 
 std::optional<InstanceInfo> InstanceStore::get(const std::string& agent_id) const {
   sdk::Time stamp = now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = agents_.find(agent_id);
   if (found == agents_.end()) return std::nullopt;
   InstanceInfo info = found->second;
@@ -105,7 +105,7 @@ std::vector<InstanceInfo> InstanceStore::list(bool include_stale) const {
   sdk::Time stamp = now();
   std::vector<InstanceInfo> out;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     out.reserve(agents_.size());
     for (const auto& [id, info] : agents_) {
       InstanceInfo copy = info;
@@ -127,14 +127,14 @@ std::vector<std::string> InstanceStore::activeAgentIds() const {
 }
 
 std::size_t InstanceStore::size() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return agents_.size();
 }
 
 std::vector<std::string> InstanceStore::cleanup() {
   sdk::Time cutoff = now() - options_.max_age;
   std::vector<std::string> removed;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (auto it = agents_.begin(); it != agents_.end();) {
     if (it->second.last_heartbeat < cutoff) {
       removed.push_back(it->first);
@@ -149,7 +149,7 @@ std::vector<std::string> InstanceStore::cleanup() {
 std::vector<std::string> InstanceStore::evictExited() {
   sdk::Time stamp = now();
   std::vector<std::string> removed;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (auto it = agents_.begin(); it != agents_.end();) {
     if (statusOf(it->second, stamp) == "exited") {
       removed.push_back(it->first);

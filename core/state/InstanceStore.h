@@ -15,6 +15,7 @@
 // Thread-safe: every member may be called from any thread. Liveness checks (kill 0) run under
 // the internal lock; they are syscalls that never block.
 
+#include "common/Mutex.h"
 #include "state/TimeSource.h"
 
 #include <oxd/json.h>
@@ -25,7 +26,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -105,11 +105,11 @@ class InstanceStore {
  private:
   sdk::Time now() const;
   std::string statusOf(const InstanceInfo& info, sdk::Time now) const;
-  void evictOne(sdk::Time now);  // REQUIRES: mutex_ held
+  void evictOne(sdk::Time now) REQUIRES(mutex_);
 
   const InstanceStoreOptions options_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, InstanceInfo> agents_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::unordered_map<std::string, InstanceInfo> agents_ GUARDED_BY(mutex_);
 };
 
 }  // namespace oxd::core

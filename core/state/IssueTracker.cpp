@@ -34,7 +34,7 @@ std::string IssueTracker::severityName(sdk::Severity severity) {
 
 void IssueTracker::set(sdk::Issue issue) {
   sdk::Time now = currentTime(clock_);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Key key{issue.type, issue.repo};
   auto found = issues_.find(key);
   if (issue.since == sdk::Time{}) {
@@ -44,24 +44,24 @@ void IssueTracker::set(sdk::Issue issue) {
 }
 
 void IssueTracker::clear(const std::string& type, const std::string& repo) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   issues_.erase(Key{type, repo});
 }
 
 void IssueTracker::clearRepo(const std::string& repo) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::erase_if(issues_, [&](const auto& entry) { return entry.first.second == repo; });
 }
 
 void IssueTracker::clearAll() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   issues_.clear();
 }
 
 std::vector<sdk::Issue> IssueTracker::issues() const {
   std::vector<sdk::Issue> out;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     out.reserve(issues_.size());
     for (const auto& [key, issue] : issues_) out.push_back(issue);
   }
@@ -74,20 +74,20 @@ std::vector<sdk::Issue> IssueTracker::issues() const {
 }
 
 std::size_t IssueTracker::count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return issues_.size();
 }
 
 bool IssueTracker::needsHelp() const { return count() != 0; }
 
 bool IssueTracker::hasConfirmRequired() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return std::any_of(issues_.begin(), issues_.end(),
                      [](const auto& entry) { return entry.second.requires_confirm; });
 }
 
 std::string IssueTracker::maxSeverity() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const sdk::Issue* highest = nullptr;
   for (const auto& [key, issue] : issues_) {
     if (!highest || rank(issue.severity) > rank(highest->severity)) highest = &issue;

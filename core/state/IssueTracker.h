@@ -8,6 +8,7 @@
 //
 // Thread-safe: every member may be called from any thread; listings return copies.
 
+#include "common/Mutex.h"
 #include "state/TimeSource.h"
 
 #include <oxd/sinks.h>
@@ -15,7 +16,6 @@
 #include <Poco/JSON/Array.h>
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,8 +52,8 @@ class IssueTracker final : public sdk::IssueSink {
   using Key = std::pair<std::string, std::string>;  // (type, repo)
 
   const TimeSource clock_;
-  mutable std::mutex mutex_;
-  std::map<Key, sdk::Issue> issues_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::map<Key, sdk::Issue> issues_ GUARDED_BY(mutex_);
 };
 
 }  // namespace oxd::core
