@@ -12,6 +12,7 @@
 #include "host/Router.h"
 #include "ipc/IpcServer.h"
 #include "runtime/EventBus.h"
+#include "runtime/MetricsRegistry.h"
 #include "runtime/Scheduler.h"
 #include "runtime/WorkerPool.h"
 #include "state/Credentials.h"
@@ -49,6 +50,29 @@ std::int64_t steadyNanos() {
       .count();
 }
 }  // namespace
+
+const char* stopReasonWord(StopReason reason) {
+  switch (reason) {
+    case StopReason::Signal:
+      return "signal";
+    case StopReason::Stop:
+      return "stop";
+    case StopReason::Inactivity:
+      return "inactivity";
+    case StopReason::VersionMismatch:
+      return "version_mismatch";
+    case StopReason::ParentExit:
+      return "parent_exit";
+  }
+  return "unknown";
+}
+
+// The core's gauges that are sampled when metrics are read, not updated as things happen.
+struct Daemon::CoreGauges {
+  sdk::Gauge* queue_depth;
+  sdk::Gauge* busy_workers;
+  sdk::Gauge* workers;
+};
 
 Daemon::Daemon(DaemonOptions options) : options_(std::move(options)) {}
 Daemon::~Daemon() = default;
@@ -157,15 +181,24 @@ void Daemon::startParts() {
   issues_ = std::make_unique<IssueTracker>();
   instances_ = std::make_unique<InstanceStore>();
   credentials_ = std::make_unique<CredentialStore>();
+  metrics_ = std::make_shared<MetricsRegistry>();
+  {
+    auto core = metrics_->scope("");
+    core_gauges_ = std::make_unique<CoreGauges>(
+        CoreGauges{&core->gauge("oxd_worker_queue_depth", "Jobs waiting for a worker."),
+                   &core->gauge("oxd_workers_busy", "Workers running a job."),
+                   &core->gauge("oxd_workers", "Worker threads.")});
+  }
   workers_ = std::make_unique<WorkerPool>(settings_.workers, 4096);
   scheduler_ = std::make_unique<Scheduler>(*workers_);
   bus_ = std::make_unique<EventBus>(*workers_);
   router_ = std::make_unique<Router>();
+  router_->setMetrics(std::make_shared<RequestMetrics>(*metrics_));
   HeartbeatCallbacks callbacks;
   callbacks.on_activity = [this] { noteActivity(); };
   callbacks.on_version_mismatch = [this](const std::string& cli, const std::string& ours) {
-    requestStop("version mismatch: CLI " + cli + ", daemon " + ours +
-                " (the next oxctl start runs the new one)");
+    requestStop(StopReason::VersionMismatch, "version mismatch: CLI " + cli + ", daemon " + ours +
+                                                 " (the next oxctl start runs the new one)");
   };
   callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
     for (const auto& team_id : team_ids) bus_->publish("team.seen", describeSeenTeam(team_id));
@@ -194,7 +227,8 @@ void Daemon::startParts() {
                         *errors_,
                         [this] { return credentials_->current(); },
                         [this] { noteActivity(); },
-                        [this](const std::string& why) { return keepAlive(why); }};
+                        [this](const std::string& why) { return keepAlive(why); },
+                        metrics_};
   plugins_ = std::make_unique<PluginManager>(services, settings_.plugin_dir);
   plugins_->discover();
   std::vector<std::string> errors = validateCoreConfig(*config_);
@@ -244,13 +278,14 @@ void Daemon::serve() {
     runQueuedReloads();
     switch (loop_->wait(nextDeadline())) {
       case MainLoop::Event::Terminate:
-        requestStop("signal");
+        requestStop(StopReason::Signal, "signal");
         break;
       case MainLoop::Event::Reload:
         applyReload();
         break;
       case MainLoop::Event::ParentGone:
-        requestStop("parent process " + std::to_string(settings_.parent_pid) + " exited");
+        requestStop(StopReason::ParentExit,
+                    "parent process " + std::to_string(settings_.parent_pid) + " exited");
         break;
       case MainLoop::Event::Woken:
         break;
@@ -261,8 +296,9 @@ void Daemon::serve() {
           next_watchdog_ = now + *interval;
         }
         if (idleExpired(now))
-          requestStop("inactive for " + std::to_string(settings_.inactivity_timeout.count()) +
-                      " ms");
+          requestStop(
+              StopReason::Inactivity,
+              "inactive for " + std::to_string(settings_.inactivity_timeout.count()) + " ms");
         break;
       }
     }
@@ -306,9 +342,11 @@ bool Daemon::idleExpired(Clock::time_point now) {
 
 void Daemon::shutDown() {
   std::string reason;
+  StopReason kind;
   {
     std::lock_guard lock(stop_mutex_);
     reason = stop_reason_;
+    kind = stop_kind_;
   }
   log().information("stopping: %s", reason);
   sdnotify::stopping();
@@ -332,6 +370,7 @@ void Daemon::shutDown() {
     ::_exit(1);
   });
   ipc_->stop();
+  announceStop(kind);
   plugins_->stopAll();
   scheduler_->stop();
   workers_->stop();
@@ -346,11 +385,30 @@ void Daemon::shutDown() {
   log().information("stopped");
 }
 
-void Daemon::requestStop(const std::string& reason) {
+// Plugins hear why before their stop() runs; a subscriber that takes longer than the bound
+// is not waited for (it still runs, and the plugin's drain waits for it).
+void Daemon::announceStop(StopReason kind) {
+  constexpr std::chrono::milliseconds kBound{1000};
+  Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+  event->set("reason", std::string(stopReasonWord(kind)));
+  if (!bus_->publishAndWait("daemon.stopping", event, kBound)) {
+    log().warning("daemon.stopping: subscribers still running after %d ms; stopping plugins",
+                  static_cast<int>(kBound.count()));
+  }
+}
+
+void Daemon::refreshMetrics() {
+  core_gauges_->queue_depth->set(static_cast<double>(workers_->queued()));
+  core_gauges_->busy_workers->set(static_cast<double>(workers_->busy()));
+  core_gauges_->workers->set(static_cast<double>(workers_->threads()));
+}
+
+void Daemon::requestStop(StopReason kind, const std::string& reason) {
   {
     std::lock_guard lock(stop_mutex_);
     if (!stop_reason_.empty()) return;
     stop_reason_ = reason;
+    stop_kind_ = kind;
   }
   if (loop_) loop_->wake();
 }

@@ -3,6 +3,8 @@
 // call enters, and drain() waits for the ones in flight. Also keeps the plugin's counters.
 // Thread-safe.
 
+#include <oxd/metrics.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -37,6 +39,9 @@ class CallGate {
   void record(Kind kind, std::chrono::nanoseconds duration, const std::string* error);
   void recordDrop();
   PluginCounters counters() const;
+  // Errors recorded from now on also count in these series (the plugin-errors metric, by kind
+  // of call); null leaves a kind uncounted. The series must outlive the gate.
+  void countErrorsIn(sdk::Counter* calls, sdk::Counter* tasks, sdk::Counter* events);
 
  private:
   mutable std::mutex mutex_;
@@ -44,6 +49,7 @@ class CallGate {
   int in_flight_ = 0;  // guarded by mutex_
   bool closed_ = false;
   PluginCounters counters_;
+  sdk::Counter* error_series_[3] = {nullptr, nullptr, nullptr};  // by Kind; guarded by mutex_
 };
 
 // Enters a gate for a scope. Check entered() before running plugin code.

@@ -5,6 +5,8 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <cstddef>
 #include <mutex>
 
 namespace oxd::core {
@@ -26,7 +28,33 @@ EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std
   return next_id_ - 1;
 }
 
+struct EventBus::Completion {
+  std::mutex mutex;
+  std::condition_variable done;
+  // Deliveries queued minus those finished. A delivery may finish before the publisher has
+  // added the count, so it may go below zero for a while; guarded by mutex.
+  std::ptrdiff_t left = 0;
+  void finishOne() {
+    std::lock_guard lock(mutex);
+    if (--left == 0) done.notify_all();
+  }
+};
+
 std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var& event) {
+  return publishTracked(topic, event, nullptr);
+}
+
+bool EventBus::publishAndWait(const std::string& topic, const Poco::Dynamic::Var& event,
+                              std::chrono::milliseconds timeout) {
+  auto completion = std::make_shared<Completion>();
+  std::size_t queued = publishTracked(topic, event, completion);
+  std::unique_lock lock(completion->mutex);
+  completion->left += static_cast<std::ptrdiff_t>(queued);
+  return completion->done.wait_for(lock, timeout, [&] { return completion->left == 0; });
+}
+
+std::size_t EventBus::publishTracked(const std::string& topic, const Poco::Dynamic::Var& event,
+                                     const std::shared_ptr<Completion>& completion) {
   std::vector<SubscriberPtr> targets;
   {
     std::shared_lock lock(mutex_);
@@ -36,8 +64,10 @@ std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var
   }
   std::size_t queued = 0;
   for (auto& subscriber : targets) {
-    if (workers_.submit(
-            [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
+    if (workers_.submit([subscriber, event, stats = stats_, completion] {
+          deliver(*subscriber, event, *stats);
+          if (completion) completion->finishOne();
+        })) {
       ++queued;
       continue;
     }

@@ -49,7 +49,9 @@ void WorkerPool::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
+    busy_.fetch_add(1, std::memory_order_relaxed);
     job();  // jobs are wrapped by their submitters; an escaping exception is a bug (terminate)
+    busy_.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 

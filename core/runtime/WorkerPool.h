@@ -5,6 +5,7 @@
 //
 // Thread-safe. submit() may be called from any thread, including from a job.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -30,6 +31,8 @@ class WorkerPool {
   void stop();
   std::size_t queued() const;
   std::size_t threads() const { return threads_.size(); }
+  // Workers running a job now (for the busy-workers gauge; a snapshot, exact only when idle).
+  std::size_t busy() const { return busy_.load(std::memory_order_relaxed); }
 
  private:
   void run();
@@ -39,6 +42,7 @@ class WorkerPool {
   std::condition_variable wake_;
   std::deque<Job> queue_;  // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
+  std::atomic<std::size_t> busy_{0};
   std::vector<std::thread> threads_;
 };
 
