@@ -45,6 +45,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 Poco::Logger& log() { return Poco::Logger::get("oxd.daemon"); }
 
+// How long the plugins' `daemon.stopping` subscribers may take before the plugins are stopped.
+constexpr std::chrono::milliseconds kStoppingEventBound{1000};
+
 std::int64_t steadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
       .count();
@@ -357,8 +360,9 @@ void Daemon::shutDown() {
   bool done = false;
   std::thread guard([&] {
     std::unique_lock lock(done_mutex);
-    if (done_signal.wait_for(lock, settings_.shutdown_timeout + std::chrono::seconds(1),
-                             [&] { return done; }))
+    if (done_signal.wait_for(
+            lock, settings_.shutdown_timeout + kStoppingEventBound + std::chrono::seconds(1),
+            [&] { return done; }))
       return;
     log().error("shutdown did not finish within %d ms; exiting",
                 static_cast<int>(settings_.shutdown_timeout.count()));
@@ -388,12 +392,11 @@ void Daemon::shutDown() {
 // Plugins hear why before their stop() runs; a subscriber that takes longer than the bound
 // is not waited for (it still runs, and the plugin's drain waits for it).
 void Daemon::announceStop(StopReason kind) {
-  constexpr std::chrono::milliseconds kBound{1000};
   Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
   event->set("reason", std::string(stopReasonWord(kind)));
-  if (!bus_->publishAndWait("daemon.stopping", event, kBound)) {
+  if (!bus_->publishAndWait("daemon.stopping", event, kStoppingEventBound)) {
     log().warning("daemon.stopping: subscribers still running after %d ms; stopping plugins",
-                  static_cast<int>(kBound.count()));
+                  static_cast<int>(kStoppingEventBound.count()));
   }
 }
 

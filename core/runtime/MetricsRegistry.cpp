@@ -299,15 +299,32 @@ sdk::Histogram& MetricsRegistry::histogram(const std::string& owner, const std::
   return *series;
 }
 
+namespace {
+
+// prometheus-cpp keeps a family's series in a hash map: sorted by labels, the output is stable
+// and a reader finds a series where expected.
+std::vector<prometheus::MetricFamily> collectSorted(const prometheus::Registry& registry) {
+  std::vector<prometheus::MetricFamily> families = registry.Collect();
+  for (auto& family : families) {
+    std::sort(family.metric.begin(), family.metric.end(),
+              [](const prometheus::ClientMetric& a, const prometheus::ClientMetric& b) {
+                return a.label < b.label;
+              });
+  }
+  return families;
+}
+
+}  // namespace
+
 std::string MetricsRegistry::text() const {
   std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  prometheus::TextSerializer().Serialize(out, collectSorted(*registry_));
   return out.str();
 }
 
 Poco::JSON::Array::Ptr MetricsRegistry::families() const {
   Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-  for (const prometheus::MetricFamily& family : registry_->Collect()) {
+  for (const prometheus::MetricFamily& family : collectSorted(*registry_)) {
     Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
     entry->set("name", family.name);
     entry->set("help", family.help);

@@ -116,7 +116,8 @@ class PluginManagerTest : public ::testing::Test {
           holds_.push_back(why);
           ++held_;
           return sdk::PendingWork(std::shared_ptr<void>(nullptr, [this](void*) { --held_; }));
-        }};
+        },
+        nullptr};  // metrics: the manager makes its own registry
     manager_ = std::make_unique<PluginManager>(services, dir_);
     manager_->setRetryBackoff(20ms, 100ms);
     manager_->discover();
