@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git ccache
           libpoco-dev libboost-dev libboost-filesystem-dev libgit2-dev
           nlohmann-json3-dev nettle-dev
+          # the metrics behind `oxctl metrics` (core library only)
+          prometheus-cpp-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev clang-format hyperfine jq procps python3
           # the oxctl man page and zsh completion tests render and parse what oxctl generates
@@ -24,4 +26,24 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# promtool (Debian's prometheus package) checks the output of `oxctl metrics` in the tests.
+# Installing that package would also enable and start a Prometheus server, so its .deb is
+# unpacked into a cache instead; CMake finds promtool there (OXD_PROMTOOL).
+tools="${OXD_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/oxd-tools}"
+if [ ! -x "$tools/usr/bin/promtool" ]; then
+  mkdir -p "$tools"
+  download="$(mktemp -d)"
+  if ! (cd "$download" && apt-get download -qq prometheus >/dev/null 2>&1); then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    (cd "$download" && apt-get download -qq prometheus >/dev/null)
+  fi
+  dpkg-deb -x "$download"/prometheus_*.deb "$download/unpacked"
+  mkdir -p "$tools/usr/bin"
+  cp "$download/unpacked/usr/bin/promtool" "$tools/usr/bin/promtool"
+  rm -rf "$download"
+  echo "promtool: $tools/usr/bin/promtool"
 fi

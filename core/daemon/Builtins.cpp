@@ -5,6 +5,7 @@
 #include "host/PluginManager.h"
 #include "host/Router.h"
 #include "runtime/EventBus.h"
+#include "runtime/MetricsRegistry.h"
 #include "state/ErrorStore.h"
 #include "state/HeartbeatHandler.h"
 #include "state/InstanceStore.h"
@@ -87,8 +88,21 @@ void registerBuiltins(Daemon& daemon) {
       router, "stop",
       [&daemon](const Request&, sdk::Progress&) {
         // The reply is written before shutdown gets under way: the main loop only wakes to stop.
-        daemon.requestStop("stop requested by a client");
+        daemon.requestStop(StopReason::Stop, "stop requested by a client");
         return Reply::ok();
+      },
+      true);
+  // `metrics`: {"text": the Prometheus text exposition (format 0.0.4), "families": the same
+  // metrics as JSON, see MetricsRegistry::families()}. Inline: it reads atomics and runs no
+  // plugin code, and so the busy-workers gauge does not count the worker answering it.
+  add(
+      router, "metrics",
+      [&daemon](const Request&, sdk::Progress&) {
+        daemon.refreshMetrics();
+        Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+        data->set("text", daemon.metrics().text());
+        data->set("families", daemon.metrics().families());
+        return Reply::ok(data);
       },
       true);
   add(router, "status", [&daemon](const Request& request, sdk::Progress&) {

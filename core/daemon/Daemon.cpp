@@ -12,6 +12,7 @@
 #include "host/Router.h"
 #include "ipc/IpcServer.h"
 #include "runtime/EventBus.h"
+#include "runtime/MetricsRegistry.h"
 #include "runtime/Scheduler.h"
 #include "runtime/WorkerPool.h"
 #include "state/Credentials.h"
@@ -44,11 +45,37 @@ using Clock = std::chrono::steady_clock;
 namespace {
 Poco::Logger& log() { return Poco::Logger::get("oxd.daemon"); }
 
+// How long the plugins' `daemon.stopping` subscribers may take before the plugins are stopped.
+constexpr std::chrono::milliseconds kStoppingEventBound{1000};
+
 std::int64_t steadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
+
+const char* stopReasonWord(StopReason reason) {
+  switch (reason) {
+    case StopReason::Signal:
+      return "signal";
+    case StopReason::Stop:
+      return "stop";
+    case StopReason::Inactivity:
+      return "inactivity";
+    case StopReason::VersionMismatch:
+      return "version_mismatch";
+    case StopReason::ParentExit:
+      return "parent_exit";
+  }
+  return "unknown";
+}
+
+// The core's gauges that are sampled when metrics are read, not updated as things happen.
+struct Daemon::CoreGauges {
+  sdk::Gauge* queue_depth;
+  sdk::Gauge* busy_workers;
+  sdk::Gauge* workers;
+};
 
 Daemon::Daemon(DaemonOptions options) : options_(std::move(options)) {}
 Daemon::~Daemon() = default;
@@ -157,6 +184,14 @@ void Daemon::startParts() {
   issues_ = std::make_unique<IssueTracker>();
   instances_ = std::make_unique<InstanceStore>();
   credentials_ = std::make_unique<CredentialStore>();
+  metrics_ = std::make_shared<MetricsRegistry>();
+  {
+    auto core = metrics_->scope("");
+    core_gauges_ = std::make_unique<CoreGauges>(
+        CoreGauges{&core->gauge("oxd_worker_queue_depth", "Jobs waiting for a worker."),
+                   &core->gauge("oxd_workers_busy", "Workers running a job."),
+                   &core->gauge("oxd_workers", "Worker threads.")});
+  }
   WorkerPool::Options pool;
   pool.threads = settings_.workers;
   // Two core threads: one may sit in a `reload` or `plugin_disable` draining a plugin while the
@@ -167,11 +202,12 @@ void Daemon::startParts() {
   scheduler_ = std::make_unique<Scheduler>(*workers_);
   bus_ = std::make_unique<EventBus>(*workers_);
   router_ = std::make_unique<Router>();
+  router_->setMetrics(std::make_shared<RequestMetrics>(*metrics_));
   HeartbeatCallbacks callbacks;
   callbacks.on_activity = [this] { noteActivity(); };
   callbacks.on_version_mismatch = [this](const std::string& cli, const std::string& ours) {
-    requestStop("version mismatch: CLI " + cli + ", daemon " + ours +
-                " (the next oxctl start runs the new one)");
+    requestStop(StopReason::VersionMismatch, "version mismatch: CLI " + cli + ", daemon " + ours +
+                                                 " (the next oxctl start runs the new one)");
   };
   callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
     for (const auto& team_id : team_ids) bus_->publish("team.seen", describeSeenTeam(team_id));
@@ -200,7 +236,8 @@ void Daemon::startParts() {
                         *errors_,
                         [this] { return credentials_->current(); },
                         [this] { noteActivity(); },
-                        [this](const std::string& why) { return keepAlive(why); }};
+                        [this](const std::string& why) { return keepAlive(why); },
+                        metrics_};
   plugins_ = std::make_unique<PluginManager>(services, settings_.plugin_dir);
   plugins_->discover();
   std::vector<std::string> errors = validateCoreConfig(*config_);
@@ -250,13 +287,14 @@ void Daemon::serve() {
     runQueuedReloads();
     switch (loop_->wait(nextDeadline())) {
       case MainLoop::Event::Terminate:
-        requestStop("signal");
+        requestStop(StopReason::Signal, "signal");
         break;
       case MainLoop::Event::Reload:
         applyReload();
         break;
       case MainLoop::Event::ParentGone:
-        requestStop("parent process " + std::to_string(settings_.parent_pid) + " exited");
+        requestStop(StopReason::ParentExit,
+                    "parent process " + std::to_string(settings_.parent_pid) + " exited");
         break;
       case MainLoop::Event::Woken:
         break;
@@ -267,8 +305,9 @@ void Daemon::serve() {
           next_watchdog_ = now + *interval;
         }
         if (idleExpired(now))
-          requestStop("inactive for " + std::to_string(settings_.inactivity_timeout.count()) +
-                      " ms");
+          requestStop(
+              StopReason::Inactivity,
+              "inactive for " + std::to_string(settings_.inactivity_timeout.count()) + " ms");
         break;
       }
     }
@@ -312,9 +351,11 @@ bool Daemon::idleExpired(Clock::time_point now) {
 
 void Daemon::shutDown() {
   std::string reason;
+  StopReason kind;
   {
     MutexLock lock(stop_mutex_);
     reason = stop_reason_;
+    kind = stop_kind_;
   }
   log().information("stopping: %s", reason);
   sdnotify::stopping();
@@ -325,8 +366,9 @@ void Daemon::shutDown() {
   bool done = false;
   std::thread guard([&] {
     std::unique_lock lock(done_mutex);
-    if (done_signal.wait_for(lock, settings_.shutdown_timeout + std::chrono::seconds(1),
-                             [&] { return done; }))
+    if (done_signal.wait_for(
+            lock, settings_.shutdown_timeout + kStoppingEventBound + std::chrono::seconds(1),
+            [&] { return done; }))
       return;
     log().error("shutdown did not finish within %d ms; exiting",
                 static_cast<int>(settings_.shutdown_timeout.count()));
@@ -338,6 +380,7 @@ void Daemon::shutDown() {
     ::_exit(1);
   });
   ipc_->stop();
+  announceStop(kind);
   plugins_->stopAll();
   scheduler_->stop();
   workers_->stop();
@@ -352,11 +395,29 @@ void Daemon::shutDown() {
   log().information("stopped");
 }
 
-void Daemon::requestStop(const std::string& reason) {
+// Plugins hear why before their stop() runs; a subscriber that takes longer than the bound
+// is not waited for (it still runs, and the plugin's drain waits for it).
+void Daemon::announceStop(StopReason kind) {
+  Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
+  event->set("reason", std::string(stopReasonWord(kind)));
+  if (!bus_->publishAndWait("daemon.stopping", event, kStoppingEventBound)) {
+    log().warning("daemon.stopping: subscribers still running after %d ms; stopping plugins",
+                  static_cast<int>(kStoppingEventBound.count()));
+  }
+}
+
+void Daemon::refreshMetrics() {
+  core_gauges_->queue_depth->set(static_cast<double>(workers_->queued()));
+  core_gauges_->busy_workers->set(static_cast<double>(workers_->busy()));
+  core_gauges_->workers->set(static_cast<double>(workers_->threads()));
+}
+
+void Daemon::requestStop(StopReason kind, const std::string& reason) {
   {
     MutexLock lock(stop_mutex_);
     if (!stop_reason_.empty()) return;
     stop_reason_ = reason;
+    stop_kind_ = kind;
   }
   if (loop_) loop_->wake();
 }

@@ -42,6 +42,18 @@ class InstanceStore;
 class CredentialStore;
 class HeartbeatHandler;
 class InstanceLock;
+class MetricsRegistry;
+
+// Why the daemon stops: the word of `daemon.stopping` {"reason": …}, which plugins receive
+// before they are stopped.
+enum class StopReason {
+  Signal,           // SIGTERM or SIGINT
+  Stop,             // a client's `stop` message (oxctl stop)
+  Inactivity,       // no message for daemon.inactivity_timeout
+  VersionMismatch,  // a heartbeat from a newer or older CLI
+  ParentExit,       // the process given with --parent-pid exited
+};
+const char* stopReasonWord(StopReason reason);
 
 struct DaemonOptions {
   std::filesystem::path project_dir;           // where to look for the project root
@@ -59,7 +71,8 @@ class Daemon {
   int run();
 
   // --- thread-safe, for the built-ins -------------------------------------------------------
-  void requestStop(const std::string& reason);
+  // The first request wins; `detail` is for the log.
+  void requestStop(StopReason reason, const std::string& detail);
   // Re-reads every config layer, validates all of it, and applies it only if valid. Returns
   // the errors (empty = applied). Runs on the main thread: other threads wait for it.
   std::vector<std::string> reload();
@@ -91,6 +104,9 @@ class Daemon {
   InstanceStore& instances() { return *instances_; }
   CredentialStore& credentials() { return *credentials_; }
   HeartbeatHandler& heartbeats() { return *heartbeats_; }
+  MetricsRegistry& metrics() { return *metrics_; }
+  // Sets the gauges that are read rather than counted (queue depth, busy workers).
+  void refreshMetrics();
 
  private:
   void setUpLogging();
@@ -101,6 +117,7 @@ class Daemon {
   void reportUnknownSections(const Poco::Util::AbstractConfiguration& config);
   std::vector<std::string> applyReload();
   void shutDown();
+  void announceStop(StopReason kind);
   std::optional<std::chrono::steady_clock::time_point> nextDeadline() const;
   bool idleExpired(std::chrono::steady_clock::time_point now);
   bool superseded() const;
@@ -130,6 +147,7 @@ class Daemon {
 
   Mutex stop_mutex_;
   std::string stop_reason_ GUARDED_BY(stop_mutex_);  // non-empty once a stop was requested
+  StopReason stop_kind_ GUARDED_BY(stop_mutex_) = StopReason::Signal;
 
   std::unique_ptr<MainLoop> loop_;
   std::unique_ptr<InstanceLock> lock_;
@@ -138,6 +156,9 @@ class Daemon {
   std::unique_ptr<InstanceStore> instances_;
   std::unique_ptr<CredentialStore> credentials_;
   std::unique_ptr<HeartbeatHandler> heartbeats_;
+  std::shared_ptr<MetricsRegistry> metrics_;
+  struct CoreGauges;
+  std::unique_ptr<CoreGauges> core_gauges_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<EventBus> bus_;

@@ -55,7 +55,15 @@ void CallGate::record(Kind kind, std::chrono::nanoseconds duration, const std::s
   if (error) {
     ++counters_.errors;
     counters_.last_error = *error;
+    if (sdk::Counter* series = error_series_[static_cast<int>(kind)]) series->increment();
   }
+}
+
+void CallGate::countErrorsIn(sdk::Counter* calls, sdk::Counter* tasks, sdk::Counter* events) {
+  MutexLock lock(mutex_);
+  error_series_[static_cast<int>(Kind::Call)] = calls;
+  error_series_[static_cast<int>(Kind::Task)] = tasks;
+  error_series_[static_cast<int>(Kind::Event)] = events;
 }
 
 void CallGate::recordDrop() {

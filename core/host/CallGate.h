@@ -5,6 +5,8 @@
 
 #include "common/Mutex.h"
 
+#include <oxd/metrics.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -37,6 +39,9 @@ class CallGate {
   void record(Kind kind, std::chrono::nanoseconds duration, const std::string* error);
   void recordDrop();
   PluginCounters counters() const;
+  // Errors recorded from now on also count in these series (the plugin-errors metric, by kind
+  // of call); null leaves a kind uncounted. The series must outlive the gate.
+  void countErrorsIn(sdk::Counter* calls, sdk::Counter* tasks, sdk::Counter* events);
 
  private:
   mutable Mutex mutex_;
@@ -44,6 +49,7 @@ class CallGate {
   int in_flight_ GUARDED_BY(mutex_) = 0;
   bool closed_ GUARDED_BY(mutex_) = false;
   PluginCounters counters_ GUARDED_BY(mutex_);
+  sdk::Counter* error_series_[3] GUARDED_BY(mutex_) = {nullptr, nullptr, nullptr};  // by Kind
 };
 
 // Enters a gate for a scope. Check entered() before running plugin code.

@@ -1,6 +1,7 @@
 #include "host/PluginHost.h"
 
 #include "runtime/EventBus.h"
+#include "runtime/MetricsRegistry.h"
 #include "runtime/Scheduler.h"
 
 #include <algorithm>
@@ -98,8 +99,18 @@ PluginHost::PluginHost(std::string name, CoreServices& services, PluginHooks& ho
       hooks_(hooks),
       gate_(std::move(gate)),
       config_(std::move(config)),
-      logger_(Poco::Logger::get("oxd.plugin." + name_)) {
+      logger_(Poco::Logger::get("oxd.plugin." + name_)),
+      metrics_(services_.metrics->scope(name_)) {
   gate_->close();  // opened by commit(), once start() has returned
+  // The core's series, not the plugin's: a plugin cannot name them, and they count its failures
+  // whether or not it registers metrics of its own.
+  auto core = services_.metrics->scope("");
+  auto errors = [&](const char* kind) {
+    return &core->counter("oxd_plugin_errors_total",
+                          "Plugin handler, task and event-subscriber failures, by plugin and kind.",
+                          {{"plugin", name_}, {"kind", kind}});
+  };
+  gate_->countErrorsIn(errors("call"), errors("task"), errors("event"));
 }
 
 PluginHost::~PluginHost() = default;

@@ -37,6 +37,7 @@ namespace oxd::core {
 class WorkerPool;
 class Scheduler;
 class EventBus;
+class MetricsRegistry;
 
 // What the daemon lends the plugin host. Everything referenced must outlive the PluginManager.
 struct CoreServices {
@@ -50,6 +51,8 @@ struct CoreServices {
   std::function<std::optional<sdk::Credentials>()> credentials;        // may be empty
   std::function<void()> activity;                                      // may be empty
   std::function<sdk::PendingWork(const std::string& why)> keep_alive;  // may be empty
+  // Where plugins' metrics go; the PluginManager makes a registry of its own when null.
+  std::shared_ptr<MetricsRegistry> metrics;
 };
 
 // Status sections and doctor hooks of every plugin. Read on the IPC path: the lock is held only
@@ -115,6 +118,7 @@ class PluginHost final : public sdk::Host {
   std::optional<sdk::Credentials> credentials() const override;
   void activity() override;
   sdk::PendingWork keepAlive(const std::string& why) override;
+  sdk::Metrics& metrics() override { return *metrics_; }
 
  private:
   void requireRegistering(const char* what) const;
@@ -126,6 +130,7 @@ class PluginHost final : public sdk::Host {
   const std::shared_ptr<CallGate> gate_;
   const Poco::AutoPtr<Poco::Util::AbstractConfiguration> config_;
   Poco::Logger& logger_;
+  const std::unique_ptr<sdk::Metrics> metrics_;  // this plugin's view of services_.metrics
   std::atomic<bool> sealed_{false};
   // Held back until commit(); control thread only.
   struct PendingTask {

@@ -105,8 +105,9 @@ LoadResult PluginLoader::load(const std::filesystem::path& path) const {
   // abi_version is the first member of every descriptor layout, past and future.
   int abi_version = *static_cast<const int*>(address);
   if (abi_version != sdk::kAbiVersion) {
-    return failure(stem + ": SDK ABI version " + std::to_string(abi_version) + ", expected " +
-                   std::to_string(sdk::kAbiVersion));
+    return failure(stem + ": built for SDK ABI version " + std::to_string(abi_version) +
+                   ", this oxd has SDK ABI version " + std::to_string(sdk::kAbiVersion) +
+                   " (rebuild the plugin against this oxd's SDK)");
   }
   const auto* descriptor = static_cast<const sdk::Descriptor*>(address);
   std::string fingerprint = descriptor->fingerprint ? descriptor->fingerprint : "(null)";

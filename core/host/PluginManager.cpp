@@ -1,5 +1,6 @@
 #include "host/PluginManager.h"
 
+#include "runtime/MetricsRegistry.h"
 #include "runtime/Scheduler.h"
 
 #include <Poco/Logger.h>
@@ -59,7 +60,9 @@ struct PluginManager::Record {
 };
 
 PluginManager::PluginManager(CoreServices services, std::filesystem::path plugin_dir)
-    : services_(std::move(services)), plugin_dir_(std::move(plugin_dir)) {}
+    : services_(std::move(services)), plugin_dir_(std::move(plugin_dir)) {
+  if (!services_.metrics) services_.metrics = std::make_shared<MetricsRegistry>();
+}
 
 PluginManager::~PluginManager() { stopAll(); }
 

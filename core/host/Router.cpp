@@ -9,6 +9,7 @@
 namespace oxd::core {
 
 bool Router::add(const std::string& type, Route route) {
+  if (metrics_) route.series = &metrics_->forType(type);
   WriterLock lock(mutex_);
   return routes_.emplace(type, std::make_shared<const Route>(std::move(route))).second;
 }
@@ -50,12 +51,14 @@ sdk::Reply guarded(const Route& route, Body&& body) {
   auto started = std::chrono::steady_clock::now();
   sdk::Reply reply;
   std::string error;
+  auto outcome = RequestSeries::Outcome::Ok;
   try {
     reply = body();
     if (!reply.success) error = reply.error;
   } catch (const sdk::BadPayload& bad) {
     reply = sdk::Reply::fail("invalid payload: " + std::string(bad.what()));
     error = reply.error;
+    outcome = RequestSeries::Outcome::Invalid;
   } catch (const std::exception& exception) {
     reply = sdk::Reply::fail(exception.what());
     error = reply.error;
@@ -63,9 +66,16 @@ sdk::Reply guarded(const Route& route, Body&& body) {
     reply = sdk::Reply::fail("handler failed with an unknown exception");
     error = reply.error;
   }
-  if (route.gate) {
-    route.gate->record(CallGate::Kind::Call, std::chrono::steady_clock::now() - started,
-                       error.empty() ? nullptr : &error);
+  if (route.gate || route.series) {
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    if (route.gate) {
+      route.gate->record(CallGate::Kind::Call, elapsed, error.empty() ? nullptr : &error);
+    }
+    if (route.series) {
+      if (outcome == RequestSeries::Outcome::Ok && !reply.success)
+        outcome = RequestSeries::Outcome::Error;
+      route.series->record(outcome, elapsed);
+    }
   }
   return reply;
 }

@@ -8,6 +8,7 @@
 
 #include "common/Mutex.h"
 #include "host/CallGate.h"
+#include "host/RequestMetrics.h"
 
 #include <oxd/host.h>
 #include <oxd/message.h>
@@ -29,6 +30,8 @@ struct Route {
   sdk::OneWayHandler one_way;      // Kind::OneWay
   std::string owner;               // "" for the core, else the plugin's name
   std::shared_ptr<CallGate> gate;  // null for the core
+  // Set by Router::add when the router has metrics: this type's cached series.
+  const RequestSeries* series = nullptr;
 };
 using RoutePtr = std::shared_ptr<const Route>;
 
@@ -41,14 +44,20 @@ class Router {
   RoutePtr find(const std::string& type) const EXCLUDES(mutex_);
   std::vector<std::string> types() const EXCLUDES(mutex_);
 
+  // Routes added from now on count their calls here (see RequestMetrics). Set once, before the
+  // first add(); a router without metrics counts nothing.
+  void setMetrics(std::shared_ptr<RequestMetrics> metrics) { metrics_ = std::move(metrics); }
+  RequestMetrics* metrics() const { return metrics_.get(); }
+
  private:
+  std::shared_ptr<RequestMetrics> metrics_;
   mutable SharedMutex mutex_;
   std::unordered_map<std::string, RoutePtr> routes_ GUARDED_BY(mutex_);
 };
 
 // Runs a request route with every guard: the plugin's gate (a drained plugin answers
 // "plugin <name> is not running"), exception capture (BadPayload → "invalid payload: …",
-// anything else → its what()), counters. Never throws.
+// anything else → its what()), counters and the route's metrics. Never throws.
 sdk::Reply invokeRequest(const Route& route, const sdk::Request& request, sdk::Progress& progress);
 // Same guards for a one-way route; errors are counted and logged, never answered.
 void invokeOneWay(const Route& route, const sdk::Request& request);

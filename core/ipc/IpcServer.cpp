@@ -306,6 +306,7 @@ IpcServer::ReadResult IpcServer::readFirstLine(int fd, std::string& buffer,
 void IpcServer::dispatch(int fd, bool registered, std::string_view line) {
   DecodedRequest decoded = decodeRequest(line);
   if (!decoded.ok) {
+    if (RequestMetrics* metrics = router_.metrics()) metrics->invalidLine();
     replyAndClose(fd, registered, encodeReply(sdk::Reply::fail(decoded.error)));
     return;
   }
@@ -320,6 +321,7 @@ void IpcServer::dispatch(int fd, bool registered, std::string_view line) {
   }
   RoutePtr route = router_.find(decoded.request.type);
   if (!route) {
+    if (RequestMetrics* metrics = router_.metrics()) metrics->unknownType();
     replyAndClose(fd, registered, encodeReply(sdk::Reply::fail(std::string(kUnknownMessageType))));
   } else if (route->kind == Route::Kind::OneWay) {
     dispatchOneWay(fd, std::move(route), std::move(decoded.request));

@@ -125,6 +125,7 @@ int runRestart(Invocation&);
 int runReload(Invocation&);
 int runDoctor(Invocation&);
 int runErrors(Invocation&);
+int runMetrics(Invocation&);
 int runLogs(Invocation&);
 int runInstances(Invocation&);
 int runPlugins(Invocation&);

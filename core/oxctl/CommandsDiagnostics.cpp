@@ -1,4 +1,4 @@
-// Commands that tell what is wrong: doctor, errors [--mark [ID…]], logs [-f] [-n N].
+// Commands that tell what is wrong: doctor, errors [--mark [ID…]], logs [-f] [-n N], metrics.
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -39,6 +39,22 @@ int runDoctor(Invocation& invocation) {
     printOut(view.text);
   }
   return view.failed ? kExitError : kExitOk;
+}
+
+// The Prometheus text format as the daemon serialized it (it already ends in a newline), or
+// with --json the same metrics as JSON families.
+int runMetrics(Invocation& invocation) {
+  nlohmann::json reply =
+      invocation.client().request(invocation.message("metrics"), kRequestIdleTimeout);
+  const nlohmann::json& data = requireSuccess(reply);
+  if (invocation.json) {
+    printOut(data.value("families", nlohmann::json::array()).dump());
+    return kExitOk;
+  }
+  std::string text = data.value("text", "");
+  if (text.ends_with('\n')) text.pop_back();
+  printOut(text);
+  return kExitOk;
 }
 
 int runErrors(Invocation& invocation) {

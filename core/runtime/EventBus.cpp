@@ -5,6 +5,9 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
 
 namespace oxd::core {
 
@@ -31,7 +34,33 @@ EventBus::SubscriptionId EventBus::subscribe(const std::string& topic, const std
   return next_id_ - 1;
 }
 
+struct EventBus::Completion {
+  std::mutex mutex;
+  std::condition_variable done;
+  // Deliveries queued minus those finished. A delivery may finish before the publisher has
+  // added the count, so it may go below zero for a while; guarded by mutex.
+  std::ptrdiff_t left = 0;
+  void finishOne() {
+    std::lock_guard lock(mutex);
+    if (--left == 0) done.notify_all();
+  }
+};
+
 std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var& event) {
+  return publishTracked(topic, event, nullptr);
+}
+
+bool EventBus::publishAndWait(const std::string& topic, const Poco::Dynamic::Var& event,
+                              std::chrono::milliseconds timeout) {
+  auto completion = std::make_shared<Completion>();
+  std::size_t queued = publishTracked(topic, event, completion);
+  std::unique_lock lock(completion->mutex);
+  completion->left += static_cast<std::ptrdiff_t>(queued);
+  return completion->done.wait_for(lock, timeout, [&] { return completion->left == 0; });
+}
+
+std::size_t EventBus::publishTracked(const std::string& topic, const Poco::Dynamic::Var& event,
+                                     const std::shared_ptr<Completion>& completion) {
   std::vector<SubscriberPtr> targets;
   {
     ReaderLock lock(mutex_);
@@ -44,8 +73,10 @@ std::size_t EventBus::publish(const std::string& topic, const Poco::Dynamic::Var
     // A plugin's deliveries count against its share of the workers; a core subscriber's
     // (private gate) run in the core's lane.
     const std::string& owner = subscriber->private_gate ? kCoreOwner : subscriber->owner;
-    if (workers_.submit(
-            owner, [subscriber, event, stats = stats_] { deliver(*subscriber, event, *stats); })) {
+    if (workers_.submit(owner, [subscriber, event, stats = stats_, completion] {
+          deliver(*subscriber, event, *stats);
+          if (completion) completion->finishOne();
+        })) {
       ++queued;
       continue;
     }

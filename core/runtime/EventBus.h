@@ -44,6 +44,11 @@ class EventBus {
                            sdk::EventHandler handler, std::shared_ptr<CallGate> gate = nullptr);
   // Queues one delivery per subscriber of `topic`; returns how many were queued.
   std::size_t publish(const std::string& topic, const Poco::Dynamic::Var& event);
+  // publish(), then waits up to `timeout` until every queued delivery has run (or was skipped).
+  // For the few events whose subscribers must see them before something else happens, such as
+  // `daemon.stopping` before the plugins stop. False on timeout. Must not be called from a job.
+  bool publishAndWait(const std::string& topic, const Poco::Dynamic::Var& event,
+                      std::chrono::milliseconds timeout);
   // Removes every subscription of `owner`; deliveries not yet started are skipped, and the call
   // waits (up to `timeout`) for those running through the owner's gate. Close a plugin's gate
   // first, or this also waits for the plugin's other calls in flight. False on timeout.
@@ -70,7 +75,10 @@ class EventBus {
   };
   using SubscriberPtr = std::shared_ptr<Subscriber>;
 
+  struct Completion;  // counts the deliveries of one publishAndWait
   static void deliver(const Subscriber& subscriber, const Poco::Dynamic::Var& event, Stats& stats);
+  std::size_t publishTracked(const std::string& topic, const Poco::Dynamic::Var& event,
+                             const std::shared_ptr<Completion>& completion);
 
   WorkerPool& workers_;
   std::shared_ptr<Stats> stats_ = std::make_shared<Stats>();

@@ -89,7 +89,9 @@ void WorkerPool::run(Lane lane, std::size_t index) {
         --idle;
       }
     }
+    busy_.fetch_add(1, std::memory_order_relaxed);
     job();  // jobs are wrapped by their submitters; an escaping exception is a bug (terminate)
+    busy_.fetch_sub(1, std::memory_order_relaxed);
     job = nullptr;  // what it captured (a connection's ticket) is released outside the lock
     done = true;
     done_owner = std::move(owner);

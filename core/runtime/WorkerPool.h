@@ -22,6 +22,7 @@
 
 #include "common/Mutex.h"
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -61,6 +62,8 @@ class WorkerPool {
   std::size_t running(const std::string& owner) const EXCLUDES(mutex_);
   std::size_t threads() const { return threads_.size(); }
   std::size_t perOwnerLimit() const { return per_owner_limit_; }
+  // Workers running a job now (for the busy-workers gauge; a snapshot, exact only when idle).
+  std::size_t busy() const { return busy_.load(std::memory_order_relaxed); }
 
  private:
   struct Owner {
@@ -90,6 +93,7 @@ class WorkerPool {
   std::size_t idle_plugin_ GUARDED_BY(mutex_) = 0;  // threads waiting on plugin_wake_
   std::size_t idle_core_ GUARDED_BY(mutex_) = 0;    // threads waiting on core_wake_
   bool stopping_ GUARDED_BY(mutex_) = false;
+  std::atomic<std::size_t> busy_{0};
   std::vector<std::thread> threads_;  // set in the constructor, cleared by stop()
 };
 

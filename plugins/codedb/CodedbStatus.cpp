@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "Messages.h"
 
@@ -41,6 +42,32 @@ Poco::JSON::Object::Ptr OverlayJson(const OverlayStatus& status) {
   return overlay;
 }
 
+// The index file and its write-ahead log: a stat each.
+double FileBytes(const std::filesystem::path& index) {
+  std::uintmax_t bytes = 0;
+  for (const std::filesystem::path& file :
+       {index, std::filesystem::path(index.string() + "-wal")}) {
+    std::error_code error;
+    std::uintmax_t size = std::filesystem::file_size(file, error);
+    if (!error) bytes += size;
+  }
+  return static_cast<double>(bytes);
+}
+
+// Bytes on disk of the indexes, by kind; refreshed whenever status or code_status is read.
+void UpdateStoreBytes(Runtime& runtime, const std::vector<IndexStore*>& remotes) {
+  auto gauge = [&](const char* index) -> sdk::Gauge& {
+    return runtime.host.metrics().gauge("oxd_codedb_store_bytes",
+                                        "Bytes on disk of the code indexes (as of status).",
+                                        {{"index", index}});
+  };
+  if (runtime.project) gauge("project").set(FileBytes(runtime.project->target().index));
+  if (runtime.ledger) gauge("ledger").set(FileBytes(runtime.ledger->target().index));
+  double remote_bytes = 0;
+  for (IndexStore* remote : remotes) remote_bytes += FileBytes(remote->target().index);
+  gauge("remote").set(remote_bytes);
+}
+
 }  // namespace
 
 Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime, bool cold_read) {
@@ -67,7 +94,9 @@ Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime, bool cold_read) {
   Poco::JSON::Array::Ptr repos = new Poco::JSON::Array;
   if (runtime.project) repos->add(RepoJson(*runtime.project, project));
   if (runtime.ledger) repos->add(RepoJson(*runtime.ledger, ledger));
-  for (IndexStore* remote : runtime.Remotes()) repos->add(RepoJson(*remote, figures(remote)));
+  std::vector<IndexStore*> remotes = runtime.Remotes();
+  for (IndexStore* remote : remotes) repos->add(RepoJson(*remote, figures(remote)));
+  UpdateStoreBytes(runtime, remotes);
   stats->set("repos", repos);
   if (project.stats.indexed_at > 0) {
     stats->set("last_indexed",

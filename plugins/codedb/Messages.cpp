@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
 #include <fstream>
 #include <system_error>
 
@@ -175,9 +176,15 @@ void RegisterMessages(Runtime& runtime) {
   runtime.host.handle("code_status", [&runtime](const sdk::Request&, sdk::Progress&) {
     return Reply::ok(CodeDbStats(runtime, true));
   });
-  runtime.host.handle("code_search", [&runtime](const sdk::Request& request, sdk::Progress&) {
-    return CodeSearch(runtime, request);
-  });
+  sdk::Histogram* search_duration = &runtime.host.metrics().histogram(
+      "oxd_codedb_search_duration_seconds", "Time to answer code_search.", sdk::durationBuckets());
+  runtime.host.handle("code_search",
+                      [&runtime, search_duration](const sdk::Request& request, sdk::Progress&) {
+                        auto started = std::chrono::steady_clock::now();
+                        Reply reply = CodeSearch(runtime, request);
+                        search_duration->observeSince(started);
+                        return reply;
+                      });
 }
 
 }  // namespace oxd::codedb

@@ -1,5 +1,6 @@
 #include "Runtime.h"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -79,9 +80,17 @@ IndexStore* Runtime::Find(const std::string& repo) {
   return &Remote(repo);
 }
 
+// The index a metric names: remotes are many URLs, so they share one label value.
+std::string Runtime::IndexKind(const IndexStore& store) const {
+  if (&store == project.get()) return "project";
+  if (&store == ledger.get()) return "ledger";
+  return "remote";
+}
+
 std::optional<IndexReport> Runtime::Index(IndexStore& store, IndexOptions options, bool wait) {
   options.skip = settings.skip;
   sdk::PendingWork hold = host.keepAlive("codedb index of " + store.target().name);
+  auto started = std::chrono::steady_clock::now();
   std::optional<IndexReport> report =
       wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
   // The index is derived from git: a damaged file costs a rebuild, never the user's attention.
@@ -92,7 +101,19 @@ std::optional<IndexReport> Runtime::Index(IndexStore& store, IndexOptions option
     options.full = true;
     report = wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
   }
-  if (report) Report(store, options, *report);
+  if (report) {
+    const char* outcome = report->ok ? "ok" : report->cancelled ? "cancelled" : "failed";
+    sdk::Metrics& metrics = host.metrics();
+    metrics
+        .counter("oxd_codedb_index_runs_total", "Index runs, by index and outcome.",
+                 {{"index", IndexKind(store)}, {"outcome", outcome}})
+        .increment();
+    metrics
+        .histogram("oxd_codedb_index_duration_seconds", "Duration of index runs, by index.",
+                   sdk::durationBuckets(), {{"index", IndexKind(store)}})
+        .observeSince(started);
+    Report(store, options, *report);
+  }
   return report;
 }
 

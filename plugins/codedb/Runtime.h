@@ -45,6 +45,9 @@ class Runtime {
   // (nullopt: another run is active).
   std::optional<IndexReport> Index(IndexStore& store, IndexOptions options, bool wait);
 
+  // "project", "ledger" or "remote": the `index` label of the plugin's metrics.
+  std::string IndexKind(const IndexStore& store) const;
+
  private:
   void Report(const IndexStore& store, const IndexOptions& options, const IndexReport& report);
 

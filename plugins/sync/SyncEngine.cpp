@@ -125,6 +125,7 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
                          retry + ")");
     PullResult result;
     result.message = "backoff";
+    CountSync(repo, result);
     return result;
   }
 
@@ -133,6 +134,7 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
     stage("skipped", "Pull already in progress");
     PullResult result;
     result.message = "pull already in progress";
+    CountSync(repo, result);
     return result;
   }
 
@@ -182,7 +184,39 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
       if (result.error_kind != git::GitErrorKind::kCancelled) RecordFailure(repo, result);
       break;
   }
+  CountSync(repo, result);
   return result;
+}
+
+// oxd_sync_syncs_total{repo, outcome} and, when the remote was asked, the pull's duration.
+// Looked up per sync: a pull costs far more than the lookup.
+void SyncEngine::CountSync(const Repo& repo, const PullResult& result) {
+  const char* outcome = "skipped";
+  switch (result.status) {
+    case PullResult::Status::kPulled:
+      outcome = "pulled";
+      break;
+    case PullResult::Status::kSkipped:
+      outcome = result.in_sync ? "up_to_date" : "skipped";
+      break;
+    case PullResult::Status::kNeedsClone:
+      outcome = "not_cloned";
+      break;
+    case PullResult::Status::kFailed:
+      outcome = result.error_kind == git::GitErrorKind::kCancelled ? "cancelled" : "failed";
+      break;
+  }
+  sdk::Metrics& metrics = host_.metrics();
+  metrics
+      .counter("oxd_sync_syncs_total", "Syncs of each repository, by outcome.",
+               {{"repo", repo.id}, {"outcome", outcome}})
+      .increment();
+  if (result.duration.count() > 0) {
+    metrics
+        .histogram("oxd_sync_pull_duration_seconds", "Duration of pulls (fetch and integrate).",
+                   sdk::durationBuckets(), {{"repo", repo.id}})
+        .observe(std::chrono::duration<double>(result.duration).count());
+  }
 }
 
 void SyncEngine::RecordSuccess(const Repo& repo, const PullResult& result) {

@@ -42,6 +42,7 @@ class SyncEngine {
   PullResult SyncRepo(const Repo& repo, SyncMode mode, const StageSink& stages);
   void RecordSuccess(const Repo& repo, const PullResult& result);
   void RecordFailure(const Repo& repo, const PullResult& result);
+  void CountSync(const Repo& repo, const PullResult& result);
 
   sdk::Host& host_;
   const SyncSettings& settings_;

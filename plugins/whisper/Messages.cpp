@@ -49,6 +49,7 @@ Reply Whispers(Runtime& runtime, const sdk::Request& request) {
     Nanos floor = now - runtime.settings.new_agent_backlog.count();
     std::vector<WhisperEntry> entries =
         runtime.stores->Deliver(parsed.agent_id, parsed.filter, now, floor);
+    runtime.deliveries.increment(static_cast<double>(entries.size()));
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
     data->set("entries", EntriesJson(entries));
     return Reply::ok(data);

@@ -31,10 +31,14 @@ struct StatusBoard {
 
 struct Runtime {
   Runtime(sdk::Host& host_ref, WhisperSettings settings_value)
-      : host(host_ref), settings(settings_value) {}
+      : host(host_ref),
+        settings(settings_value),
+        deliveries(host_ref.metrics().counter("oxd_whisper_deliveries_total",
+                                              "Whisper entries handed to agents by `whispers`.")) {}
 
   sdk::Host& host;
   const WhisperSettings settings;
+  sdk::Counter& deliveries;
   std::unique_ptr<StoreSet> stores;
   std::unique_ptr<LocalAgents> agents;
   std::unique_ptr<MurmurRelay> relay;

@@ -33,7 +33,12 @@ void RegisterStatusSection(Runtime& runtime) {
       if (!store->identity().team_id.empty()) item->set("team_id", store->identity().team_id);
       item->set("path", store->identity().path.string());
       item->set("entries", store->CachedEntryCount());
-      item->set("bytes", store->FileBytes());
+      auto bytes = store->FileBytes();
+      item->set("bytes", bytes);
+      runtime.host.metrics()
+          .gauge("oxd_whisper_store_bytes", "Bytes on disk of each whisper store (as of status).",
+                 {{"store", store->identity().name()}})
+          .set(static_cast<double>(bytes));
       stores->add(item);
       for (const std::string& agent : store->CachedAgentsWithCursors()) {
         agents_with_cursors.insert(agent);

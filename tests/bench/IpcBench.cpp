@@ -4,10 +4,14 @@
 // so neither shares the client's process (and its CPU placement) while the other does not.
 //
 // usage: oxd_ipc_bench [--requests N] [--seconds S] [--placement free|same|cross] [--check]
+//                      [--baseline OXD]
 //   --placement pins the servers and the client: `same` all on CPU 0, `cross` servers on CPU 1
 //   and the client on CPU 0; `free` (default) leaves it to the scheduler, whose choice decides
 //   a connect-per-request latency more than either server does (see README.md).
 //   --check exits 1 unless oxd p50 <= 1.3x, p99 <= 2x and throughput >= 0.5x the responder's.
+//   --baseline also runs another oxd binary (e.g. one built without a feature, such as the
+//   landed main branch's) in the same interleaved blocks and prints the p50 and p99 difference
+//   in microseconds: what the feature costs per request.
 
 #include <fcntl.h>
 #include <sched.h>
@@ -144,7 +148,8 @@ pid_t spawnChild(std::vector<std::string> args, char** env, bool await_line) {
 }
 
 // oxd in a private world under `dir`; it is ready when a ping through its socket is answered.
-pid_t spawnOxd(const std::filesystem::path& dir, const sockaddr_un& address) {
+pid_t spawnOxd(const std::string& binary, const std::filesystem::path& dir,
+               const sockaddr_un& address) {
   std::filesystem::create_directories(dir / "project/.oxd");
   std::filesystem::create_directories(dir / "plugins");  // empty: the core alone is measured
   std::filesystem::create_directories(dir / "run");
@@ -155,7 +160,7 @@ pid_t spawnOxd(const std::filesystem::path& dir, const sockaddr_un& address) {
   std::vector<char*> env;
   for (auto& entry : env_strings) env.push_back(entry.data());
   env.push_back(nullptr);
-  pid_t pid = spawnChild({OXD_BINARY, "--project", (dir / "project").string(), "--define",
+  pid_t pid = spawnChild({binary, "--project", (dir / "project").string(), "--define",
                           "daemon.plugin_dir=" + (dir / "plugins").string()},
                          env.data(), false);
   for (int attempt = 0; pid > 0 && attempt < 1000; ++attempt) {
@@ -185,6 +190,7 @@ int main(int argc, char** argv) {
   double seconds = 2.0;
   bool check = false;
   std::string placement = "free";
+  std::string baseline_binary;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--requests" && i + 1 < argc)
@@ -195,11 +201,13 @@ int main(int argc, char** argv) {
       placement = argv[++i];
     else if (arg == "--check")
       check = true;
+    else if (arg == "--baseline" && i + 1 < argc)
+      baseline_binary = argv[++i];
     else {
-      std::fprintf(
-          stderr,
-          "usage: %s [--requests N] [--seconds S] [--placement free|same|cross] [--check]\n",
-          argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--requests N] [--seconds S] [--placement free|same|cross] [--check] "
+                   "[--baseline OXD]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -212,11 +220,17 @@ int main(int argc, char** argv) {
   Target c{"c_responder", addressOf((dir / "c.sock").string()), {}, 0, 0};
   // Children inherit the affinity they are spawned with, threads and all.
   if (placement != "free") pinTo(placement == "same" ? 0 : 1);
-  pid_t daemon = spawnOxd(dir, oxd.address);
+  pid_t daemon = spawnOxd(OXD_BINARY, dir / "oxd", oxd.address);
+  Target base{"baseline", addressOf((dir / "base.sock").string()), {}, 0, 0};
+  pid_t baseline =
+      baseline_binary.empty() ? 0 : spawnOxd(baseline_binary, dir / "base", base.address);
   pid_t responder = spawnChild({OXD_C_RESPONDER, c.address.sun_path}, environ, true);
   if (placement != "free") pinTo(0);
-  if (daemon <= 0 || responder <= 0) {
-    std::fprintf(stderr, "cannot start %s\n", daemon <= 0 ? OXD_BINARY : OXD_C_RESPONDER);
+  if (daemon <= 0 || responder <= 0 || baseline < 0) {
+    std::fprintf(
+        stderr, "cannot start %s\n",
+        daemon <= 0 ? OXD_BINARY : (responder <= 0 ? OXD_C_RESPONDER : baseline_binary.c_str()));
+    if (baseline > 0) stopChild(baseline);
     if (daemon > 0) stopChild(daemon);
     if (responder > 0) stopChild(responder);
     std::filesystem::remove_all(dir);
@@ -226,12 +240,15 @@ int main(int argc, char** argv) {
   // Warm both up, then interleave blocks so drift (frequency, noise) hits both alike.
   measureLatency(oxd, 2000);
   measureLatency(c, 2000);
+  if (baseline > 0) measureLatency(base, 2000);
   oxd.latencies_us.clear();
   c.latencies_us.clear();
+  base.latencies_us.clear();
   constexpr int kBlock = 200;
   for (int done = 0; done < requests; done += kBlock) {
     measureLatency(oxd, kBlock);
     measureLatency(c, kBlock);
+    if (baseline > 0) measureLatency(base, kBlock);
   }
   auto half = std::chrono::duration<double>(seconds / 2);
   for (int round = 0; round < 2; ++round) {
@@ -241,6 +258,7 @@ int main(int argc, char** argv) {
 
   stopChild(daemon);
   stopChild(responder);
+  if (baseline > 0) stopChild(baseline);
   std::filesystem::remove_all(dir);
 
   double p50 = percentile(oxd.latencies_us, 0.50), c_p50 = percentile(c.latencies_us, 0.50);
@@ -257,6 +275,14 @@ int main(int argc, char** argv) {
   std::printf("%-22s %12.0f %12.0f %8.2f %8s\n", "8 clients (req/s)", oxd.requests_per_second,
               c.requests_per_second, ratio_rps, ">=0.5");
   std::printf("failed requests: oxd %zu, c_responder %zu\n", oxd.failures, c.failures);
+  if (baseline > 0) {
+    double b50 = percentile(base.latencies_us, 0.50), b99 = percentile(base.latencies_us, 0.99);
+    std::printf(
+        "against %s (%zu failed): p50 %.1f vs %.1f us (%+.2f us, %.3fx), "
+        "p99 %.1f vs %.1f us (%+.2f us)\n",
+        baseline_binary.c_str(), base.failures, p50, b50, p50 - b50, p50 / b50, p99, b99,
+        p99 - b99);
+  }
   bool met = ratio50 <= 1.3 && ratio99 <= 2.0 && ratio_rps >= 0.5 && oxd.failures == 0;
   std::printf("targets %s\n", met ? "met" : "NOT met");
   return check && !met ? 1 : 0;

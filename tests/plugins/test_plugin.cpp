@@ -5,6 +5,9 @@
 //   test.workspace, test.register_late (tries to register after start: must fail).
 // Tasks: "count" every `interval`; "flaky" (throws every run) when `task_throws` is true.
 // Status section "test": counters of the above. Doctor hook: {"ok": true}.
+// With OXD_TEST_STOPPING_LOG=<file> in the daemon's environment it subscribes to
+// daemon.stopping and appends "<reason> before stop()" (or "after") to that file.
+// Metrics: test.count {"n": N} adds N to oxd_test_plugin_counted_total.
 
 #include <oxd/payload.h>
 #include <oxd/plugin.h>
@@ -14,6 +17,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -154,6 +159,22 @@ class TestPlugin final : public oxd::sdk::Plugin {
         ++events_[topic];
       });
     }
+    if (const char* log = std::getenv("OXD_TEST_STOPPING_LOG")) {
+      std::string path = log;
+      host.subscribe("daemon.stopping", [this, path](const Poco::Dynamic::Var& event) {
+        std::string reason =
+            event.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("reason");
+        std::ofstream(path, std::ios::app)
+            << reason << (stopped_ ? " after" : " before") << " stop()\n";
+      });
+    }
+    oxd::sdk::Counter* counted =
+        &host.metrics().counter("oxd_test_plugin_counted_total", "What test.count added up.");
+    host.handle("test.count", [counted](const Request& request, auto&) {
+      counted->increment(
+          static_cast<double>(oxd::sdk::Payload(request.payload).optionalInt("n").value_or(1)));
+      return Reply::ok();
+    });
     host.statusSection("test", [this] {
       auto data = object();
       data->set("task_runs", task_runs_.load());

@@ -16,6 +16,7 @@
 // Every other member may be called from any thread at any time while the plugin runs.
 
 #include <oxd/message.h>
+#include <oxd/metrics.h>
 #include <oxd/sinks.h>
 #include <oxd/workspace.h>
 
@@ -80,6 +81,9 @@ class Host {
   // A one-way (fire-and-forget) type: the client gets no reply; runs after the connection closed.
   virtual void handleOneWay(const std::string& type, OneWayHandler handler) = 0;
   virtual void every(const std::string& task_name, TaskSchedule schedule, Task task) = 0;
+  // The core's own topic: `daemon.stopping` {"reason": "signal" | "stop" | "inactivity" |
+  // "version_mismatch" | "parent_exit"}, published once before any plugin is stopped; the
+  // daemon waits up to 1 s for its subscribers, so a plugin hears it before its stop().
   virtual void subscribe(const std::string& topic, EventHandler handler) = 0;
   // A section of `status`: the provider's value appears under data.<section>. Called on the
   // IPC path: keep it cheap and non-blocking (read a cached snapshot).
@@ -104,6 +108,9 @@ class Host {
   // Counts as activity against the daemon's inactivity exit (e.g. a user-visible event).
   virtual void activity() = 0;
   virtual PendingWork keepAlive(const std::string& why) = 0;
+  // This plugin's metrics (see oxd/metrics.h for the naming rules). The series it hands out
+  // outlive the plugin: they stay valid, with their counts, for the daemon's life.
+  virtual Metrics& metrics() = 0;
 };
 
 }  // namespace oxd::sdk
