@@ -82,28 +82,28 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
   // Typed: an event of the wrong shape is refused before these run (logged and counted by the
   // host).
   void Subscribe(oxd::sdk::Host& host) {
-    using namespace oxd::sdk;
-    subscribe<RepoPulledEvent>(host, [this](const RepoPulledEvent& pulled) {
+    namespace sdk = oxd::sdk;
+    sdk::subscribe<sdk::RepoPulledEvent>(host, [this](const sdk::RepoPulledEvent& pulled) {
       if (pulled.path.empty() || pulled.id.empty()) return;
       RelayCheckout(pulled.scope, pulled.id, pulled.path);
       Guarded("team change whisper for " + pulled.id,
               [&] { whisper::WhisperTeamChange(*runtime_, pulled); });
     });
-    subscribe<RepoClonedEvent>(host, [this](const RepoClonedEvent& cloned) {
+    sdk::subscribe<sdk::RepoClonedEvent>(host, [this](const sdk::RepoClonedEvent& cloned) {
       if (!cloned.path.empty() && !cloned.id.empty()) {
         RelayCheckout(cloned.scope, cloned.id, cloned.path);
       }
     });
-    subscribe<HeartbeatEvent>(host, [this](const HeartbeatEvent& heartbeat) {
+    sdk::subscribe<sdk::HeartbeatEvent>(host, [this](const sdk::HeartbeatEvent& heartbeat) {
       const std::string& agent = heartbeat.agent_id;
       if (agent.empty() || agent.size() > 128) return;
       runtime_->agents->Seen(agent, whisper::NowNanos());
     });
     if (runtime_->settings.file_change_interval.count() > 0) {
-      subscribe<FilesChangedEvent>(
-          host, [this](const FilesChangedEvent& changed) { file_changes_.Add(changed); });
+      sdk::subscribe<sdk::FilesChangedEvent>(
+          host, [this](const sdk::FilesChangedEvent& changed) { file_changes_.Add(changed); });
     }
-    subscribe<SyncCompleteEvent>(host, [this](const SyncCompleteEvent& done) {
+    sdk::subscribe<sdk::SyncCompleteEvent>(host, [this](const sdk::SyncCompleteEvent& done) {
       if (done.type != "ledger" || !done.ok()) return;
       whisper::Nanos now = whisper::NowNanos();
       runtime_->UpdateBoard([now](whisper::StatusBoard& board) { board.last_ledger_sync = now; });

@@ -183,7 +183,8 @@ TEST_F(SyncMessagesTest, CheckoutClonesWithProgressAndAMirrorIsNotAnnounced) {
 
 TEST_F(SyncMessagesTest, CheckoutRefusesABadPayloadBeforeTouchingTheDisk) {
   Start(false);
-  EXPECT_EQ(host_->send("checkout", "{}").reply.error, "invalid checkout payload: repo_path: required");
+  EXPECT_EQ(host_->send("checkout", "{}").reply.error,
+            "invalid checkout payload: repo_path: required");
   EXPECT_EQ(host_->send("checkout", R"({"repo_path":5})").reply.error,
             "invalid checkout payload: repo_path: expected string, got number");
   std::string path = (scratch_ / "data/x").string();
