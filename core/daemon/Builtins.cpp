@@ -10,6 +10,7 @@
 #include "state/HeartbeatHandler.h"
 #include "state/InstanceStore.h"
 
+#include <oxd/events.h>
 #include <oxd/json.h>
 #include <oxd/payload.h>
 
@@ -112,8 +113,8 @@ void registerBuiltins(Daemon& daemon) {
   });
 
   addOneWay(router, "heartbeat", [&daemon](const Request& request) {
-    daemon.heartbeats().handle(request.payload, request.caller_id);
-    daemon.bus().publish("heartbeat", request.payload);
+    sdk::HeartbeatEvent event = daemon.heartbeats().handle(request.payload, request.caller_id);
+    daemon.bus().publish(sdk::HeartbeatEvent::kTopic, event.toVar());
   });
   add(router, "instances", [&daemon](const Request&, sdk::Progress&) {
     daemon.instances().cleanup();  // lazily, instead of a timer waking an idle daemon

@@ -157,20 +157,20 @@ void Daemon::setUpLogging() {
 // `team.seen` {team_id, path, and url/name/slug/interval/gc_interval_days when the project file
 // names the team}: the project file is read again, since it may have gained the team after the
 // daemon started.
-Poco::JSON::Object::Ptr Daemon::describeSeenTeam(const std::string& team_id) const {
-  Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
-  event->set("team_id", team_id);
-  event->set("path", (workspace_.data_dir / "teams" / sanitizeTeamId(team_id)).string());
+sdk::TeamSeenEvent Daemon::describeSeenTeam(const std::string& team_id) const {
+  sdk::TeamSeenEvent event;
+  event.team_id = team_id;
+  event.path = (workspace_.data_dir / "teams" / sanitizeTeamId(team_id)).string();
   try {
     sdk::Workspace now = loadWorkspace(workspace_.project_root);
     for (const sdk::TeamContext& team : now.team_contexts) {
       if (team.id != team_id) continue;
-      event->set("path", team.path.string());
-      if (!team.url.empty()) event->set("url", team.url);
-      if (!team.name.empty()) event->set("name", team.name);
-      if (!team.slug.empty()) event->set("slug", team.slug);
-      if (team.interval.count() > 0) event->set("interval", sdk::toNanoseconds(team.interval));
-      if (team.gc_interval_days > 0) event->set("gc_interval_days", team.gc_interval_days);
+      event.path = team.path.string();
+      event.url = team.url;
+      event.name = team.name;
+      event.slug = team.slug;
+      if (team.interval.count() > 0) event.interval_ns = sdk::toNanoseconds(team.interval);
+      if (team.gc_interval_days > 0) event.gc_interval_days = team.gc_interval_days;
     }
   } catch (const std::exception& error) {
     log().warning("team %s: %s", team_id, std::string(error.what()));
@@ -210,7 +210,9 @@ void Daemon::startParts() {
                                                  " (the next oxctl start runs the new one)");
   };
   callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
-    for (const auto& team_id : team_ids) bus_->publish("team.seen", describeSeenTeam(team_id));
+    for (const auto& team_id : team_ids) {
+      bus_->publish(sdk::TeamSeenEvent::kTopic, describeSeenTeam(team_id).toVar());
+    }
   };
   callbacks.on_caller_path_changed = [this](const std::string& caller_path) {
     // The registry shows where the daemon's users work now (spec §4.1 caller_path).

@@ -8,6 +8,7 @@
 #include "daemon/Config.h"
 #include "daemon/MainLoop.h"
 
+#include <oxd/events.h>
 #include <oxd/host.h>
 #include <oxd/workspace.h>
 
@@ -111,7 +112,7 @@ class Daemon {
  private:
   void setUpLogging();
   void startParts();
-  Poco::JSON::Object::Ptr describeSeenTeam(const std::string& team_id) const;
+  sdk::TeamSeenEvent describeSeenTeam(const std::string& team_id) const;
   void serve();
   void runQueuedReloads();
   void reportUnknownSections(const Poco::Util::AbstractConfiguration& config);

@@ -137,10 +137,22 @@ void HeartbeatHandler::handleText(const std::string& json, const std::string& ca
   handle(object, caller_id);
 }
 
-void HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payload,
-                              const std::string& caller_id) {
+sdk::HeartbeatEvent HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payload,
+                                             const std::string& caller_id) {
+  sdk::HeartbeatEvent event;
   try {
     Parsed heartbeat(payload);
+    event.agent_id = heartbeat.agent_id;
+    event.agent_type = heartbeat.agent_type;
+    event.parent_agent_id = heartbeat.parent_agent_id;
+    event.caller_path = heartbeat.caller_path;
+    event.repo_path = heartbeat.repo_path;
+    event.workspace_id = heartbeat.workspace_id;
+    event.cli_version = heartbeat.cli_version;
+    event.command_name = heartbeat.command_name;
+    event.team_ids = heartbeat.team_ids;
+    event.context_tokens = heartbeat.context_tokens;
+    event.parent_pid = heartbeat.parent_pid;
     sdk::Time now = currentTime(options_.clock);
 
     if (!heartbeat.cli_version.empty() &&
@@ -184,6 +196,7 @@ void HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payload,
     // Cannot happen by design (every field is guarded); a heartbeat still must never throw.
     logger().error("heartbeat handling failed: %s", std::string(error.what()));
   }
+  return event;
 }
 
 bool HeartbeatHandler::recordCaller(const std::string& id, const std::string& path,

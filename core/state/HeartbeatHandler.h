@@ -15,6 +15,8 @@
 #include "state/InstanceStore.h"
 #include "state/TimeSource.h"
 
+#include <oxd/events.h>
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -60,8 +62,10 @@ class HeartbeatHandler {
                    HeartbeatCallbacks callbacks = {}, HeartbeatOptions options = {});
 
   // `caller_id` is the request envelope's caller_id; when empty, callers are keyed by a hash of
-  // the payload's caller_path.
-  void handle(const Poco::JSON::Object::Ptr& payload, const std::string& caller_id = "");
+  // the payload's caller_path. Returns the heartbeat as the `heartbeat` event carries it: the
+  // fields read, a field of the wrong type left out, no credentials.
+  sdk::HeartbeatEvent handle(const Poco::JSON::Object::Ptr& payload,
+                             const std::string& caller_id = "");
   // Parses then handles; text that is not a JSON object is logged (debug) and ignored.
   void handleText(const std::string& json, const std::string& caller_id = "");
 

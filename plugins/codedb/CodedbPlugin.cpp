@@ -2,10 +2,8 @@
 // search, with the working tree's uncommitted changes merged in (the dirty overlay). This file
 // holds the descriptor and the wiring; README.md lists the parts.
 
+#include <oxd/events.h>
 #include <oxd/plugin.h>
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 
 #include <memory>
 #include <system_error>
@@ -54,14 +52,6 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
           if (fs::exists(store.target().repo / ".git", missing)) runtime.Index(store, {}, true);
         });
     codedb::RegisterMessages(runtime);
-    host.statusSection("code_db", [&runtime] { return codedb::CodeDbStats(runtime, false); });
-    host.doctor([&runtime]() -> Poco::Dynamic::Var {
-      // The freshness checks run at once; the answer is what the caches say now.
-      if (runtime.project) runtime.background->Request(*runtime.project);
-      if (runtime.ledger) runtime.background->Request(*runtime.ledger);
-      if (runtime.overlay) runtime.overlay->RescanNow();
-      return codedb::CodeDbStats(runtime, true);
-    });
     StartOverlay(runtime);
     Subscribe(host);
     Schedule(host);
@@ -103,16 +93,11 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
   void Settled(const std::vector<codedb::OverlayChange>& changes) {
     codedb::Runtime& runtime = *runtime_;
     if (!changes.empty()) {
-      Poco::JSON::Object::Ptr event = new Poco::JSON::Object(true);
-      Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+      oxd::sdk::FilesChangedEvent event;
       for (const codedb::OverlayChange& change : changes) {
-        Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
-        item->set("path", change.path);
-        item->set("type", change.type);
-        list->add(item);
+        event.changes.push_back({change.path, change.type});
       }
-      event->set("changes", list);
-      runtime.host.publish("files.changed", event);
+      oxd::sdk::publish(runtime.host, event);
     }
     // A commit, checkout or reset moved HEAD: the committed index follows at once, so a file
     // that left the overlay (committed) is searchable again within one small run.
@@ -123,15 +108,15 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
   }
 
   void Subscribe(oxd::sdk::Host& host) {
-    auto ledger_moved = [this](const Poco::Dynamic::Var& event) {
-      if (!runtime_->ledger || event.type() != typeid(Poco::JSON::Object::Ptr)) return;
-      auto object = event.extract<Poco::JSON::Object::Ptr>();
-      if (object && object->optValue<std::string>("scope", "") == "ledger") {
-        runtime_->background->Request(*runtime_->ledger);
-      }
+    auto ledger_moved = [this](const std::string& scope) {
+      if (runtime_->ledger && scope == "ledger") runtime_->background->Request(*runtime_->ledger);
     };
-    host.subscribe("repo.pulled", ledger_moved);
-    host.subscribe("repo.cloned", ledger_moved);
+    oxd::sdk::subscribe<oxd::sdk::RepoPulledEvent>(
+        host,
+        [ledger_moved](const oxd::sdk::RepoPulledEvent& pulled) { ledger_moved(pulled.scope); });
+    oxd::sdk::subscribe<oxd::sdk::RepoClonedEvent>(
+        host,
+        [ledger_moved](const oxd::sdk::RepoClonedEvent& cloned) { ledger_moved(cloned.scope); });
   }
 
   void Schedule(oxd::sdk::Host& host) {

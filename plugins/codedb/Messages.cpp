@@ -1,7 +1,8 @@
 #include "Messages.h"
 
+#include <oxd/calls.h>
+#include <oxd/handlers.h>
 #include <oxd/json.h>
-#include <oxd/payload.h>
 
 #include <Poco/JSON/Array.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "IndexRequest.h"
 #include "MergedSearch.h"
 #include "RunReport.h"
 #include "SearchRequest.h"
@@ -26,20 +28,6 @@ std::string BusyMessage(const std::optional<ActiveRun>& active) {
          std::to_string(active->percent) + "%)";
 }
 
-// What the sync plugin's checkout clones (it owns every git network operation).
-std::string RemoteUrlProblem(const std::string& url) {
-  auto scheme_end = url.find("://");
-  std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
-  if (scheme != "https" && scheme != "http" && scheme != "git" && scheme != "file") {
-    return "expected an https, http, git or file URL, got '" + url + "'";
-  }
-  if (url.size() > 2048) return "longer than 2048 bytes";
-  for (unsigned char c : url) {
-    if (c < 0x20 || c == 0x7f) return "holds a control character";
-  }
-  return "";
-}
-
 // Clones `url` into the store's repo directory through the sync plugin's checkout (a `mirror`:
 // no repo events). Returns the error for the client, or "" when the clone is there.
 std::string EnsureRemoteClone(Runtime& runtime, IndexStore& store, bool full,
@@ -49,12 +37,11 @@ std::string EnsureRemoteClone(Runtime& runtime, IndexStore& store, bool full,
   if (full) fs::remove_all(repo, error);
   if (fs::exists(repo / ".git", error)) return "";
   progress.stage("clone", "Cloning " + store.target().name + " (through the sync plugin)");
-  sdk::Request checkout;
-  checkout.type = "checkout";
-  checkout.payload->set("clone_url", store.target().name);
-  checkout.payload->set("repo_path", repo.string());
-  checkout.payload->set("repo_type", std::string("mirror"));
-  Reply reply = runtime.host.call(checkout);
+  sdk::CheckoutRequest checkout;
+  checkout.clone_url = store.target().name;
+  checkout.repo_path = repo.string();
+  checkout.repo_type = "mirror";
+  Reply reply = runtime.host.call(checkout.toRequest());
   if (!reply.success) {
     if (reply.error == "unknown message type") {
       return "indexing a URL needs the sync plugin, which clones it (oxctl plugins enable sync)";
@@ -65,20 +52,14 @@ std::string EnsureRemoteClone(Runtime& runtime, IndexStore& store, bool full,
   return "";
 }
 
-Reply CodeIndex(Runtime& runtime, const sdk::Request& request, sdk::Progress& progress) {
-  sdk::Payload payload(request.payload);
-  std::string url = payload.optionalString("url").value_or("");
-  std::string repo = payload.optionalString("repo").value_or("");
-  bool full = payload.optionalBool("full").value_or(false);
-  if (!url.empty() && !repo.empty()) throw sdk::BadPayload("url and repo: give one or neither");
-  if (payload.has("url") && url.empty()) throw sdk::BadPayload("url: empty");
+Reply CodeIndex(Runtime& runtime, const CodeIndexRequest& request, sdk::Progress& progress) {
+  const std::string& url = request.url;
+  const std::string& repo = request.repo;
+  bool full = request.full;
   if (auto active = runtime.runs.Active()) return Reply::fail(BusyMessage(active));
 
   IndexStore* store = nullptr;
   if (!url.empty()) {
-    if (std::string problem = RemoteUrlProblem(url); !problem.empty()) {
-      throw sdk::BadPayload("url: " + problem);
-    }
     store = &runtime.Remote(url);
     if (std::string failed = EnsureRemoteClone(runtime, *store, full, progress); !failed.empty()) {
       return Reply::fail(failed);
@@ -89,15 +70,12 @@ Reply CodeIndex(Runtime& runtime, const sdk::Request& request, sdk::Progress& pr
                          " is not a git repository: there is no history to index");
     }
     store = runtime.project.get();
-  } else if (repo == "ledger") {
+  } else {  // "ledger": CodeIndexRequest::Parse refused anything else
     std::error_code error;
     if (!runtime.ledger || !fs::exists(runtime.ledger->target().repo / ".git", error)) {
       return Reply::fail("this workspace has no ledger checkout to index");
     }
     store = runtime.ledger.get();
-  } else {
-    throw sdk::BadPayload("repo: expected project or ledger (a remote is given as url), got '" +
-                          repo + "'");
   }
 
   IndexOptions options;
@@ -118,7 +96,7 @@ Reply CodeIndex(Runtime& runtime, const sdk::Request& request, sdk::Progress& pr
                        "goes on from there");
   }
   if (!report->ok) return Reply::fail(report->error);
-  return Reply::ok(RunReportJson(store->target().name, full, *report));
+  return Reply::ok(RunReport(store->target().name, full, *report).toVar());
 }
 
 Poco::JSON::Object::Ptr HitJson(const SearchHit& hit) {
@@ -141,8 +119,7 @@ Poco::JSON::Object::Ptr HitJson(const SearchHit& hit) {
   return json;
 }
 
-Reply CodeSearch(Runtime& runtime, const sdk::Request& request) {
-  SearchRequest parsed = ParseSearchRequest(sdk::Payload(request.payload));
+Reply CodeSearch(Runtime& runtime, const SearchRequest& parsed) {
   IndexStore* store = runtime.Find(parsed.repo);
   if (!store) {
     if (parsed.repo.empty() || parsed.repo == "project") {
@@ -169,22 +146,33 @@ Reply CodeSearch(Runtime& runtime, const sdk::Request& request) {
 }  // namespace
 
 void RegisterMessages(Runtime& runtime) {
-  runtime.host.handle("code_index",
-                      [&runtime](const sdk::Request& request, sdk::Progress& progress) {
-                        return CodeIndex(runtime, request, progress);
-                      });
-  runtime.host.handle("code_status", [&runtime](const sdk::Request&, sdk::Progress&) {
+  using sdk::handleTyped;
+  using sdk::Progress;
+  sdk::Host& host = runtime.host;
+  handleTyped<CodeIndexRequest>(host, "code_index",
+                                [&runtime](const CodeIndexRequest& request, Progress& progress) {
+                                  return CodeIndex(runtime, request, progress);
+                                });
+  handleTyped<sdk::NoPayload>(host, "code_status", [&runtime](const sdk::NoPayload&, Progress&) {
     return Reply::ok(CodeDbStats(runtime, true));
   });
-  sdk::Histogram* search_duration = &runtime.host.metrics().histogram(
+  sdk::Histogram* search_duration = &host.metrics().histogram(
       "oxd_codedb_search_duration_seconds", "Time to answer code_search.", sdk::durationBuckets());
-  runtime.host.handle("code_search",
-                      [&runtime, search_duration](const sdk::Request& request, sdk::Progress&) {
-                        auto started = std::chrono::steady_clock::now();
-                        Reply reply = CodeSearch(runtime, request);
-                        search_duration->observeSince(started);
-                        return reply;
-                      });
+  handleTyped<SearchRequest>(host, "code_search",
+                             [&runtime, search_duration](const SearchRequest& request, Progress&) {
+                               auto started = std::chrono::steady_clock::now();
+                               Reply reply = CodeSearch(runtime, request);
+                               search_duration->observeSince(started);
+                               return reply;
+                             });
+  host.statusSection("code_db", [&runtime] { return CodeDbStats(runtime, false); });
+  host.doctor([&runtime]() -> Poco::Dynamic::Var {
+    // The freshness checks run at once; the answer is what the caches say now.
+    if (runtime.project) runtime.background->Request(*runtime.project);
+    if (runtime.ledger) runtime.background->Request(*runtime.ledger);
+    if (runtime.overlay) runtime.overlay->RescanNow();
+    return CodeDbStats(runtime, true);
+  });
 }
 
 }  // namespace oxd::codedb

@@ -1,4 +1,7 @@
-// The plugin's messages: code_index (streams), code_status, code_search (DESIGN §8, spec §7.4).
+// Everything the plugin registers with the host, in one table (Messages.cpp): the messages
+// code_index (streams; IndexRequest.h), code_status, code_search (SearchRequest.h) (DESIGN §8,
+// spec §7.4), the `code_db` status section and the doctor hook (freshness checks now, then
+// CodeDbStats).
 #pragma once
 
 #include "Runtime.h"

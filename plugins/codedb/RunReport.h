@@ -1,8 +1,8 @@
-// An index run as JSON: the code_index reply (CodeIndexResult of the Go daemon, plus oxd's own
-// fields) and the codedb.indexed event carry the same object.
+// An index run as the codedb.indexed event (<oxd/events.h>): the code_index reply carries the
+// same object (CodeIndexResult of the Go daemon, plus oxd's own fields).
 #pragma once
 
-#include <Poco/JSON/Object.h>
+#include <oxd/events.h>
 
 #include <string>
 
@@ -10,7 +10,6 @@
 
 namespace oxd::codedb {
 
-Poco::JSON::Object::Ptr RunReportJson(const std::string& repo, bool full,
-                                      const IndexReport& report);
+sdk::CodedbIndexedEvent RunReport(const std::string& repo, bool full, const IndexReport& report);
 
 }  // namespace oxd::codedb

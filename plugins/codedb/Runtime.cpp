@@ -131,11 +131,11 @@ void Runtime::Report(const IndexStore& store, const IndexOptions& options,
   }
   // A run that found nothing new is not news (it happens every check interval).
   if (report.ok && report.counters.commits == 0 && !options.full) return;
-  Poco::JSON::Object::Ptr event = RunReportJson(name, options.full, report);
+  sdk::CodedbIndexedEvent event = RunReport(name, options.full, report);
   std::ostringstream text;
-  event->stringify(text);
+  event.toObject()->stringify(text);
   host.logger().information("event codedb.indexed %s", text.str());
-  host.publish("codedb.indexed", event);
+  sdk::publish(host, event);
 }
 
 }  // namespace oxd::codedb

@@ -2,7 +2,7 @@
 
 namespace oxd::codedb {
 
-SearchRequest ParseSearchRequest(const sdk::Payload& payload) {
+SearchRequest SearchRequest::Parse(const sdk::Payload& payload) {
   SearchRequest request;
   SearchQuery& query = request.query;
   query.query = payload.requiredString("query");

@@ -14,8 +14,8 @@ namespace oxd::codedb {
 struct SearchRequest {
   SearchQuery query;
   std::string repo;  // "" or "project", "ledger", or a URL indexed with code_index {url}
-};
 
-SearchRequest ParseSearchRequest(const sdk::Payload& payload);
+  static SearchRequest Parse(const sdk::Payload& payload);
+};
 
 }  // namespace oxd::codedb

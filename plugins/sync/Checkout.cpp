@@ -1,7 +1,5 @@
 #include "Checkout.h"
 
-#include <oxd/payload.h>
-
 #include <atomic>
 #include <stdexcept>
 #include <system_error>
@@ -37,25 +35,6 @@ std::string ProgressMessage(const git::TransferProgress& step) {
 }
 
 }  // namespace
-
-CheckoutRequest CheckoutRequest::Parse(const Poco::JSON::Object::Ptr& payload) {
-  try {
-    sdk::Payload fields(payload);
-    CheckoutRequest request;
-    request.repo_path = fields.requiredString("repo_path");
-    request.clone_url = fields.optionalString("clone_url").value_or("");
-    request.repo_type = fields.optionalString("repo_type").value_or(kLedgerType);
-    if (request.repo_type == "team_context") request.repo_type = kTeamContextType;
-    if (request.repo_type != kLedgerType && request.repo_type != kTeamContextType &&
-        request.repo_type != kMirrorType) {
-      throw sdk::BadPayload("repo_type: expected ledger, team-context or mirror, got '" +
-                            request.repo_type + "'");
-    }
-    return request;
-  } catch (const sdk::BadPayload& error) {
-    throw std::invalid_argument(std::string("invalid checkout payload: ") + error.what());
-  }
-}
 
 std::string CloneUrlProblem(const std::string& url) {
   if (url.empty()) return "clone URL is empty";

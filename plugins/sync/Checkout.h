@@ -8,12 +8,14 @@
 // allow-list: the client is the same user, checked by SO_PEERCRED).
 #pragma once
 
+#include <oxd/calls.h>
 #include <oxd/host.h>
 #include <oxd/message.h>
 
 #include <Poco/JSON/Object.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "BackgroundClones.h"
@@ -24,15 +26,17 @@
 
 namespace oxd::sync {
 
-struct CheckoutRequest {
-  std::string repo_path;
-  std::string clone_url;
-  // "ledger" or "team-context" ("team_context" accepted), or kMirrorType: a read-only copy
-  // for another plugin, announced by no repo.cloned or sync.complete event.
-  std::string repo_type;
-
-  // Throws std::invalid_argument("invalid checkout payload: …").
-  static CheckoutRequest Parse(const Poco::JSON::Object::Ptr& payload);
+// The request's fields are sdk::CheckoutRequest, shared with the plugins that call it. Parsed
+// here, a payload it refuses is answered "invalid checkout payload: <field>: …" (not the host's
+// "invalid payload: …"), as clients of `checkout` have always been told.
+struct CheckoutRequest : sdk::CheckoutRequest {
+  static CheckoutRequest Parse(const sdk::Payload& payload) {
+    try {
+      return {sdk::CheckoutRequest::Parse(payload)};
+    } catch (const sdk::BadPayload& error) {
+      throw std::invalid_argument(std::string("invalid checkout payload: ") + error.what());
+    }
+  }
 };
 
 // "" when acceptable, else why not (the reply says "invalid clone URL: <why>").

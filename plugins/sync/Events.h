@@ -1,12 +1,10 @@
-// What the plugin publishes on the event bus (DESIGN §4), one function a topic so every field is
-// named in one place. Each event is also logged at information level ("event <topic> <json>"),
-// which is how an operator (and the integration tests) can see what other plugins were told.
-//
-//   repo.pulled    {scope, id, path, old, new, files_changed:int, paths:[str]}
-//   repo.cloned    {scope, id, path, head, gc?:true}  (gc: a GC swapped in a fresh clone)
-//   sync.complete  {type, id, op:"pull"|"clone", status:"ok"|"error", duration_ms}
+// What the plugin publishes on the event bus: repo.pulled, repo.cloned and sync.complete, whose
+// fields are the structs of <oxd/events.h>. Each event is also logged at information level
+// ("event <topic> <json>"), which is how an operator (and the integration tests) can see what
+// other plugins were told.
 #pragma once
 
+#include <oxd/events.h>
 #include <oxd/host.h>
 
 #include <chrono>
@@ -22,12 +20,15 @@ class EventPublisher {
   explicit EventPublisher(sdk::Host& host) : host_(host) {}
 
   void RepoPulled(const Repo& repo, const git::PullReport& report);
+  // gc: a GC swapped in a fresh clone.
   void RepoCloned(const Repo& repo, const std::string& head, bool gc = false);
+  // op: "pull" or "clone".
   void SyncComplete(const Repo& repo, const std::string& op, bool ok,
                     std::chrono::nanoseconds duration);
 
  private:
-  void Publish(const std::string& topic, Poco::JSON::Object::Ptr event);
+  template <sdk::BusEvent Event>
+  void Publish(const Event& event);
 
   sdk::Host& host_;
 };

@@ -1,19 +1,22 @@
 #include "Messages.h"
 
+#include <oxd/calls.h>
+#include <oxd/handlers.h>
+
 #include <Poco/JSON/Object.h>
 
-#include <stdexcept>
-
+#include "gc/GcMessages.h"
 #include "SyncStatus.h"
 
 namespace oxd::sync {
 
 namespace {
 
+using sdk::NoPayload;
+using sdk::Progress;
 using sdk::Reply;
-using sdk::Request;
 
-StageSink ToClient(sdk::Progress& progress) {
+StageSink ToClient(Progress& progress) {
   return [&progress](std::string_view stage, std::string_view message) {
     progress.stage(stage, message);
   };
@@ -21,27 +24,64 @@ StageSink ToClient(sdk::Progress& progress) {
 
 }  // namespace
 
-void RegisterMessages(sdk::Host& host, SyncEngine& engine, Checkout& checkout,
-                      const SyncHistory& history) {
-  host.handle("sync", [&engine](const Request&, sdk::Progress& progress) {
+void RegisterMessages(sdk::Host& host, const MessageParts& parts) {
+  SyncEngine& engine = parts.engine;
+  Checkout& checkout = parts.checkout;
+  GarbageCollector& gc = parts.gc;
+  DaemonWrites& writes = parts.writes;
+  const SyncHistory& history = parts.history;
+  const RepoSet& repos = parts.repos;
+
+  // --- requests ------------------------------------------------------------------------------
+  sdk::handleTyped<NoPayload>(host, "sync", [&engine](const NoPayload&, Progress& progress) {
     if (auto error = engine.SyncLedger(SyncMode::kManual, ToClient(progress))) {
       return Reply::fail(*error);
     }
     return Reply::ok();
   });
-  host.handle("team_sync", [&engine](const Request&, sdk::Progress& progress) {
+  sdk::handleTyped<NoPayload>(host, "team_sync", [&engine](const NoPayload&, Progress& progress) {
     engine.SyncTeams(SyncMode::kManual, ToClient(progress));
     return Reply::ok();
   });
-  host.handle("sync_history", [&history](const Request&, sdk::Progress&) {
+  sdk::handleTyped<NoPayload>(host, "sync_history", [&history](const NoPayload&, Progress&) {
     return Reply::ok(HistoryJson(history));
   });
-  host.handle("checkout", [&checkout](const Request& request, sdk::Progress& progress) {
-    try {
-      return Reply::ok(checkout.Run(CheckoutRequest::Parse(request.payload), progress));
-    } catch (const std::exception& error) {
-      return Reply::fail(error.what());
-    }
+  sdk::handleTyped<CheckoutRequest>(
+      host, CheckoutRequest::kType,
+      [&checkout](const CheckoutRequest& request, Progress& progress) {
+        return Reply::ok(checkout.Run(request, progress));
+      });
+  sdk::handleTyped<NoPayload>(host, "trigger_gc",
+                              [&gc](const NoPayload&, Progress&) { return TriggerGc(gc); });
+
+  // --- one-way: the daemon's own writes ------------------------------------------------------
+  sdk::handleOneWayTyped<sdk::MurmurRequest>(
+      host, sdk::MurmurRequest::kType,
+      [&writes](const sdk::MurmurRequest& request) { writes.Murmur(request); },
+      [&writes](const sdk::BadPayload& invalid) { writes.RefuseMurmur(invalid); });
+  sdk::handleOneWayTyped<SessionFinalizeRequest>(
+      host, "session_finalize",
+      [&writes](const SessionFinalizeRequest& request) { writes.Finalize(request); },
+      [&writes](const sdk::BadPayload& invalid) { writes.RefuseFinalize(invalid); });
+  sdk::handleOneWayTyped<SessionWatchStartRequest>(
+      host, "session_watch_start",
+      [&writes](const SessionWatchStartRequest& request) { writes.WatchStart(request); },
+      [&writes](const sdk::BadPayload& invalid) { writes.RefuseWatchStart(invalid.what()); });
+  sdk::handleOneWayTyped<SessionWatchStopRequest>(
+      host, "session_watch_stop",
+      [&writes](const SessionWatchStopRequest& request) { writes.WatchStop(request); },
+      [&writes](const sdk::BadPayload& invalid) { writes.RefuseWatchStop(invalid.what()); });
+
+  // --- status sections (SyncStatus.h) and doctor ---------------------------------------------
+  const SyncSettings& settings = parts.settings;
+  host.statusSection("last_sync", [&repos] { return LastSyncSection(repos); });
+  host.statusSection("sync_interval_read", [&settings] { return SyncIntervalSection(settings); });
+  host.statusSection("total_syncs", [&history] { return TotalSyncsSection(history); });
+  host.statusSection("syncs_last_hour", [&history] { return SyncsLastHourSection(history); });
+  host.statusSection("avg_sync_time", [&history] { return AvgSyncTimeSection(history); });
+  host.statusSection("p95_sync_time", [&history] { return P95SyncTimeSection(history); });
+  host.statusSection("workspaces", [&repos, gc_interval_days = settings.gc_interval_days] {
+    return WorkspacesSection(repos, gc_interval_days);
   });
   host.doctor([&engine] {
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);

@@ -1,24 +1,40 @@
-// The plugin's messages (spec §1.5; payloads and replies there):
+// Everything the plugin registers with the host, in one table (Messages.cpp):
 //   sync          ST  ledger pull, manual mode (clears backoff); stages skipped / cloning /
 //                     fetching / pulling / complete; error "ledger fetch failed: …" etc.
 //   team_sync     ST  every team context; stages starting / syncing / skipped / cloning /
 //                     synced / error / complete; success even when a team failed
 //   sync_history  RR  {"events":[{time, type, workspace_id, duration(ns), files_changed}]}
-//   checkout      ST  {repo_path, clone_url, repo_type} → {path, already_exists, cloned}
-// and the doctor hook: anti-entropy now → {anti_entropy_triggered:true, clones_triggered:N}.
-// The one-way murmur / session_finalize / session_watch_start / session_watch_stop are
-// registered by DaemonWrites.h.
+//   checkout      ST  sdk::CheckoutRequest {repo_path, clone_url, repo_type} →
+//                     {path, already_exists, cloned}
+//   trigger_gc    RR  GcMessages.h
+//   murmur, session_finalize, session_watch_start, session_watch_stop   one-way, DaemonWrites.h
+// the status sections of SyncStatus.h, and the doctor hook: anti-entropy now →
+// {anti_entropy_triggered:true, clones_triggered:N}. Payloads and replies: spec §1.5.
 #pragma once
 
 #include <oxd/host.h>
 
 #include "Checkout.h"
+#include "writes/DaemonWrites.h"
+#include "gc/GarbageCollector.h"
+#include "RepoSet.h"
 #include "SyncEngine.h"
 #include "SyncHistory.h"
+#include "SyncSettings.h"
 
 namespace oxd::sync {
 
-void RegisterMessages(sdk::Host& host, SyncEngine& engine, Checkout& checkout,
-                      const SyncHistory& history);
+// The parts the messages reach; each outlives the plugin's registrations.
+struct MessageParts {
+  const SyncSettings& settings;
+  const RepoSet& repos;
+  const SyncHistory& history;
+  SyncEngine& engine;
+  Checkout& checkout;
+  GarbageCollector& gc;
+  DaemonWrites& writes;
+};
+
+void RegisterMessages(sdk::Host& host, const MessageParts& parts);
 
 }  // namespace oxd::sync

@@ -2,6 +2,7 @@
 // with libgit2 (the git layer in git/). This file holds the descriptor and the wiring; each part
 // lives in its own file (README.md lists them).
 
+#include <oxd/events.h>
 #include <oxd/plugin.h>
 
 #include <algorithm>
@@ -19,10 +20,8 @@
 #include "SyncEngine.h"
 #include "SyncHistory.h"
 #include "SyncSettings.h"
-#include "SyncStatus.h"
 #include "TeamDiscovery.h"
 #include "gc/GarbageCollector.h"
-#include "gc/GcMessages.h"
 #include "git/Libgit2Runtime.h"
 #include "writes/DaemonWrites.h"
 
@@ -78,18 +77,17 @@ class SyncPlugin final : public oxd::sdk::Plugin {
     checkout_ = std::make_unique<sync::Checkout>(
         host, *repos_, slots_, *events_, [this] { return engine_->Network(); }, policy);
 
-    sync::RegisterMessages(host, *engine_, *checkout_, history_);
-    sync::RegisterGcMessages(host, *gc_);
-    sync::RegisterStatusSections(host, settings_, *repos_, history_);
     writes_ = std::make_unique<sync::DaemonWrites>(
         host, *repos_, [this] { return engine_->Network(); }, stopping_);
+    sync::RegisterMessages(host,
+                           {settings_, *repos_, history_, *engine_, *checkout_, *gc_, *writes_});
     discovery_ = std::make_unique<sync::TeamDiscovery>(
         host, *repos_, settings_.team_urls, [this](const sync::Repo& team) {
           LoadPersistedState(team);
           engine_->AntiEntropy();  // clones it now, on the clone threads
         });
-    host.subscribe("team.seen",
-                   [this](const Poco::Dynamic::Var& event) { discovery_->OnTeamSeen(event); });
+    oxd::sdk::subscribe<oxd::sdk::TeamSeenEvent>(
+        host, [this](const oxd::sdk::TeamSeenEvent& event) { discovery_->OnTeamSeen(event); });
     ScheduleTicks(host);
     // Clone what is missing right away, on the clone threads: start() does not wait for it.
     engine_->AntiEntropy();

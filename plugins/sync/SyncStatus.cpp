@@ -61,39 +61,41 @@ Poco::JSON::Object::Ptr HistoryJson(const SyncHistory& history) {
   return data;
 }
 
-void RegisterStatusSections(sdk::Host& host, const SyncSettings& settings, const RepoSet& repos,
-                            const SyncHistory& history) {
-  host.statusSection("last_sync", [&repos] {
-    return Poco::Dynamic::Var(sdk::formatTime(repos.State("ledger").last_sync));
-  });
-  auto interval = std::chrono::nanoseconds(settings.ledger_interval);
-  host.statusSection("sync_interval_read",
-                     [interval] { return Poco::Dynamic::Var(sdk::toNanoseconds(interval)); });
-  host.statusSection("total_syncs", [&history] {
-    return Poco::Dynamic::Var(static_cast<int>(history.Stats(Clock::now()).total));
-  });
-  host.statusSection("syncs_last_hour", [&history] {
-    return Poco::Dynamic::Var(static_cast<int>(history.Stats(Clock::now()).last_hour));
-  });
-  host.statusSection("avg_sync_time", [&history] {
-    return Poco::Dynamic::Var(sdk::toNanoseconds(history.Stats(Clock::now()).average));
-  });
-  host.statusSection("p95_sync_time", [&history] {
-    return Poco::Dynamic::Var(sdk::toNanoseconds(history.Stats(Clock::now()).p95));
-  });
-  int gc_interval_days = settings.gc_interval_days;
-  host.statusSection("workspaces", [&repos, gc_interval_days] {
-    Poco::JSON::Array::Ptr ledgers = sdk::emptyList();
-    Poco::JSON::Array::Ptr teams = sdk::emptyList();
-    for (const Repo& repo : repos.repos()) {
-      (repo.is_ledger() ? ledgers : teams)
-          ->add(WorkspaceJson(repo, repos.State(repo.id), gc_interval_days));
-    }
-    Poco::JSON::Object::Ptr workspaces = new Poco::JSON::Object(true);
-    workspaces->set(kLedgerType, ledgers);
-    workspaces->set(kTeamContextType, teams);
-    return Poco::Dynamic::Var(workspaces);
-  });
+Poco::Dynamic::Var LastSyncSection(const RepoSet& repos) {
+  return sdk::formatTime(repos.State("ledger").last_sync);
+}
+
+Poco::Dynamic::Var SyncIntervalSection(const SyncSettings& settings) {
+  return sdk::toNanoseconds(std::chrono::nanoseconds(settings.ledger_interval));
+}
+
+Poco::Dynamic::Var TotalSyncsSection(const SyncHistory& history) {
+  return static_cast<int>(history.Stats(Clock::now()).total);
+}
+
+Poco::Dynamic::Var SyncsLastHourSection(const SyncHistory& history) {
+  return static_cast<int>(history.Stats(Clock::now()).last_hour);
+}
+
+Poco::Dynamic::Var AvgSyncTimeSection(const SyncHistory& history) {
+  return sdk::toNanoseconds(history.Stats(Clock::now()).average);
+}
+
+Poco::Dynamic::Var P95SyncTimeSection(const SyncHistory& history) {
+  return sdk::toNanoseconds(history.Stats(Clock::now()).p95);
+}
+
+Poco::Dynamic::Var WorkspacesSection(const RepoSet& repos, int gc_interval_days) {
+  Poco::JSON::Array::Ptr ledgers = sdk::emptyList();
+  Poco::JSON::Array::Ptr teams = sdk::emptyList();
+  for (const Repo& repo : repos.repos()) {
+    (repo.is_ledger() ? ledgers : teams)
+        ->add(WorkspaceJson(repo, repos.State(repo.id), gc_interval_days));
+  }
+  Poco::JSON::Object::Ptr workspaces = new Poco::JSON::Object(true);
+  workspaces->set(kLedgerType, ledgers);
+  workspaces->set(kTeamContextType, teams);
+  return workspaces;
 }
 
 }  // namespace oxd::sync

@@ -15,8 +15,14 @@
 
 namespace oxd::sync {
 
-void RegisterStatusSections(sdk::Host& host, const SyncSettings& settings, const RepoSet& repos,
-                            const SyncHistory& history);
+// The sections' providers (registered by Messages.cpp).
+Poco::Dynamic::Var LastSyncSection(const RepoSet& repos);
+Poco::Dynamic::Var SyncIntervalSection(const SyncSettings& settings);
+Poco::Dynamic::Var TotalSyncsSection(const SyncHistory& history);
+Poco::Dynamic::Var SyncsLastHourSection(const SyncHistory& history);
+Poco::Dynamic::Var AvgSyncTimeSection(const SyncHistory& history);
+Poco::Dynamic::Var P95SyncTimeSection(const SyncHistory& history);
+Poco::Dynamic::Var WorkspacesSection(const RepoSet& repos, int gc_interval_days);
 
 // {"events":[{time, type, workspace_id, duration(ns), files_changed}]} oldest first.
 Poco::JSON::Object::Ptr HistoryJson(const SyncHistory& history);

@@ -55,12 +55,11 @@ TeamDiscovery::TeamDiscovery(sdk::Host& host, RepoSet& repos, TeamUrls team_urls
       on_added_(std::move(on_added)),
       remembered_(LoadRemembered(file_, team_urls_)) {}
 
-void TeamDiscovery::OnTeamSeen(const Poco::Dynamic::Var& event) {
-  auto object = event.extract<Poco::JSON::Object::Ptr>();
-  std::string id = object->optValue<std::string>("team_id", "");
-  fs::path path = object->optValue<std::string>("path", "");
+void TeamDiscovery::OnTeamSeen(const sdk::TeamSeenEvent& event) {
+  const std::string& id = event.team_id;
+  fs::path path = event.path;
   if (id.empty() || !path.is_absolute()) return;
-  std::string url = object->optValue<std::string>("url", "");
+  std::string url = event.url;
   bool from_config = url.empty() && team_urls_.count(id);
   if (from_config) url = team_urls_.at(id);
   if (url.empty()) {
@@ -73,11 +72,10 @@ void TeamDiscovery::OnTeamSeen(const Poco::Dynamic::Var& event) {
     }
     return;
   }
-  Repo repo = TeamRepo(id, object->optValue<std::string>("name", ""),
-                       object->optValue<std::string>("slug", ""), path, url);
+  Repo repo = TeamRepo(id, event.name, event.slug, path, url);
   repo.interval = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::nanoseconds(object->optValue<Poco::Int64>("interval", 0)));
-  repo.gc_interval_days = object->optValue<int>("gc_interval_days", 0);
+      std::chrono::nanoseconds(event.interval_ns));
+  repo.gc_interval_days = static_cast<int>(event.gc_interval_days);
   if (!repos_.AddOrComplete(repo)) return;
   host_.logger().information("team context %s added (named in a heartbeat), at %s", id,
                              path.string());

@@ -9,6 +9,7 @@
 // the next start reads them there.
 #pragma once
 
+#include <oxd/events.h>
 #include <oxd/host.h>
 
 #include <filesystem>
@@ -36,7 +37,7 @@ class TeamDiscovery {
                 std::function<void(const Repo&)> on_added);
 
   // The `team.seen` subscriber.
-  void OnTeamSeen(const Poco::Dynamic::Var& event);
+  void OnTeamSeen(const sdk::TeamSeenEvent& event);
 
  private:
   void Remember(const Repo& repo);

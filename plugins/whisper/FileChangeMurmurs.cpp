@@ -1,12 +1,10 @@
 #include "FileChangeMurmurs.h"
 
-#include <Poco/Base64Encoder.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
+#include <oxd/calls.h>
+
 #include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "ActiveAgents.h"
 
@@ -16,39 +14,11 @@ namespace {
 
 constexpr std::size_t kPathsNamed = 8;
 
-std::string Base64(const std::string& bytes) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);
-  encoder << bytes;
-  encoder.close();
-  return out.str();
-}
-
 }  // namespace
 
-bool ChangeBatch::Add(const Poco::Dynamic::Var& event) {
-  if (event.type() != typeid(Poco::JSON::Object::Ptr)) return false;
-  auto object = event.extract<Poco::JSON::Object::Ptr>();
-  if (!object) return false;
-  std::vector<std::pair<std::string, std::string>> changes;
-  if (Poco::JSON::Array::Ptr paths = object->getArray("paths")) {
-    for (std::size_t i = 0; i < paths->size(); ++i) {
-      if (paths->get(i).isString()) changes.emplace_back(paths->getElement<std::string>(i), "");
-    }
-  } else if (Poco::JSON::Array::Ptr list = object->getArray("changes")) {
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      Poco::JSON::Object::Ptr change = list->getObject(i);
-      if (!change || !change->has("path")) continue;
-      std::string kind = change->optValue<std::string>("type", "");
-      if (kind.empty()) kind = change->optValue<std::string>("kind", "");
-      changes.emplace_back(change->optValue<std::string>("path", ""), kind);
-    }
-  } else {
-    return false;
-  }
+void ChangeBatch::Add(const sdk::FilesChangedEvent& event) {
   std::lock_guard lock(mutex_);
-  for (auto& [path, kind] : changes) {
+  for (const auto& [path, kind] : event.changes) {
     if (path.empty()) continue;
     if (kinds_.count(path) || kinds_.size() < kMaxPaths) {
       kinds_[path] = kind;
@@ -56,7 +26,6 @@ bool ChangeBatch::Add(const Poco::Dynamic::Var& event) {
       ++overflow_;
     }
   }
-  return true;
 }
 
 bool ChangeBatch::empty() const {
@@ -116,13 +85,9 @@ bool PublishFileChanges(Runtime& runtime, ChangeBatch& batch, Nanos now) {
   // Marked relayed first, so the relay never hands our own summary back to us.
   std::vector<WhisperEntry> none;
   runtime.stores->Ledger()->Append(none, runtime.Clock(), {murmur->id});
-  sdk::Request request;
-  request.type = "murmur";
-  request.payload->set("target_dir", ledger.string());
-  request.payload->set("rel_path", murmur->RelativePath());
-  request.payload->set("content", murmur->content);
-  request.payload->set("murmur_json", Base64(murmur->Serialize()));
-  sdk::Reply reply = runtime.host.call(request);
+  sdk::MurmurRequest request{ledger.string(), murmur->RelativePath(), murmur->content,
+                             murmur->Serialize()};
+  sdk::Reply reply = runtime.host.call(request.toRequest());
   if (!reply.success) {
     batch.Restore(*murmur);
     runtime.host.logger().warning("file-change murmur kept for the next period: %s", reply.error);

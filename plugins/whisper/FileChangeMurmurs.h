@@ -6,11 +6,10 @@
 // nothing is collected and nothing is written; without the sync plugin or a ledger checkout the
 // batch is kept for the next period.
 //
-// Accepted event shapes: {"paths": [str]} or {"changes": [{"path": str, "type"|"kind": str}]}.
 // Thread-safe.
 #pragma once
 
-#include <Poco/Dynamic/Var.h>
+#include <oxd/events.h>
 
 #include <map>
 #include <mutex>
@@ -27,8 +26,8 @@ class ChangeBatch {
  public:
   static constexpr std::size_t kMaxPaths = 10'000;  // beyond: counted, not named
 
-  // Adds what a files.changed event names; false for an event of another shape.
-  bool Add(const Poco::Dynamic::Var& event);
+  // Adds what a files.changed event names.
+  void Add(const sdk::FilesChangedEvent& event);
   bool empty() const;
   // The murmur for what was collected (and empties the batch), or nullopt when empty.
   std::optional<MurmurFile> Drain(const std::vector<std::string>& active_agents, Nanos now);

@@ -1,5 +1,6 @@
 #include "Messages.h"
 
+#include <oxd/handlers.h>
 #include <oxd/json.h>
 
 #include <Poco/Data/DataException.h>
@@ -7,6 +8,7 @@
 
 #include "Maintenance.h"
 #include "Requests.h"
+#include "WhisperStatus.h"
 
 namespace oxd::whisper {
 
@@ -41,8 +43,7 @@ Reply Guarded(Runtime& runtime, Body&& body) {
   }
 }
 
-Reply Whispers(Runtime& runtime, const sdk::Request& request) {
-  WhispersRequest parsed = WhispersRequest::Parse(sdk::Payload(request.payload));
+Reply Whispers(Runtime& runtime, const WhispersRequest& parsed) {
   return Guarded(runtime, [&] {
     Nanos now = NowNanos();
     runtime.agents->Seen(parsed.agent_id, now);
@@ -56,8 +57,7 @@ Reply Whispers(Runtime& runtime, const sdk::Request& request) {
   });
 }
 
-Reply History(Runtime& runtime, const sdk::Request& request) {
-  HistoryRequest parsed = HistoryRequest::Parse(sdk::Payload(request.payload));
+Reply History(Runtime& runtime, const HistoryRequest& parsed) {
   return Guarded(runtime, [&] {
     if (!parsed.agent_id.empty() && !runtime.agents->Knows(parsed.agent_id)) {
       return Reply::fail("unknown agent \"" + parsed.agent_id +
@@ -96,8 +96,7 @@ Reply History(Runtime& runtime, const sdk::Request& request) {
   });
 }
 
-Reply Add(Runtime& runtime, const sdk::Request& request) {
-  AddRequest parsed = AddRequest::Parse(sdk::Payload(request.payload));
+Reply Add(Runtime& runtime, const AddRequest& parsed) {
   return Guarded(runtime, [&] {
     std::shared_ptr<WhisperStore> store = parsed.entry.scope == kTeamScope
                                               ? runtime.stores->Team(parsed.entry.team_id)
@@ -117,8 +116,7 @@ Reply Add(Runtime& runtime, const sdk::Request& request) {
   });
 }
 
-Reply SetPaused(Runtime& runtime, const sdk::Request& request, bool paused) {
-  PauseRequest parsed = PauseRequest::Parse(sdk::Payload(request.payload));
+Reply SetPaused(Runtime& runtime, const PauseRequest& parsed, bool paused) {
   return Guarded(runtime, [&] {
     runtime.agents->SetPaused(parsed.agent_id, paused, NowNanos());
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
@@ -131,24 +129,30 @@ Reply SetPaused(Runtime& runtime, const sdk::Request& request, bool paused) {
 }  // namespace
 
 void RegisterMessages(Runtime& runtime) {
+  using sdk::handleTyped;
+  using sdk::Progress;
   sdk::Host& host = runtime.host;
-  host.handle("whispers", [&runtime](const sdk::Request& request, sdk::Progress&) {
-    return Whispers(runtime, request);
-  });
-  host.handle("whisper_history", [&runtime](const sdk::Request& request, sdk::Progress&) {
-    return History(runtime, request);
-  });
-  host.handle("whisper_add", [&runtime](const sdk::Request& request, sdk::Progress&) {
+  handleTyped<WhispersRequest>(
+      host, "whispers",
+      [&runtime](const WhispersRequest& request, Progress&) { return Whispers(runtime, request); });
+  handleTyped<HistoryRequest>(
+      host, "whisper_history",
+      [&runtime](const HistoryRequest& request, Progress&) { return History(runtime, request); });
+  handleTyped<AddRequest>(host, "whisper_add", [&runtime](const AddRequest& request, Progress&) {
     return Add(runtime, request);
   });
   // Spec §1.5 lists these two as one-way. They answer anyway: a client that does not read the
   // reply loses nothing, and `oxctl murmur pause` can tell the user it worked (or why not).
-  host.handle("murmur_pause", [&runtime](const sdk::Request& request, sdk::Progress&) {
-    return SetPaused(runtime, request, true);
-  });
-  host.handle("murmur_resume", [&runtime](const sdk::Request& request, sdk::Progress&) {
-    return SetPaused(runtime, request, false);
-  });
+  handleTyped<PauseRequest>(host, "murmur_pause",
+                            [&runtime](const PauseRequest& request, Progress&) {
+                              return SetPaused(runtime, request, true);
+                            });
+  handleTyped<PauseRequest>(host, "murmur_resume",
+                            [&runtime](const PauseRequest& request, Progress&) {
+                              return SetPaused(runtime, request, false);
+                            });
+  host.statusSection("whisper", [&runtime] { return WhisperStatusJson(runtime); });
+  host.doctor([&runtime]() -> Poco::Dynamic::Var { return RunMaintenance(runtime, NowNanos()); });
 }
 
 }  // namespace oxd::whisper

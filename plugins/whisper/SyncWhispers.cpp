@@ -8,7 +8,7 @@ namespace {
 constexpr std::size_t kPathsNamed = 5;
 }
 
-std::optional<WhisperEntry> TeamChangeWhisper(const RepoEvent& pulled,
+std::optional<WhisperEntry> TeamChangeWhisper(const sdk::RepoPulledEvent& pulled,
                                               const std::string& team_name) {
   if (pulled.scope != "team-context") return std::nullopt;
   std::vector<std::string> changed;
@@ -33,7 +33,7 @@ std::optional<WhisperEntry> TeamChangeWhisper(const RepoEvent& pulled,
   return entry;
 }
 
-bool WhisperTeamChange(Runtime& runtime, const RepoEvent& pulled) {
+bool WhisperTeamChange(Runtime& runtime, const sdk::RepoPulledEvent& pulled) {
   if (pulled.scope != "team-context") return false;
   std::string name = pulled.id;
   for (const auto& team : runtime.host.workspace().team_contexts) {

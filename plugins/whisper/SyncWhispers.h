@@ -8,16 +8,17 @@
 
 #include <optional>
 
-#include "RepoEvents.h"
+#include <oxd/events.h>
+
 #include "Runtime.h"
 
 namespace oxd::whisper {
 
 // The whisper for a pulled team context, or nothing (not a team, or only murmur files).
-std::optional<WhisperEntry> TeamChangeWhisper(const RepoEvent& pulled,
+std::optional<WhisperEntry> TeamChangeWhisper(const sdk::RepoPulledEvent& pulled,
                                               const std::string& team_name);
 
 // Stores TeamChangeWhisper's entry in the team's store, if any; true when one was written.
-bool WhisperTeamChange(Runtime& runtime, const RepoEvent& pulled);
+bool WhisperTeamChange(Runtime& runtime, const sdk::RepoPulledEvent& pulled);
 
 }  // namespace oxd::whisper

@@ -2,6 +2,7 @@
 // murmur relay, nudges, activity summaries and store maintenance. This file holds the
 // descriptor and the wiring; each part lives in its own file (README.md lists them).
 
+#include <oxd/events.h>
 #include <oxd/plugin.h>
 
 #include <Poco/Data/DataException.h>
@@ -14,10 +15,8 @@
 #include "Maintenance.h"
 #include "Messages.h"
 #include "NudgeSource.h"
-#include "RepoEvents.h"
 #include "Runtime.h"
 #include "SyncWhispers.h"
-#include "WhisperStatus.h"
 
 namespace {
 
@@ -33,7 +32,6 @@ const oxd::sdk::Descriptor kDescriptor{oxd::sdk::kAbiVersion,
                                        sizeof kKeys / sizeof kKeys[0]};
 
 namespace whisper = oxd::whisper;
-using whisper::RepoEvent;
 
 class WhisperPlugin final : public oxd::sdk::Plugin {
  public:
@@ -56,56 +54,45 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
         [&host](const std::string& line) { host.logger().debug("%s", line); });
 
     whisper::RegisterMessages(runtime);
-    whisper::RegisterStatusSection(runtime);
-    host.doctor([&runtime]() -> Poco::Dynamic::Var {
-      return whisper::RunMaintenance(runtime, whisper::NowNanos());
-    });
     Subscribe(host);
     Schedule(host);
     // Murmurs pulled just before a crash (pull done, relay not yet) are relayed now; the relay
     // marks make this a no-op for everything relayed before.
-    RelayCheckout({"ledger", "ledger", workspace.ledger_path.string(), {}});
+    RelayCheckout("ledger", "ledger", workspace.ledger_path.string());
     for (const auto& team : workspace.team_contexts) {
-      RelayCheckout({"team-context", team.id, team.path.string(), {}});
+      RelayCheckout("team-context", team.id, team.path.string());
     }
   }
 
   void stop() override {}
 
  private:
+  // Typed: an event of the wrong shape is refused before these run (logged and counted by the
+  // host).
   void Subscribe(oxd::sdk::Host& host) {
-    host.subscribe("repo.pulled", [this](const Poco::Dynamic::Var& event) {
-      auto repo = whisper::ParseRepoEvent(event);
-      if (!repo) return;
-      RelayCheckout(*repo);
-      Guarded("team change whisper for " + repo->id,
-              [&] { whisper::WhisperTeamChange(*runtime_, *repo); });
+    namespace sdk = oxd::sdk;
+    sdk::subscribe<sdk::RepoPulledEvent>(host, [this](const sdk::RepoPulledEvent& pulled) {
+      if (pulled.path.empty() || pulled.id.empty()) return;
+      RelayCheckout(pulled.scope, pulled.id, pulled.path);
+      Guarded("team change whisper for " + pulled.id,
+              [&] { whisper::WhisperTeamChange(*runtime_, pulled); });
     });
-    host.subscribe("repo.cloned", [this](const Poco::Dynamic::Var& event) {
-      if (auto repo = whisper::ParseRepoEvent(event)) RelayCheckout(*repo);
+    sdk::subscribe<sdk::RepoClonedEvent>(host, [this](const sdk::RepoClonedEvent& cloned) {
+      if (!cloned.path.empty() && !cloned.id.empty()) {
+        RelayCheckout(cloned.scope, cloned.id, cloned.path);
+      }
     });
-    host.subscribe("heartbeat", [this](const Poco::Dynamic::Var& event) {
-      if (event.type() != typeid(Poco::JSON::Object::Ptr)) return;
-      auto payload = event.extract<Poco::JSON::Object::Ptr>();
-      if (!payload || !payload->has("agent_id") || !payload->get("agent_id").isString()) return;
-      std::string agent = payload->getValue<std::string>("agent_id");
+    sdk::subscribe<sdk::HeartbeatEvent>(host, [this](const sdk::HeartbeatEvent& heartbeat) {
+      const std::string& agent = heartbeat.agent_id;
       if (agent.empty() || agent.size() > 128) return;
       runtime_->agents->Seen(agent, whisper::NowNanos());
     });
     if (runtime_->settings.file_change_interval.count() > 0) {
-      host.subscribe("files.changed", [this](const Poco::Dynamic::Var& event) {
-        if (!file_changes_.Add(event)) {
-          runtime_->host.logger().debug("files.changed event of an unknown shape ignored");
-        }
-      });
+      sdk::subscribe<sdk::FilesChangedEvent>(
+          host, [this](const sdk::FilesChangedEvent& changed) { file_changes_.Add(changed); });
     }
-    host.subscribe("sync.complete", [this](const Poco::Dynamic::Var& event) {
-      if (event.type() != typeid(Poco::JSON::Object::Ptr)) return;
-      auto object = event.extract<Poco::JSON::Object::Ptr>();
-      if (!object || object->optValue<std::string>("type", "") != "ledger" ||
-          object->optValue<std::string>("status", "") != "ok") {
-        return;
-      }
+    sdk::subscribe<sdk::SyncCompleteEvent>(host, [this](const sdk::SyncCompleteEvent& done) {
+      if (done.type != "ledger" || !done.ok()) return;
       whisper::Nanos now = whisper::NowNanos();
       runtime_->UpdateBoard([now](whisper::StatusBoard& board) { board.last_ledger_sync = now; });
     });
@@ -163,24 +150,25 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
     }
   }
 
-  void RelayCheckout(const RepoEvent& repo) {
+  // scope: "ledger" or "team-context"; id: "ledger" or the team id; path: the checkout.
+  void RelayCheckout(const std::string& scope, const std::string& id, const std::string& path) {
     whisper::Runtime& runtime = *runtime_;
     std::shared_ptr<whisper::WhisperStore> store =
-        repo.scope == "ledger" ? runtime.stores->Ledger() : runtime.stores->TeamOrCreate(repo.id);
-    Guarded("murmur relay from " + repo.id, [&] {
+        scope == "ledger" ? runtime.stores->Ledger() : runtime.stores->TeamOrCreate(id);
+    Guarded("murmur relay from " + id, [&] {
       whisper::Nanos now = whisper::NowNanos();
       whisper::RelayOutcome outcome = runtime.relay->RelayFromPath(
-          repo.path, *store, runtime.Clock(), now, runtime.settings.relay_window.count());
+          path, *store, runtime.Clock(), now, runtime.settings.relay_window.count());
       runtime.UpdateBoard([&](whisper::StatusBoard& board) {
         board.last_relay = now;
-        board.last_relay_repo = repo.id;
+        board.last_relay_repo = id;
         board.last_relay_count = outcome.relayed;
         board.relayed_total += outcome.relayed;
       });
       if (outcome.relayed > 0) {
         runtime.host.logger().information(
             "relayed %d murmur(s) from %s (skipped: %d local, %d already relayed, %d invalid)",
-            outcome.relayed, repo.id, outcome.skipped_local, outcome.skipped_relayed,
+            outcome.relayed, id, outcome.skipped_local, outcome.skipped_relayed,
             outcome.skipped_invalid);
       }
     });

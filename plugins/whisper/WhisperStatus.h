@@ -8,6 +8,7 @@
 
 namespace oxd::whisper {
 
-void RegisterStatusSection(Runtime& runtime);
+// The section's provider (registered by Messages.cpp).
+Poco::Dynamic::Var WhisperStatusJson(Runtime& runtime);
 
 }  // namespace oxd::whisper

@@ -1,8 +1,15 @@
 #include "runtime/EventBus.h"
 
 #include "Concurrency.h"
+#include "FakeHost.h"
 
 #include "runtime/WorkerPool.h"
+
+#include <oxd/events.h>
+
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
 
 #include <gtest/gtest.h>
 
@@ -127,6 +134,77 @@ TEST(EventBusTest, QueuedDeliveriesOfARemovedSubscriberAreSkipped) {
   release.open();
   pool.stop();
   EXPECT_EQ(delivered.load(), 0);
+}
+
+// A host whose subscriptions go to a real bus, as the daemon's plugin host does.
+class BusHost : public oxd::testing::FakeHost {
+ public:
+  explicit BusHost(EventBus& bus) : bus_(bus) {}
+  void subscribe(const std::string& topic, sdk::EventHandler handler) override {
+    bus_.subscribe(topic, "typed", std::move(handler), gate);
+  }
+  std::shared_ptr<CallGate> gate = std::make_shared<CallGate>();
+
+ private:
+  EventBus& bus_;
+};
+
+std::uint64_t gate_errors(BusHost& host) { return host.gate->counters().errors; }
+
+class LogCapture : public Poco::Channel {
+ public:
+  void log(const Poco::Message& message) override {
+    std::lock_guard lock(mutex_);
+    text_ += message.getText() + "\n";
+  }
+  std::string text() const {
+    std::lock_guard lock(mutex_);
+    return text_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string text_;
+};
+
+TEST(EventBusTest, ATypedSubscriberGivenAMalformedEventLogsAndCountsItThenGetsTheNext) {
+  Poco::Logger& events_log = Poco::Logger::get("oxd.events");
+  Poco::Channel::Ptr previous = events_log.getChannel();
+  Poco::AutoPtr<LogCapture> capture = new LogCapture;
+  events_log.setChannel(capture);
+  WorkerPool pool(2, 16);
+  EventBus bus(pool);
+  BusHost host(bus);
+  std::mutex mutex;
+  std::vector<sdk::RepoPulledEvent> received;
+  sdk::subscribe<sdk::RepoPulledEvent>(host, [&](const sdk::RepoPulledEvent& event) {
+    std::lock_guard lock(mutex);
+    received.push_back(event);
+  });
+  sdk::RepoPulledEvent good{"ledger", "ledger", "/l", "a", "b", 1, {"x"}};
+  Poco::JSON::Object::Ptr bad = good.toVar().extract<Poco::JSON::Object::Ptr>();
+  bad->set("files_changed", std::string("1"));  // a renamed type on the publisher's side
+
+  EXPECT_EQ(bus.publish(sdk::RepoPulledEvent::kTopic, bad), 1u);
+  EXPECT_TRUE(eventually([&] { return bus.errors() == 1; }));
+  EXPECT_TRUE(eventually([&] { return gate_errors(host) == 1; }));
+  EXPECT_EQ(host.gate->counters().last_error,
+            "repo.pulled: files_changed: expected integer, got string");
+  EXPECT_TRUE(eventually([&] {
+    return capture->text().find(
+               "subscriber typed of repo.pulled failed: repo.pulled: "
+               "files_changed: expected integer, got string") != std::string::npos;
+  })) << capture->text();
+
+  EXPECT_EQ(bus.publish(sdk::RepoPulledEvent::kTopic, good.toVar()), 1u);
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return received.size() == 1;
+  }));
+  pool.stop();
+  EXPECT_EQ(received.at(0), good);
+  EXPECT_EQ(bus.errors(), 1u);
+  events_log.setChannel(previous);
 }
 
 }  // namespace

@@ -2,10 +2,6 @@
 
 namespace oxd::sync {
 
-void RegisterGcMessages(sdk::Host& host, GarbageCollector& gc) {
-  host.handle("trigger_gc", [&gc](const sdk::Request&, sdk::Progress&) {
-    return sdk::Reply::ok(gc.TriggerAll().ToJson());
-  });
-}
+sdk::Reply TriggerGc(GarbageCollector& gc) { return sdk::Reply::ok(gc.TriggerAll().ToJson()); }
 
 }  // namespace oxd::sync

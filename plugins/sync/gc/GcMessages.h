@@ -1,14 +1,15 @@
 // `trigger_gc` (RR): every eligible team context recloned now, ignoring the interval (spec §3.7).
 // Reply {"triggered":N, "skipped":M, "errors":["<name>: …"]?}, or {"skipped":1} while another GC
 // runs. Always a success: per-team problems are in `errors` (and the dirty_workspace issue).
+// Registered by Messages.cpp.
 #pragma once
 
-#include <oxd/host.h>
+#include <oxd/message.h>
 
 #include "gc/GarbageCollector.h"
 
 namespace oxd::sync {
 
-void RegisterGcMessages(sdk::Host& host, GarbageCollector& gc);
+sdk::Reply TriggerGc(GarbageCollector& gc);
 
 }  // namespace oxd::sync

@@ -15,37 +15,50 @@ DaemonWrites::DaemonWrites(sdk::Host& host, RepoSet& repos,
       repos_(repos),
       writer_(host, repos, std::move(network), stopping),
       watches_(host, host.workspace().cache_dir / "sessions") {
-  host.handleOneWay("murmur", [this](const sdk::Request& request) {
-    HandleMurmur(host_, repos_, writer_, request.payload);
-  });
-  host.handleOneWay("session_finalize", [this](const sdk::Request& request) {
-    HandleSessionFinalize(host_, repos_, writer_, watches_, request.payload);
-  });
-  host.handleOneWay("session_watch_start", [this](const sdk::Request& request) {
-    try {
-      sdk::Payload fields(request.payload);
-      watches_.Start(fields.requiredString("session_name"), fields.requiredString("session_file"),
-                     fields.optionalString("adapter_name").value_or(""));
-    } catch (const std::exception& error) {
-      host_.logger().warning("session_watch_start refused: %s", std::string(error.what()));
-      host_.errors().add("session_refused",
-                         std::string("session_watch_start refused: ") + error.what(),
-                         sdk::Severity::Warning);
-    }
-  });
-  host.handleOneWay("session_watch_stop", [this](const sdk::Request& request) {
-    try {
-      std::string name = sdk::Payload(request.payload).requiredString("session_name");
-      if (!watches_.Stop(name)) {
-        host_.logger().information("session_watch_stop: session %s was not watched", name);
-      }
-    } catch (const std::exception& error) {
-      host_.logger().warning("session_watch_stop refused: %s", std::string(error.what()));
-    }
-  });
   watches_.ResumeAll();
 }
 
 void DaemonWrites::Stop() { watches_.StopAll(); }
+
+void DaemonWrites::Murmur(const sdk::MurmurRequest& request) {
+  HandleMurmur(host_, repos_, writer_, request);
+}
+
+void DaemonWrites::Finalize(const SessionFinalizeRequest& request) {
+  HandleSessionFinalize(host_, repos_, writer_, watches_, request);
+}
+
+void DaemonWrites::WatchStart(const SessionWatchStartRequest& request) {
+  try {
+    watches_.Start(request.session_name, request.session_file, request.adapter_name);
+  } catch (const std::exception& error) {
+    RefuseWatchStart(error.what());
+  }
+}
+
+void DaemonWrites::WatchStop(const SessionWatchStopRequest& request) {
+  if (!watches_.Stop(request.session_name)) {
+    host_.logger().information("session_watch_stop: session %s was not watched",
+                               request.session_name);
+  }
+}
+
+void DaemonWrites::RefuseMurmur(const sdk::BadPayload& invalid) {
+  sync::RefuseMurmur(host_, invalid);
+}
+
+void DaemonWrites::RefuseFinalize(const sdk::BadPayload& invalid) {
+  RefuseSessionFinalize(host_, invalid);
+}
+
+void DaemonWrites::RefuseWatchStart(const std::string& why) {
+  host_.logger().warning("session_watch_start refused: %s", why);
+  host_.errors().add("session_refused", "session_watch_start refused: " + why,
+                     sdk::Severity::Warning);
+}
+
+void DaemonWrites::RefuseWatchStop(const std::string& why) {
+  host_.logger().warning("session_watch_stop refused: %s", why);
+}
 
 }  // namespace oxd::sync

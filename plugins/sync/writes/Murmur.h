@@ -6,6 +6,7 @@
 // escape, .git) writes nothing: a warning in the log and a `murmur_refused` error.
 #pragma once
 
+#include <oxd/calls.h>
 #include <oxd/host.h>
 
 #include <string>
@@ -15,18 +16,11 @@
 
 namespace oxd::sync {
 
-struct MurmurRequest {
-  std::string target_dir;
-  std::string content;
-  std::string rel_path;
-  std::string bytes;  // murmur_json decoded
-
-  // Throws RefusedWrite naming the field.
-  static MurmurRequest Parse(const Poco::JSON::Object::Ptr& payload);
-};
+// A payload sdk::MurmurRequest::Parse refused: logged and stored (`murmur_refused`).
+void RefuseMurmur(sdk::Host& host, const sdk::BadPayload& invalid);
 
 // Runs on the caller's (worker) thread; reports every failure itself.
 void HandleMurmur(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
-                  const Poco::JSON::Object::Ptr& payload);
+                  const sdk::MurmurRequest& request);
 
 }  // namespace oxd::sync

@@ -15,24 +15,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct FinalizeRequest {
+struct ResolvedFinalize {
   std::string name;
   fs::path source;  // resolved
   std::optional<Repo> ledger;
 };
 
-FinalizeRequest Parse(const RepoSet& repos, const fs::path& sessions_root,
-                      const Poco::JSON::Object::Ptr& payload) {
-  FinalizeRequest request;
-  std::string ledger_path, cache_path;
-  try {
-    sdk::Payload fields(payload);
-    request.name = fields.requiredString("session_name");
-    ledger_path = fields.optionalString("ledger_path").value_or("");
-    cache_path = fields.optionalString("cache_path").value_or("");
-  } catch (const sdk::BadPayload& error) {
-    throw RefusedWrite(std::string("invalid session_finalize payload: ") + error.what());
-  }
+ResolvedFinalize Resolve(const RepoSet& repos, const fs::path& sessions_root,
+                         const SessionFinalizeRequest& asked) {
+  ResolvedFinalize request;
+  request.name = asked.session_name;
+  const std::string& ledger_path = asked.ledger_path;
+  const std::string& cache_path = asked.cache_path;
   CheckSessionName(request.name);
   request.ledger = repos.Find("ledger");
   if (!request.ledger) throw RefusedWrite("no ledger configured");
@@ -63,7 +57,7 @@ std::string ReadAll(const fs::path& path) {
 }
 
 // Copies the regular, non-dot files of `request.source` into the ledger; returns their paths.
-std::vector<std::string> CopySession(const FinalizeRequest& request) {
+std::vector<std::string> CopySession(const ResolvedFinalize& request) {
   std::vector<std::string> paths;
   auto options = fs::directory_options::none;  // symlinked dirs are not followed
   for (auto it = fs::recursive_directory_iterator(request.source, options);
@@ -84,18 +78,32 @@ std::vector<std::string> CopySession(const FinalizeRequest& request) {
   return paths;
 }
 
+void Refuse(sdk::Host& host, const std::string& why) {
+  host.logger().warning("session_finalize refused, nothing written: %s", why);
+  host.errors().add("session_refused", "session_finalize refused: " + why, sdk::Severity::Warning);
+}
+
 }  // namespace
 
+SessionFinalizeRequest SessionFinalizeRequest::Parse(const sdk::Payload& payload) {
+  SessionFinalizeRequest request;
+  request.session_name = payload.requiredString("session_name");
+  request.ledger_path = payload.optionalString("ledger_path").value_or("");
+  request.cache_path = payload.optionalString("cache_path").value_or("");
+  return request;
+}
+
+void RefuseSessionFinalize(sdk::Host& host, const sdk::BadPayload& invalid) {
+  Refuse(host, std::string("invalid session_finalize payload: ") + invalid.what());
+}
+
 void HandleSessionFinalize(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
-                           SessionWatches& watches, const Poco::JSON::Object::Ptr& payload) {
-  FinalizeRequest request;
+                           SessionWatches& watches, const SessionFinalizeRequest& asked) {
+  ResolvedFinalize request;
   try {
-    request = Parse(repos, watches.sessions_root(), payload);
+    request = Resolve(repos, watches.sessions_root(), asked);
   } catch (const RefusedWrite& error) {
-    host.logger().warning("session_finalize refused, nothing written: %s",
-                          std::string(error.what()));
-    host.errors().add("session_refused", std::string("session_finalize refused: ") + error.what(),
-                      sdk::Severity::Warning);
+    Refuse(host, error.what());
     return;
   }
   watches.Stop(request.name);  // raw.jsonl complete before it is copied

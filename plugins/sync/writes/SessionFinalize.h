@@ -9,6 +9,9 @@
 #pragma once
 
 #include <oxd/host.h>
+#include <oxd/payload.h>
+
+#include <string>
 
 #include "RepoSet.h"
 #include "writes/RepoWriter.h"
@@ -16,7 +19,18 @@
 
 namespace oxd::sync {
 
+struct SessionFinalizeRequest {
+  std::string session_name;
+  std::string ledger_path;  // "" = this workspace's ledger
+  std::string cache_path;   // "" = <cache_dir>/sessions/<session_name>
+
+  static SessionFinalizeRequest Parse(const sdk::Payload& payload);
+};
+
+// A payload SessionFinalizeRequest::Parse refused: logged and stored (`session_refused`).
+void RefuseSessionFinalize(sdk::Host& host, const sdk::BadPayload& invalid);
+
 void HandleSessionFinalize(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
-                           SessionWatches& watches, const Poco::JSON::Object::Ptr& payload);
+                           SessionWatches& watches, const SessionFinalizeRequest& request);
 
 }  // namespace oxd::sync

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <oxd/host.h>
+#include <oxd/payload.h>
 
 #include <filesystem>
 #include <map>
@@ -15,6 +16,27 @@
 #include <string>
 
 namespace oxd::sync {
+
+// session_watch_start {session_name, session_file, adapter_name?}
+struct SessionWatchStartRequest {
+  std::string session_name;
+  std::string session_file;
+  std::string adapter_name;
+
+  static SessionWatchStartRequest Parse(const sdk::Payload& payload) {
+    return {payload.requiredString("session_name"), payload.requiredString("session_file"),
+            payload.optionalString("adapter_name").value_or("")};
+  }
+};
+
+// session_watch_stop {session_name}
+struct SessionWatchStopRequest {
+  std::string session_name;
+
+  static SessionWatchStopRequest Parse(const sdk::Payload& payload) {
+    return {payload.requiredString("session_name")};
+  }
+};
 
 class SessionWatches {
  public:

@@ -9,17 +9,24 @@
 namespace oxd::whisper {
 namespace {
 
-Poco::Dynamic::Var Event(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+sdk::FilesChangedEvent Event(const std::string& json) {
+  return sdk::FilesChangedEvent::fromVar(
+      Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>());
+}
+
+sdk::FilesChangedEvent Paths(const std::vector<std::string>& paths) {
+  sdk::FilesChangedEvent event;
+  for (const std::string& path : paths) event.changes.push_back({path, ""});
+  return event;
 }
 
 TEST(FileChangeMurmursTest, ChangesSinceTheLastMurmurBecomeOneMurmurAttributedToActiveAgents) {
   ChangeBatch batch;
   EXPECT_TRUE(batch.empty());
   EXPECT_FALSE(batch.Drain({"Ox1"}, 1));
-  EXPECT_TRUE(batch.Add(Event(R"({"paths":["src/a.cpp","src/b.cpp"]})")));
-  EXPECT_TRUE(batch.Add(Event(R"({"changes":[{"path":"src/a.cpp","type":"deleted"}]})")));
-  EXPECT_FALSE(batch.Add(Event(R"({"something":"else"})")));
+  batch.Add(Paths({"src/a.cpp", "src/b.cpp"}));
+  batch.Add(Event(R"({"changes":[{"path":"src/a.cpp","type":"deleted"}]})"));
+  EXPECT_THROW(Event(R"({"something":"else"})"), sdk::BadEvent);
   std::optional<MurmurFile> murmur = batch.Drain({"Ox2", "Ox1"}, 1'795'428'000'000'000'000LL);
   ASSERT_TRUE(murmur);
   EXPECT_EQ(murmur->agent_id, "Ox1");
@@ -32,10 +39,9 @@ TEST(FileChangeMurmursTest, ChangesSinceTheLastMurmurBecomeOneMurmurAttributedTo
 
 TEST(FileChangeMurmursTest, ManyPathsAreCountedAndAnUnsentMurmurIsRetriedAsIs) {
   ChangeBatch batch;
-  std::string paths;
-  for (int i = 0; i < 20; ++i)
-    paths += (i ? "," : "") + std::string("\"f") + std::to_string(i) + "\"";
-  batch.Add(Event("{\"paths\":[" + paths + "]}"));
+  std::vector<std::string> paths;
+  for (int i = 0; i < 20; ++i) paths.push_back("f" + std::to_string(i));
+  batch.Add(Paths(paths));
   std::optional<MurmurFile> murmur = batch.Drain({}, 5);
   ASSERT_TRUE(murmur);
   EXPECT_EQ(murmur->agent_id, "oxd");

@@ -113,7 +113,11 @@ TEST(RequestsTest, SettingsParseDurationsSizesAndTheNudgeFloor) {
 }
 
 TEST(RequestsTest, ATeamChangeNamesUpToFiveFilesAndLeavesMurmursOut) {
-  RepoEvent pulled{"team-context", "team_1", "/x", {"SOUL.md", "murmurs/2026-11-23/m.json"}};
+  sdk::RepoPulledEvent pulled;
+  pulled.scope = "team-context";
+  pulled.id = "team_1";
+  pulled.path = "/x";
+  pulled.paths = {"SOUL.md", "murmurs/2026-11-23/m.json"};
   auto entry = TeamChangeWhisper(pulled, "Platform");
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->content,
