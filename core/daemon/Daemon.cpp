@@ -1,5 +1,7 @@
 #include "daemon/Daemon.h"
 
+#include <oxd/events.h>
+
 #include "common/DaemonRegistry.h"
 #include "common/IpcClient.h"
 #include "common/Paths.h"
@@ -400,9 +402,8 @@ void Daemon::shutDown() {
 // Plugins hear why before their stop() runs; a subscriber that takes longer than the bound
 // is not waited for (it still runs, and the plugin's drain waits for it).
 void Daemon::announceStop(StopReason kind) {
-  Poco::JSON::Object::Ptr event = new Poco::JSON::Object;
-  event->set("reason", std::string(stopReasonWord(kind)));
-  if (!bus_->publishAndWait("daemon.stopping", event, kStoppingEventBound)) {
+  sdk::DaemonStoppingEvent event{std::string(stopReasonWord(kind))};
+  if (!bus_->publishAndWait(sdk::DaemonStoppingEvent::kTopic, event.toVar(), kStoppingEventBound)) {
     log().warning("daemon.stopping: subscribers still running after %d ms; stopping plugins",
                   static_cast<int>(kStoppingEventBound.count()));
   }

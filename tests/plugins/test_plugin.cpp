@@ -161,12 +161,11 @@ class TestPlugin final : public oxd::sdk::Plugin {
     }
     if (const char* log = std::getenv("OXD_TEST_STOPPING_LOG")) {
       std::string path = log;
-      host.subscribe("daemon.stopping", [this, path](const Poco::Dynamic::Var& event) {
-        std::string reason =
-            event.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("reason");
-        std::ofstream(path, std::ios::app)
-            << reason << (stopped_ ? " after" : " before") << " stop()\n";
-      });
+      oxd::sdk::subscribe<oxd::sdk::DaemonStoppingEvent>(
+          host, [this, path](const oxd::sdk::DaemonStoppingEvent& event) {
+            std::ofstream(path, std::ios::app)
+                << event.reason << (stopped_ ? " after" : " before") << " stop()\n";
+          });
     }
     oxd::sdk::Counter* counted =
         &host.metrics().counter("oxd_test_plugin_counted_total", "What test.count added up.");

@@ -1,5 +1,7 @@
 #include "FakeHost.h"
 
+#include "runtime/MetricsRegistry.h"
+
 #include <oxd/payload.h>
 #include <oxd/plugin.h>
 
@@ -452,6 +454,29 @@ std::string ToJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::stringify(value, out);
   return out.str();
+}
+
+}  // namespace oxd::testing
+
+namespace oxd::testing {
+
+void FakeHost::setMetricsOwner(std::string plugin) {
+  std::lock_guard lock(metrics_mutex_);
+  metrics_owner_ = std::move(plugin);
+}
+
+sdk::Metrics& FakeHost::metrics() {
+  std::lock_guard lock(metrics_mutex_);
+  if (!metrics_) {
+    metrics_registry_ = std::make_shared<core::MetricsRegistry>();
+    metrics_ = metrics_registry_->scope(metrics_owner_);
+  }
+  return *metrics_;
+}
+
+std::string FakeHost::metricsText() const {
+  std::lock_guard lock(metrics_mutex_);
+  return metrics_registry_ ? metrics_registry_->text() : std::string();
 }
 
 }  // namespace oxd::testing

@@ -21,6 +21,7 @@
 
 #include <oxd/events.h>
 #include <oxd/host.h>
+#include <oxd/metrics.h>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/JSON/Object.h>
@@ -33,6 +34,10 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace oxd::core {
+class MetricsRegistry;
+}
 
 namespace oxd::sdk {
 class Plugin;
@@ -83,6 +88,9 @@ class FakeHost : public sdk::Host {
   // Makes IssueSink / ErrorSink calls throw std::runtime_error (after recording nothing).
   void failIssues(bool fail);
   void failErrors(bool fail);
+  // Whose metric names Host::metrics() accepts ("oxd_<plugin>_…"); "" accepts the core's
+  // ("oxd_…"). Before the first metrics() call.
+  void setMetricsOwner(std::string plugin);
   // Handlers of other parties (another plugin, the core) that Host::call reaches.
   void addCallable(const std::string& type, sdk::Handler handler);
 
@@ -139,6 +147,8 @@ class FakeHost : public sdk::Host {
   bool logged(const std::string& fragment) const;
   int activityCount() const { return activity_.load(); }
   std::vector<std::string> keepAliveReasons() const;
+  // Every series the plugin registered, in the Prometheus text format the daemon serves.
+  std::string metricsText() const;
 
   // --- sdk::Host ----------------------------------------------------------------------------
   void handle(const std::string& type, sdk::Handler handler) override;
@@ -157,8 +167,14 @@ class FakeHost : public sdk::Host {
   std::optional<sdk::Credentials> credentials() const override;
   void activity() override { ++activity_; }
   sdk::PendingWork keepAlive(const std::string& why) override;
+  // The daemon's own registry (core/runtime/MetricsRegistry), so names are checked as in oxd.
+  sdk::Metrics& metrics() override;
 
  private:
+  std::shared_ptr<core::MetricsRegistry> metrics_registry_;
+  std::unique_ptr<sdk::Metrics> metrics_;
+  std::string metrics_owner_;
+  mutable std::mutex metrics_mutex_;
   class Issues : public sdk::IssueSink {
    public:
     explicit Issues(FakeHost& host) : host_(host) {}
