@@ -9,6 +9,7 @@
 // daemon.stopping and appends "<reason> before stop()" (or "after") to that file.
 // Metrics: test.count {"n": N} adds N to oxd_test_plugin_counted_total.
 
+#include <oxd/events.h>
 #include <oxd/payload.h>
 #include <oxd/plugin.h>
 #include <oxd/settings.h>
