@@ -33,7 +33,8 @@ std::string stringField(const nlohmann::json& object, const char* key) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : "";
 }
 
-// Tolerant: a damaged entry is skipped, a damaged file reads as empty (spec §2.3).
+// Tolerant: a damaged entry is skipped, a damaged file reads as empty
+// (docs/architecture.md#files-and-directories).
 Entries load(const fs::path& file) {
   Entries entries;
   std::optional<std::string> text;

@@ -1,7 +1,7 @@
 #pragma once
-// Every oxd of this user: one JSON file (spec §2.3 format) at paths::registryPath(), read by
-// `oxctl daemons`, by a daemon checking whether it was superseded, and by clients resolving a
-// socket by repo id. No Poco here: oxctl links this too.
+// Every oxd of this user: one JSON file (docs/architecture.md#files-and-directories) at
+// paths::registryPath(), read by `oxctl daemons`, by a daemon checking whether it was superseded,
+// and by clients resolving a socket by repo id. No Poco here: oxctl links this too.
 //
 //   {"daemons": {"<wsid>": {"workspace_id", "workspace_path", "repo_id"?, "socket_path",
 //                           "pid", "version", "started_at"}}}     pretty-printed, 2 spaces

@@ -1,8 +1,8 @@
 #pragma once
-// The client side of the NDJSON protocol (spec §1): one connection per request, one JSON line
-// out, then zero lines (one-way), one line, or progress lines followed by the final line.
-// Used by oxctl, the integration tests and the benchmarks. No Poco: see core/CMakeLists.txt.
-// An IpcClient is cheap; it holds only the socket path. Not thread-safe per instance.
+// The client side of the NDJSON protocol (docs/protocol.md): one connection per request, one JSON
+// line out, then zero lines (one-way), one line, or progress lines followed by the final line. Used
+// by oxctl, the integration tests and the benchmarks. No Poco: see core/CMakeLists.txt. An
+// IpcClient is cheap; it holds only the socket path. Not thread-safe per instance.
 
 #include <nlohmann/json.hpp>
 

@@ -25,7 +25,7 @@ namespace {
 using sdk::Reply;
 using sdk::Request;
 
-// The protocol version the original daemon answers to `version` (spec Appendix A #1); the
+// The protocol version the original daemon answers to `version` (docs/protocol.md#version); the
 // daemon's own version is in `status`.
 constexpr const char* kProtocolVersion = "1.0.0";
 

@@ -1,5 +1,5 @@
 #pragma once
-// The core's own message types (spec §1.5, DESIGN §4 "Router"): ping, version, status, stop,
+// The core's own message types (docs/protocol.md#core-messages): ping, version, status, stop,
 // heartbeat, instances, sessions, get_errors, mark_errors, doctor, plugins, plugin_enable,
 // plugin_disable, reload. Registered before any plugin, so no plugin can take them.
 

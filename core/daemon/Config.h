@@ -1,5 +1,5 @@
 #pragma once
-// Layered configuration (DESIGN §4), lowest first:
+// Layered configuration (docs/architecture.md#configuration), lowest first:
 //   built-in defaults < /etc/oxd/oxd.ini < $XDG_CONFIG_HOME/oxd/oxd.ini < <project>/.oxd/oxd.ini
 //   < OXD_<SECTION>__<KEY> environment variables < --define section.key=value
 // One section per plugin plus [daemon] for the core. Loading builds a new, independent

@@ -217,7 +217,8 @@ void Daemon::startParts() {
     }
   };
   callbacks.on_caller_path_changed = [this](const std::string& caller_path) {
-    // The registry shows where the daemon's users work now (spec §4.1 caller_path).
+    // The registry shows where the daemon's users work now (docs/protocol.md#heartbeat
+    // caller_path).
     registry::DaemonRegistry registry(paths::registryPath());
     if (auto entry = registry.findByWorkspaceId(workspace_.workspace_id);
         entry && entry->pid == ::getpid()) {
@@ -264,7 +265,8 @@ void Daemon::startParts() {
       .upsert({workspace_.workspace_id, workspace_.project_root.string(), workspace_.repo_id,
                ipc_options.socket_path.string(), ::getpid(), OXD_VERSION,
                std::chrono::system_clock::now()});
-  // Nothing may depend on a working directory that can be deleted under us (spec §2.4).
+  // Nothing may depend on a working directory that can be deleted under us
+  // (docs/architecture.md#start).
   if (::chdir(paths::home().c_str()) != 0)
     log().warning("cannot chdir to %s", paths::home().string());
   ipc_->start();

@@ -1,8 +1,8 @@
 #pragma once
-// One workspace's daemon: owns every core part, runs the lifecycle of spec §2 — throttle, lock,
-// socket, plugins, READY, main loop, graceful stop — and offers the built-in handlers what they
-// need. Constructed and run on the main thread; the members documented as thread-safe are
-// called by handlers on worker threads.
+// One workspace's daemon: owns every core part, runs the lifecycle of
+// docs/architecture.md#lifecycle — throttle, lock, socket, plugins, READY, main loop, graceful stop
+// — and offers the built-in handlers what they need. Constructed and run on the main thread; the
+// members documented as thread-safe are called by handlers on worker threads.
 
 #include "common/Mutex.h"
 #include "daemon/Config.h"

@@ -1,6 +1,6 @@
 #pragma once
-// The `status` reply: StatusData of spec §6.1 as far as the core knows it, plus one section
-// per plugin that registered one (data.<section>). Built on a worker thread per request.
+// The `status` reply: StatusData of docs/protocol.md#status as far as the core knows it, plus one
+// section per plugin that registered one (data.<section>). Built on a worker thread per request.
 
 #include <Poco/JSON/Object.h>
 

@@ -190,7 +190,8 @@ void IpcServer::acceptOne() {
     int error = errno;
     if (error == EAGAIN || error == EWOULDBLOCK) return;
     // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays in the backlog and would wake epoll
-    // again at once. Stop watching the listener for a while rather than spin (spec §1.2).
+    // again at once. Stop watching the listener for a while rather than spin
+    // (docs/protocol.md#framing).
     accept_backoff_ = accept_backoff_.count() == 0
                           ? kAcceptBackoffFirst
                           : std::min(accept_backoff_ * 2, kAcceptBackoffCap);
@@ -202,7 +203,7 @@ void IpcServer::acceptOne() {
   }
   accept_backoff_ = std::chrono::milliseconds{0};
   if (open_.load(std::memory_order_relaxed) >= options_.max_connections) {
-    ::close(fd);  // spec §1.2: over the cap, closed at once without a reply
+    ::close(fd);  // over the cap (docs/protocol.md#transport): closed at once without a reply
     return;
   }
   open_.fetch_add(1, std::memory_order_relaxed);
@@ -420,7 +421,7 @@ void IpcServer::expireDeadlines(SteadyClock::time_point now) {
     auto it = pending_.find(due.fd);
     if (it != pending_.end() && it->second.serial == due.serial) {
       pending_.erase(it);
-      closeConnection(due.fd);  // spec §1.2: no first line within 5 s → closed silently
+      closeConnection(due.fd);  // no first line in 5 s: closed silently, docs/protocol.md#framing
     }
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The daemon's IPC server: NDJSON over a Unix socket, one request per connection (spec §1).
+// The daemon's IPC server: NDJSON over a Unix socket, one request per connection
+// (docs/protocol.md).
 //
 // Threads: one IO thread (started by start()) accepts, reads first lines, decodes, calls the
 // message hook and runs `run_inline` routes. Every other handler, one-way handler and any reply

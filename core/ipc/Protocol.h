@@ -1,9 +1,10 @@
 #pragma once
-// The wire protocol (spec §1.2, §1.3): one NDJSON request line in, reply and progress lines out.
+// The wire protocol (docs/protocol.md#framing, docs/protocol.md#errors): one NDJSON request line
+// in, reply and progress lines out.
 //
 // decodeRequest() validates everything a client can get wrong at the edge, so a handler only
 // ever sees a well-formed sdk::Request. A bad line is expected input, not an exception: the
-// result carries the exact error text the spec prescribes for the reply.
+// result carries the exact error text of docs/protocol.md#errors.
 //
 // Every function is thread-safe and never throws on any input (bad_alloc aside).
 
@@ -16,7 +17,7 @@
 
 namespace oxd::core {
 
-// Reply texts fixed by the spec (byte-compatible with the Go daemon).
+// Reply texts of docs/protocol.md#errors (byte-compatible with the Go daemon).
 inline constexpr std::string_view kInvalidMessageFormat = "invalid message format";
 inline constexpr std::string_view kUnknownMessageType = "unknown message type";
 inline constexpr std::string_view kPayloadNotObject =

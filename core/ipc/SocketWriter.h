@@ -29,7 +29,8 @@ WriteResult writeUntil(int fd, std::string_view bytes, SteadyClock::time_point d
 // half-closed (shutdown(SHUT_WR), as `nc -N` does) still reads the reply, so that is not a hang-up.
 bool peerHungUp(int fd);
 
-// Streams progress lines for one handler call (spec §1.2: best effort, 100 ms write deadline).
+// Streams progress lines for one handler call (docs/protocol.md#progress-lines: best effort, 100 ms
+// write deadline).
 class SocketProgress final : public sdk::Progress {
  public:
   struct Deadlines {

@@ -19,7 +19,8 @@ struct UnixListener {
 UnixListener listenOnUnixSocket(const std::filesystem::path& path);
 
 // Unlinks `path` if it is still the file `listener` created: a successor daemon may have put its
-// own socket there meanwhile (spec §8.13), and that one must survive our shutdown.
+// own socket there meanwhile (docs/behavior.md#one-daemon-per-workspace), and that one must survive
+// our shutdown.
 void removeSocketFileIfOurs(const std::filesystem::path& path, const UnixListener& listener);
 
 }  // namespace oxd::core

@@ -16,8 +16,8 @@
 namespace oxd::cli {
 namespace {
 
-// Spec §1.5 kind 1W: the daemon writes nothing back, so waiting for a reply would only run
-// into the timeout.
+// docs/protocol.md#one-way-messages: the daemon writes nothing back, so waiting for a reply would
+// only run into the timeout.
 constexpr std::array<std::string_view, 9> kOneWayTypes{"heartbeat",
                                                        "telemetry",
                                                        "friction",
@@ -71,7 +71,7 @@ constexpr std::array<StringField, 8> kHeartbeatStrings{{
     {"--workspace-id", "workspace_id"},
 }};
 
-// Spec §4.2: the fields of the credentials object.
+// The fields of the credentials object (docs/protocol.md#heartbeat).
 constexpr std::array<StringField, 5> kCredentialStrings{{
     {"--token", "token"},
     {"--server-url", "server_url"},

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 using status::AbsentDaemon;
 
 // A process that has held the workspace this long without opening its socket is not starting
-// any more, it is stuck (spec §2.7 startupStuckThreshold).
+// any more, it is stuck (docs/behavior.md#one-daemon-per-workspace).
 constexpr auto kStartupStuckAfter = std::chrono::minutes(3);
 
 status::RenderContext renderContext(const Invocation& invocation) {

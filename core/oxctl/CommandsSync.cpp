@@ -101,8 +101,8 @@ int runGc(Invocation& invocation) {
                     "no GC in this daemon: its sync plugin predates GC, or none is loaded");
   const nlohmann::json& data = requireSuccess(streamed.reply);
   if (invocation.json) return kExitOk;
-  // Spec §1.5: {triggered, skipped?, errors?, ledger_triggered?}; errors name the team and why
-  // (uncommitted changes, reclone failed).
+  // docs/protocol.md#trigger_gc: {triggered, skipped?, errors?, ledger_triggered?}; errors name the
+  // team and why (uncommitted changes, reclone failed).
   auto count = [&](const char* key) {
     return data.is_object() && data.contains(key) && data[key].is_number_integer()
                ? data[key].get<std::int64_t>()

@@ -17,7 +17,7 @@ void flushOut();                       // progress lines must appear as they arr
 std::string generalUsage();
 std::string commandUsage(const Command& command);
 
-// §6.3 compact duration: "<1s", "42s", "5m", "5m 3s", "2h", "2h 7m".
+// Compact duration (docs/behavior.md#oxctl-status): "<1s", "42s", "5m", "5m 3s", "2h", "2h 7m".
 std::string compactDuration(std::int64_t nanoseconds);
 
 }  // namespace oxd::cli

@@ -1,6 +1,6 @@
 #pragma once
 // How every streaming command (send of a streaming type; later sync, checkout, index) shows the
-// progress lines of spec §1.5 while it waits for the final reply:
+// progress lines (docs/protocol.md#progress-lines) while it waits for the final reply:
 //   terminal (stderr is a tty, no --json): one line on stderr, redrawn in place with \r: a bar,
 //                                          the percent, the stage, counts and rate, the message;
 //   otherwise:                             one plain line per update on stdout;

@@ -1,5 +1,5 @@
-// oxctl: the command-line client of oxd (DESIGN.md §5). Agent hooks run it on every turn, so
-// it links no Poco and does nothing before the command needs it.
+// oxctl: the command-line client of oxd (README.md, "Running"). Agent hooks run it on every turn,
+// so it links no Poco and does nothing before the command needs it.
 
 #include "oxctl/Cli.h"
 

@@ -226,7 +226,7 @@ Scheduler::TaskId Scheduler::add(TaskSpec spec) {
   MutexLock lock(shared_->mutex);
   entry->id = shared_->next_id++;
   // Jitter spreads the periods, not the first run: a task due at start (the ledger's first
-  // pull, spec §3) must not wait up to a jitter for it.
+  // pull, docs/behavior.md#sync-schedule) must not wait up to a jitter for it.
   entry->due = Clock::now() + entry->spec.schedule.initial_delay;
   if (!shared_->stopping) {
     shared_->entries.emplace(entry->id, entry);

@@ -1,6 +1,7 @@
 #pragma once
 // The newest credentials pushed by the CLI in heartbeats (or preloaded at startup), kept in
-// memory only (spec §4.2). Losing them is harmless: git operations read the on-disk store.
+// memory only (docs/behavior.md#credentials). Losing them is harmless: git operations read the
+// on-disk store.
 //
 // A set is accepted when `expires_at` is zero or in the future; an already-expired set is
 // refused and the previous one kept. Identity changes are logged to "oxd.credentials"

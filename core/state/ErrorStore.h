@@ -1,5 +1,6 @@
 #pragma once
-// Persisted, user-facing errors (`oxctl errors`, `get_errors`, `mark_errors`; spec §5.1).
+// Persisted, user-facing errors (`oxctl errors`, `get_errors`, `mark_errors`;
+// docs/behavior.md#error-store).
 //
 // The store is a JSON array file (2-space indent) rewritten atomically after every mutation
 // (temp file 0600 + fsync + rename; a missing directory is made 0700). A missing, empty or

@@ -1,7 +1,7 @@
 #pragma once
-// Processes `heartbeat` messages from the CLI and agent hooks (spec §4.1): every field is
-// optional, and a field of the wrong type is ignored on its own (debug log) — a heartbeat never
-// fails and never throws, because its sender does not read a reply.
+// Processes `heartbeat` messages from the CLI and agent hooks (docs/protocol.md#heartbeat): every
+// field is optional, and a field of the wrong type is ignored on its own (debug log) — a heartbeat
+// never fails and never throws, because its sender does not read a reply.
 //
 // Order of effects: version check → activity → credentials → trackers (repos, workspaces,
 // agents + instance store, teams) → new team ids → callers. Callbacks run on the calling thread,
@@ -101,7 +101,7 @@ class HeartbeatHandler {
   const HeartbeatCallbacks callbacks_;
   const HeartbeatOptions options_;
 
-  // Key caps (spec §4.3): clients choose these keys, so each tracker is bounded.
+  // Key caps (docs/behavior.md#instances): clients choose these keys, so each tracker is bounded.
   ActivityTracker repos_{100, 100};
   ActivityTracker teams_{100, 50};
   ActivityTracker workspaces_{100, 50};

@@ -175,8 +175,8 @@ Poco::JSON::Object::Ptr InstanceStore::toJson(const InstanceInfo& info) {
   if (!info.parent_agent_id.empty()) out->set("parent_agent_id", info.parent_agent_id);
   if (!info.agent_type.empty()) out->set("agent_type", info.agent_type);
   if (info.parent_pid > 0) out->set("parent_pid", static_cast<int>(info.parent_pid));
-  // Go's omitempty does not omit a zero time.Time, but the spec marks last_whisper optional
-  // (a *time.Time in 0.6): absent until the agent has been whispered to.
+  // Go's omitempty does not omit a zero time.Time, but docs/protocol.md#instance marks last_whisper
+  // optional (a *time.Time in 0.6): absent until the agent has been whispered to.
   if (info.last_whisper != sdk::Time{})
     out->set("last_whisper", sdk::formatTime(info.last_whisper));
   return out;

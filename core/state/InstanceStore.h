@@ -1,6 +1,6 @@
 #pragma once
 // The agents this daemon has heard from in heartbeats: what `instances` and `sessions` return
-// and what plugins ask for "which agents are alive" (spec §4.3, 0.6 rules).
+// and what plugins ask for "which agents are alive" (docs/behavior.md#instances).
 //
 // Status of an agent, from the time since its last heartbeat (`elapsed`):
 //   active   elapsed ≤ idle threshold (5 min)
@@ -89,10 +89,10 @@ class InstanceStore {
 
   // Removes every agent whose last heartbeat is older than max_age (24 h), whatever its status:
   // a day of silence means abandoned, even if a recycled PID looks alive. Returns the ids
-  // removed. Meant to run every minute (spec CleanupInterval).
+  // removed. Meant to run every minute (docs/behavior.md#instances).
   std::vector<std::string> cleanup();
   // Removes every agent whose status is `exited` and returns their ids, so the daemon can
-  // finalize their orphaned sessions (spec §2.5 "dead agents").
+  // finalize their orphaned sessions (docs/behavior.md#instances).
   std::vector<std::string> evictExited();
 
   // {"instances":[InstanceInfo…]} newest first; optional fields omitted when zero/empty.

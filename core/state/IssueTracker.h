@@ -1,6 +1,6 @@
 #pragma once
-// Live problems shown in `status` until cleared (spec §5.2). In memory only: a restarted
-// daemon rediscovers its problems on the next sync.
+// Live problems shown in `status` until cleared (docs/behavior.md#issues). In memory only: a
+// restarted daemon rediscovers its problems on the next sync.
 //
 // One issue per (type, repo); setting an existing key replaces it wholesale, except that a zero
 // `since` keeps the first time the problem was seen. A new issue with a zero `since` is stamped

@@ -1,6 +1,6 @@
 #pragma once
-// Restart-loop protection (spec §2.4 steps 1–2). A daemon that crashes at startup and is
-// restarted by a hook or a service manager would otherwise spin; each start is recorded in a
+// Restart-loop protection (docs/behavior.md#restart-throttle). A daemon that crashes at startup and
+// is restarted by a hook or a service manager would otherwise spin; each start is recorded in a
 // small history file, and the third start within 5 minutes begins to wait:
 //   starts in the last 5 min before this one:  <3 → 0, 3 → 5 s, 4 → 10 s, 5 → 20 s, 6 → 40 s,
 //                                              7 → 80 s, ≥8 → 120 s (5 s × 2^(n−3), capped)

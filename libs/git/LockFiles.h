@@ -1,4 +1,4 @@
-// Git lock files left in a repository (spec §3.3 step 4).
+// Git lock files left in a repository (docs/behavior.md#pull).
 //
 // A git lock file does not name its owner, so "the owning process is gone" is judged from
 // /proc (our own user's processes — the only ones that can write this repository's locks in the

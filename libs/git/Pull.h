@@ -1,6 +1,7 @@
-// Integrating fetched upstream commits into the checkout (spec §3.3 steps 12-13, §3.5): fast-
-// forward when there are no local commits, else replay the local commits onto upstream, always
-// keeping uncommitted work. Network-free: run FetchUpstream() first.
+// Integrating fetched upstream commits into the checkout (docs/behavior.md#pull,
+// docs/behavior.md#conflict-rules): fast- forward when there are no local commits, else replay the
+// local commits onto upstream, always keeping uncommitted work. Network-free: run FetchUpstream()
+// first.
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// "Has anything changed upstream?" without fetching (spec §3.3 step 7): one ref listing of the
+// "Has anything changed upstream?" without fetching (docs/behavior.md#pull): one ref listing of the
 // remote (git_remote_connect + git_remote_ls, no pack transfer), compared with local HEAD and
 // the remote-tracking ref.
 #pragma once
@@ -15,7 +15,8 @@ struct RemoteHeadCheck {
   std::string remote_id;    // its commit on the remote ("" when the remote lacks the branch)
   std::string head_id;      // local HEAD
   std::string tracking_id;  // local refs/remotes/<remote>/<branch> ("" when absent)
-  // Remote branch equals local HEAD: the spec's "Remote unchanged, skipping pull".
+  // Remote branch equals local HEAD: the "Remote unchanged, skipping pull" of
+  // docs/behavior.md#pull.
   bool remote_equals_head = false;
   // Remote branch equals what we last fetched, and HEAD already contains it (only unpushed local
   // commits on top): a fetch would bring nothing and there is nothing to integrate.

@@ -1,4 +1,4 @@
-// The local part of the pull skip ladder (spec §3.3 steps 1-4): is the checkout there, usable,
+// The local part of the pull skip ladder (docs/behavior.md#pull): is the checkout there, usable,
 // free of a stuck rebase and of lock files? Reads only; never changes the repository.
 #pragma once
 

@@ -55,8 +55,8 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
     StartOverlay(runtime);
     Subscribe(host);
     Schedule(host);
-    // The caches are empty at start, so the first check always runs (spec §7.4): a no-op run
-    // over an index that is current costs milliseconds.
+    // The caches are empty at start, so the first check always runs (docs/behavior.md#code-index):
+    // a no-op run over an index that is current costs milliseconds.
     if (runtime.project) runtime.background->Request(*runtime.project);
     if (runtime.ledger) runtime.background->Request(*runtime.ledger);
   }

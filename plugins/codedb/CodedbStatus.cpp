@@ -1,5 +1,5 @@
-// code_status and status.code_db: spec §7.4 CodeDBStats, from the caches of the last runs
-// (IndexStore::Figures) and the overlay's own counters; never waits on an active run.
+// code_status and status.code_db: CodeDBStats (docs/protocol.md#code_status), from the caches of
+// the last runs (IndexStore::Figures) and the overlay's own counters; never waits on an active run.
 #include <oxd/json.h>
 
 #include <Poco/JSON/Array.h>

@@ -1,5 +1,6 @@
-// One index run at a time in the daemon (spec §7.4): a second `code_index` is refused at once,
-// background runs wait their turn. Knows the active run for status, and stops it on shutdown.
+// One index run at a time in the daemon (docs/behavior.md#code-index): a second `code_index` is
+// refused at once, background runs wait their turn. Knows the active run for status, and stops it
+// on shutdown.
 #pragma once
 
 #include <atomic>

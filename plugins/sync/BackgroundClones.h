@@ -1,6 +1,6 @@
-// Clones of missing repositories on the plugin's own threads (spec §3.6 "background clone",
-// §3.8 anti-entropy), so neither the IPC thread nor the host's small worker pool waits on a
-// transfer. At most one clone per repository is in flight; each waits for one of the 3 clone
+// Clones of missing repositories on the plugin's own threads (docs/behavior.md#checkout-and-clone,
+// docs/behavior.md#anti-entropy), so neither the IPC thread nor the host's small worker pool waits
+// on a transfer. At most one clone per repository is in flight; each waits for one of the 3 clone
 // slots. Failures follow the clone backoff (1 min doubling to 1 h; 5 min cap when permanent:
 // authentication, not found) and raise `clone_failed`; success publishes `repo.cloned`.
 #pragma once

@@ -1,4 +1,5 @@
-// Retry schedules after consecutive failures (spec §3.10): delay = base × 2^(n−1), capped.
+// Retry schedules after consecutive failures (docs/behavior.md#backoff): delay = base × 2^(n−1),
+// capped.
 //
 //   n               1    2    3    4    5     6     7    ≥8
 //   sync            1m   2m   4m   8m   16m   30m   30m  30m

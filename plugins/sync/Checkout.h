@@ -1,6 +1,6 @@
-// The `checkout` message (spec §3.6): validate the path and the URL before touching anything,
-// then clone with streamed stage lines and real percentages (receiving / resolving / checkout)
-// from libgit2's transfer counters. Runs on the handler's worker thread.
+// The `checkout` message (docs/protocol.md#checkout): validate the path and the URL before touching
+// anything, then clone with streamed stage lines and real percentages (receiving / resolving /
+// checkout) from libgit2's transfer counters. Runs on the handler's worker thread.
 //
 // Departures from the 0.3 daemon, on purpose: the URL is checked before anything is created or
 // moved; an existing non-empty directory without .git is moved aside only inside the data dir

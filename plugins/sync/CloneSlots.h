@@ -1,6 +1,6 @@
-// At most 3 clones at once per daemon (spec §3.6 step 4): a clone moves a whole repository over
-// the network and the disk. A caller waits up to 2 minutes for a slot, in arrival order of the
-// condition variable; it never fails with "busy" before that. Thread-safe.
+// At most 3 clones at once per daemon (docs/behavior.md#clone-slots): a clone moves a whole
+// repository over the network and the disk. A caller waits up to 2 minutes for a slot, in arrival
+// order of the condition variable; it never fails with "busy" before that. Thread-safe.
 #pragma once
 
 #include <atomic>

@@ -45,7 +45,7 @@ fs::path HeartbeatFiles::CheckoutFile(const fs::path& checkout) {
 
 void HeartbeatFiles::WriteAll() {
   const sdk::Workspace& workspace = host_.workspace();
-  if (workspace.repo_id.empty()) return;  // spec §4.4: only once the project is identified
+  if (workspace.repo_id.empty()) return;  // docs/behavior.md#heartbeat-files: needs a repo_id
   auto write = [&](const fs::path& file, const std::string& line) {
     try {
       AppendKeepingLast(file, line, kHeartbeatLines);

@@ -1,6 +1,6 @@
-// Heartbeat files (spec §4.4): at start and every 5 minutes, when the project has a repo_id, one
-// JSON line {ts, pid, version, workspace, last_sync, status:"healthy"|"error", error_count?} is
-// appended to
+// Heartbeat files (docs/behavior.md#heartbeat-files): at start and every 5 minutes, when the
+// project has a repo_id, one JSON line {ts, pid, version, workspace, last_sync,
+// status:"healthy"|"error", error_count?} is appended to
 //   <workspace data dir>/heartbeat.jsonl          last_sync of the ledger, errors of every repo
 //   <checkout>/.git/oxd-heartbeat.jsonl           each existing checkout: its own last_sync/error
 // keeping the last 5 lines, written atomically. The checkout's file lives inside .git so it is

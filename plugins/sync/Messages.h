@@ -9,18 +9,18 @@
 //   trigger_gc    RR  GcMessages.h
 //   murmur, session_finalize, session_watch_start, session_watch_stop   one-way, DaemonWrites.h
 // the status sections of SyncStatus.h, and the doctor hook: anti-entropy now →
-// {anti_entropy_triggered:true, clones_triggered:N}. Payloads and replies: spec §1.5.
+// {anti_entropy_triggered:true, clones_triggered:N}. Payloads and replies: docs/protocol.md.5.
 #pragma once
 
 #include <oxd/host.h>
 
 #include "Checkout.h"
-#include "writes/DaemonWrites.h"
-#include "gc/GarbageCollector.h"
 #include "RepoSet.h"
 #include "SyncEngine.h"
 #include "SyncHistory.h"
 #include "SyncSettings.h"
+#include "gc/GarbageCollector.h"
+#include "writes/DaemonWrites.h"
 
 namespace oxd::sync {
 

@@ -1,5 +1,6 @@
-// One pull of one repository: the skip ladder of spec §3.3 on top of the git layer, the same
-// code for the ledger and for team contexts (§3.5); what differs comes in as options.
+// One pull of one repository: the skip ladder of docs/behavior.md#pull on top of the git layer, the
+// same code for the ledger and for team contexts (docs/behavior.md#pull); what differs comes in as
+// options.
 //
 //   not cloned / corrupt (moved aside)  → kNeedsClone (the caller starts a background clone)
 //   rebase in progress                  → rebase_stuck issue, skipped

@@ -1,6 +1,6 @@
-// Validation of a checkout's `repo_path` (spec §3.6 step 1): the daemon creates and renames
-// directories there on a client's word, so the path must be absolute, free of `..`, and — with
-// every symlink resolved — strictly inside one of the allowed roots (the data dir, and the
+// Validation of a checkout's `repo_path` (docs/protocol.md#checkout): the daemon creates and
+// renames directories there on a client's word, so the path must be absolute, free of `..`, and —
+// with every symlink resolved — strictly inside one of the allowed roots (the data dir, and the
 // project's parent dir for a sibling ledger) and outside the forbidden ones (the project itself).
 // Pure path logic: reads the file system (symlinks) but never changes it.
 #pragma once

@@ -1,6 +1,6 @@
-// Per-repository state that must survive a restart, under the workspace data dir:
+// Per-repository state that must survive a restart (docs/behavior.md#sync-history-and-state):
 //   <workspace data>/repos/<repo id>/sync-state.json  {"last_sync","last_sync_commit",
-//                                                       "consecutive_failures"}  (spec §3.9)
+//                                                       "consecutive_failures"}
 //   <workspace data>/repos/<repo id>/gc-state.json    {"last_gc"}
 // last_sync is read back at start so `status` shows it without a new sync; last_gc so a restart
 // does not make every team context "due" (0.3 kept it in memory only). Both files are JSON with

@@ -1,5 +1,6 @@
-// Small state files the plugin keeps on disk (spec §3.9 sync-state.json, §4.4 heartbeat files):
-// whole-file atomic replacement, and a JSON-lines file that keeps only its last N lines.
+// Small state files the plugin keeps on disk (docs/behavior.md#sync-history-and-state,
+// docs/behavior.md#heartbeat-files): whole-file atomic replacement, and a JSON-lines file that
+// keeps only its last N lines.
 #pragma once
 
 #include <Poco/JSON/Object.h>

@@ -27,10 +27,11 @@ class SyncEngine {
              EventPublisher& events, BackgroundClones& clones, RepoStateFiles& state_files,
              const std::atomic<bool>& stopping);
 
-  // The ledger pull of spec §3.3. An error message for the `sync` reply, or nullopt on success
-  // (skips included).
+  // The ledger pull (docs/behavior.md#pull). An error message for the `sync` reply, or nullopt on
+  // success (skips included).
   std::optional<std::string> SyncLedger(SyncMode mode, const StageSink& stages);
-  // Every team context (spec §3.4), with its stage lines; per-team failures are stages only.
+  // Every team context (docs/behavior.md#team-sync), with its stage lines; per-team failures are
+  // stages only.
   void SyncTeams(SyncMode mode, const StageSink& stages);
   // Starts a background clone of each missing repo that has a URL; returns how many started.
   int AntiEntropy(bool honour_backoff = true);

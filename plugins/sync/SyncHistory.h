@@ -1,6 +1,6 @@
-// The last 100 syncs that did work (spec §3.9), for `sync_history` and the status totals.
-// Skips ("remote unchanged", "recently fetched") are not syncs and are not recorded.
-// Thread-safe.
+// The last 100 syncs that did work (docs/behavior.md#sync-history-and-state), for `sync_history`
+// and the status totals. Skips ("remote unchanged", "recently fetched") are not syncs and are not
+// recorded. Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -137,7 +137,7 @@ class SyncPlugin final : public oxd::sdk::Plugin {
       oxd::sdk::TaskSchedule teams;
       teams.interval = settings_.team_interval;
       teams.jitter = std::min<milliseconds>(settings_.team_interval / 10, std::chrono::seconds(10));
-      teams.initial_delay = std::chrono::seconds(5);  // after the ledger's first pull (spec §3.2)
+      teams.initial_delay = std::chrono::seconds(5);  // after the ledger's first pull
       host.every("team", teams, [this](const oxd::sdk::StopToken&) {
         engine_->AntiEntropy();
         engine_->SyncTeams(sync::SyncMode::kBackground, {});
@@ -150,9 +150,9 @@ class SyncPlugin final : public oxd::sdk::Plugin {
       host.every("gc", gc, [this](const oxd::sdk::StopToken&) { gc_->RunDue(); });
     }
     if (!host.workspace().repo_id.empty() && !repos_->repos().empty()) {
-      // spec §4.4: at start (written by start() itself: a task due at once can be dispatched
-      // before the plugin's gate opens, and is then skipped until its next period), then every
-      // 5 minutes.
+      // docs/behavior.md#heartbeat-files: at start (written by start() itself: a task due at once
+      // can be dispatched before the plugin's gate opens, and is then skipped until its next
+      // period), then every 5 minutes.
       heartbeats_->WriteAll();
       oxd::sdk::TaskSchedule heartbeat;
       heartbeat.interval = std::chrono::minutes(5);

@@ -58,8 +58,9 @@ struct SyncSettings {
   // `host_tokens`: git tokens by host, preferred over `token` (TokenSource.h).
   std::map<std::string, std::string> host_tokens;
 
-  // A background pull skips the fetch when FETCH_HEAD is younger than this (spec §3.3 step 8,
-  // §3.4): another daemon sharing the checkout, or our previous tick, fetched moments ago.
+  // A background pull skips the fetch when FETCH_HEAD is younger than this (docs/behavior.md#pull,
+  // docs/behavior.md#team-sync): another daemon sharing the checkout, or our previous tick, fetched
+  // moments ago.
   std::chrono::milliseconds LedgerMinFetchAge() const;
   std::chrono::milliseconds TeamMinFetchAge() const;
 };

@@ -1,6 +1,6 @@
-// The plugin's part of `status` (spec §6.1). The core merges each status section at the top level
-// of the reply under the section's name (core/daemon/StatusReport.cpp: a key the core already
-// set wins), so each top-level field is its own section:
+// The plugin's part of `status` (docs/protocol.md#status). The core merges each status section at
+// the top level of the reply under the section's name (core/daemon/StatusReport.cpp: a key the core
+// already set wins), so each top-level field is its own section:
 //   last_sync, sync_interval_read, total_syncs, syncs_last_hour, avg_sync_time, p95_sync_time,
 //   workspaces {"ledger":[W], "team-context":[W]}
 // recent_error_count / last_error / last_error_time come from the core's error store, which the

@@ -1,4 +1,4 @@
-// Team contexts learnt after start (issue 4 "Repos"). A heartbeat that names a team id the daemon
+// Team contexts learnt after start. A heartbeat that names a team id the daemon
 // had not seen makes the core publish `team.seen`, with what the project file says of the team
 // *now* (it may have gained the team since start). When the project file or the `team_urls`
 // config key gives the team's clone URL, the team joins the RepoSet and is cloned at once; a team

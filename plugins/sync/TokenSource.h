@@ -1,4 +1,4 @@
-// Which token a sync presents (issue 4 "Credentials"), chosen for the URL the remote asks
+// Which token a sync presents, chosen for the URL the remote asks
 // credentials for:
 //   1. the latest heartbeat's token, when its `server_url` has that URL's host (or names none);
 //   2. `[sync] host_tokens` for that host;

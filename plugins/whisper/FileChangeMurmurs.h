@@ -1,8 +1,8 @@
-// File-change murmurs (spec §7.3 FileChangeMurmurPublisher): the settled project changes another
-// plugin publishes on `files.changed` (codedb, DESIGN §4) are collected, and every
-// file_change_interval (10 min) one murmur tells the teammates what changed since the previous
-// one, attributed to the agents active here. Written through the sync plugin's `murmur` message
-// into the ledger like any murmur (README: Murmurs). Without a publisher of `files.changed`
+// File-change murmurs (docs/behavior.md#file-change-murmurs): the settled project changes another
+// plugin publishes on `files.changed` (codedb, docs/architecture.md#fileschanged) are collected,
+// and every file_change_interval (10 min) one murmur tells the teammates what changed since the
+// previous one, attributed to the agents active here. Written through the sync plugin's `murmur`
+// message into the ledger like any murmur (README: Murmurs). Without a publisher of `files.changed`
 // nothing is collected and nothing is written; without the sync plugin or a ledger checkout the
 // batch is kept for the next period.
 //

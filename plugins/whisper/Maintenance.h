@@ -1,4 +1,4 @@
-// Store maintenance (spec §7.1 DBMaintainer "whisper"): retention prune, byte cap,
+// Store maintenance (docs/behavior.md#whisper-maintenance): retention prune, byte cap,
 // integrity_check, VACUUM when a quarter of a file is free; a corrupt store is moved aside and
 // recreated (StoreSet) and reported as an issue and a stored error. Runs every
 // maintenance_interval (daily) and from `doctor`.

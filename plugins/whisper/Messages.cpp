@@ -141,8 +141,9 @@ void RegisterMessages(Runtime& runtime) {
   handleTyped<AddRequest>(host, "whisper_add", [&runtime](const AddRequest& request, Progress&) {
     return Add(runtime, request);
   });
-  // Spec §1.5 lists these two as one-way. They answer anyway: a client that does not read the
-  // reply loses nothing, and `oxctl murmur pause` can tell the user it worked (or why not).
+  // The Go client sends these two one-way (docs/protocol.md#murmur_pause). They answer anyway: a
+  // client that does not read the reply loses nothing, and `oxctl murmur pause` can tell the user
+  // it worked (or why not).
   handleTyped<PauseRequest>(host, "murmur_pause",
                             [&runtime](const PauseRequest& request, Progress&) {
                               return SetPaused(runtime, request, true);

@@ -1,4 +1,4 @@
-// The murmur relay (spec §7.3 RelayFromPath): after a pull (or clone) of the ledger or a team
+// The murmur relay (docs/behavior.md#murmur-relay): after a pull (or clone) of the ledger or a team
 // context, read the murmur files of the relay window from that checkout and turn each one not
 // yet relayed, and not written by an agent of this machine, into a broadcast whisper in that
 // scope's store. The relay marks and the new whispers are written in one transaction, so a

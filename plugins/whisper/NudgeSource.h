@@ -1,4 +1,4 @@
-// Murmur nudges (spec §7.2 MurmurNudgeSource): an active agent that has not murmured within
+// Murmur nudges (docs/behavior.md#nudges): an active agent that has not murmured within
 // the nudge interval is whispered a reminder to say what it is working on. History comes from
 // the stores (its last murmur, its last nudge), so a restart does not nudge again early; an
 // agent's first nudge comes about a minute after it first appeared. Paused agents
@@ -11,7 +11,7 @@
 
 namespace oxd::whisper {
 
-// How often the check runs: a tenth of the interval, between 1 s and 1 min (spec: every minute
+// How often the check runs: a tenth of the interval, between 1 s and 1 min (every minute
 // for the usual intervals).
 std::chrono::milliseconds NudgeCheckPeriod(std::chrono::nanoseconds interval);
 

@@ -76,7 +76,8 @@ HistoryRequest HistoryRequest::Parse(const sdk::Payload& payload) {
       throw sdk::BadPayload("limit: expected 0 (the default, 50) to 200, got " +
                             std::to_string(*limit));
     }
-    // Spec §7.1: 0 means the default; more than 200 is clamped (the reply says has_more).
+    // docs/protocol.md#whisper_history: 0 means the default; more than 200 is clamped (the reply
+    // says has_more).
     request.limit = *limit == 0
                         ? kDefaultHistoryLimit
                         : static_cast<int>(std::min<std::int64_t>(*limit, kMaxHistoryLimit));

@@ -29,7 +29,7 @@ void CreateVersion1(Poco::Data::Session& session) {
              " created_at INTEGER NOT NULL UNIQUE,"
              " expires_at INTEGER NOT NULL DEFAULT 0)",
       now;
-  // Who nudged whom and who murmured when (spec §7.2: history comes from the store).
+  // Who nudged whom and who murmured when (docs/behavior.md#nudges: history comes from the store).
   session << "CREATE INDEX whispers_by_source ON whispers(source, target_agent, created_at)", now;
   session << "CREATE INDEX whispers_by_author ON whispers(author_agent, created_at)", now;
   // One row per agent: everything with created_at <= delivered_through has been considered.

@@ -1,6 +1,7 @@
-// The whisper registry (spec §7.1): the ledger store and one store per team context, all under
-// <workspace data dir>/whispers/ — outside every git checkout, so a ledger GC swap (which
-// replaces the checkout directory) never touches them and nothing needs reopening after it.
+// The whisper registry (docs/behavior.md#whisper-delivery): the ledger store and one store per team
+// context, all under <workspace data dir>/whispers/ — outside every git checkout, so a ledger GC
+// swap (which replaces the checkout directory) never touches them and nothing needs reopening after
+// it.
 //
 // Owns the created_at clock: every entry of every store gets a created_at that is unique and
 // larger than any before it (max(now, previous + 1 ns), seeded from the stores at open), so a
@@ -47,7 +48,7 @@ class StoreSet {
 
   std::shared_ptr<WhisperStore> Ledger() const;
   std::shared_ptr<WhisperStore> Team(const std::string& team_id) const;  // null: no such team
-  // The team's store, created on first use (spec §7.1 AddTeamStore): a team context the sync
+  // The team's store, created on first use (docs/behavior.md#whisper): a team context the sync
   // plugin pulls although the project file does not list it (one a heartbeat named).
   std::shared_ptr<WhisperStore> TeamOrCreate(const std::string& team_id);
   std::vector<std::shared_ptr<WhisperStore>> All() const;  // ledger first, teams by id
@@ -58,7 +59,8 @@ class StoreSet {
   std::vector<WhisperEntry> Deliver(const std::string& agent_id, const DeliveryFilter& filter,
                                     Nanos now, Nanos new_agent_floor);
   HistoryPage Page(const std::string& agent_id, Nanos before, int limit);
-  // The earliest of the agent's cursors (spec §7.1: the display uses the earliest), if any.
+  // The earliest of the agent's cursors (docs/protocol.md#whisper_history: the display uses the
+  // earliest), if any.
   std::optional<Nanos> EarliestCursor(const std::string& agent_id);
 
   // Runs Maintain on every store, one after the other; a store that fails integrity_check (or

@@ -1,4 +1,4 @@
-// Sync-triggered whispers (spec §7.2 [INF] "e.g. team context changed"): when a pull brings
+// Sync-triggered whispers (docs/behavior.md#team-context-change-whispers): when a pull brings
 // changes to a team context — its shared guidance (SOUL.md, conventions, …) — every agent is
 // whispered which files changed, in that team's store. Murmur files are left out (the relay
 // turns them into their own whispers); a pull that only brought murmurs whispers nothing.

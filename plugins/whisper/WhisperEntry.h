@@ -1,4 +1,4 @@
-// One whisper: what an agent is told (DESIGN §8 WhisperEntry, spec §7.1), and the attention
+// One whisper: what an agent is told (docs/protocol.md#whisperentry), and the attention
 // levels that filter it. Plain values: copy and move them between threads freely.
 //
 // Importance is a small integer scale the attention levels are defined on:
@@ -42,8 +42,9 @@ struct WhisperEntry {
   Nanos expires_at = 0;  // 0 = never
 };
 
-// The wire form (DESIGN §8): optional fields are left out when empty; times are RFC 3339 with
-// nanoseconds. `delivered` (an oxd extension for whisper_history of one agent) when given.
+// The wire form (docs/protocol.md#whisperentry): optional fields are left out when empty; times are
+// RFC 3339 with nanoseconds. `delivered` (an oxd extension for whisper_history of one agent) when
+// given.
 Poco::JSON::Object::Ptr ToJson(const WhisperEntry& entry, std::optional<bool> delivered = {});
 
 enum class Attention { kAll, kNormal, kFocused };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sync plugin against plain git, side by side over `git daemon` on 127.0.0.1 (issue 4):
+# The sync plugin against plain git, side by side over `git daemon` on 127.0.0.1:
 #   a. no-op sync of a ledger + 10 team contexts (`oxctl sync && oxctl sync --team`)
 #      vs `git ls-remote` of the same 11 repos in a loop                         target ≤ 2×
 #   b. incremental sync of 20 new commits (`oxctl sync`) vs `git fetch && git rebase` ≤ 1.3×

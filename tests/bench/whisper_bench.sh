@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whisper plugin figures (issue 5), as ratios against the sqlite3 shell where there is one:
+# Whisper plugin figures, as ratios against the sqlite3 shell where there is one:
 #   a. append acknowledged: `whisper_add` round trip through oxd (connect, request, commit in
 #      WAL + synchronous=FULL, reply) against an autocommit INSERT into the same schema in the
 #      same mode through a running `sqlite3` shell (write the statement, wait for its marker

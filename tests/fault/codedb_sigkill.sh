@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash safety of the codedb plugin (issue 6): SIGKILL oxd while it indexes — the start-up run
+# Crash safety of the codedb plugin: SIGKILL oxd while it indexes — the start-up run
 # over new commits, or a `code_index {full: true}` rebuild — restart it, and check what a user
 # relies on:
 #   - `PRAGMA integrity_check` of the index is "ok" after every kill;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash safety of the sync plugin (issue 4): kill oxd with SIGKILL at random moments of sync,
+# Crash safety of the sync plugin: kill oxd with SIGKILL at random moments of sync,
 # clone, GC and murmur commits, restart it, and check what a user relies on:
 #   - the next manual sync (ledger and teams) succeeds and reports no lock;
 #   - `git fsck --full` is clean in every checkout;

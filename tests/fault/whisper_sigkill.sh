@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash safety of the whisper plugin (issue 5): SIGKILL oxd in the middle of bursts of
+# Crash safety of the whisper plugin: SIGKILL oxd in the middle of bursts of
 # acknowledged whisper writes (whisper_add) and deliveries (whispers, three agents polling),
 # restart it, and check what a user relies on:
 #   - `PRAGMA integrity_check` of the store is "ok" after every kill;

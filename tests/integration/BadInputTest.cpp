@@ -1,6 +1,7 @@
-// Hostile and malformed clients against the real oxd (spec §1.2, §1.3): a raw socket client
-// sends exact bytes and reads what comes back until EOF. After every case the daemon must still
-// answer ping: one bad client never takes the daemon down or wedges it.
+// Hostile and malformed clients against the real oxd (docs/protocol.md#framing,
+// docs/protocol.md#errors): a raw socket client sends exact bytes and reads what comes back until
+// EOF. After every case the daemon must still answer ping: one bad client never takes the daemon
+// down or wedges it.
 
 #include <fcntl.h>
 #include <grp.h>

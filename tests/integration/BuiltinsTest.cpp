@@ -1,4 +1,4 @@
-// Every built-in message type through the real oxd (spec §1.5, §4, §5, §6.1): what a client
+// Every built-in message type through the real oxd (docs/protocol.md#core-messages): what a client
 // sees on the wire, checked with the same client oxctl uses.
 
 #include <gtest/gtest.h>

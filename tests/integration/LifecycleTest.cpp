@@ -1,5 +1,5 @@
-// The daemon's lifecycle through the real binary (spec §2): stop, SIGTERM, already running,
-// stale socket, inactivity, version mismatch, parent exit, reload, sd_notify.
+// The daemon's lifecycle through the real binary (docs/architecture.md#lifecycle): stop, SIGTERM,
+// already running, stale socket, inactivity, version mismatch, parent exit, reload, sd_notify.
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>

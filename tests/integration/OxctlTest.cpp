@@ -1,4 +1,4 @@
-// The real oxctl against the real oxd (DESIGN.md §5 CLI contract).
+// The real oxctl against the real oxd (the CLI contract: exit codes in docs/protocol.md#clients).
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

@@ -1,5 +1,5 @@
-// Plugins through the real oxd (DESIGN plugin host): the test plugin and its broken siblings
-// from tests/plugins, loaded from OXD_TEST_PLUGIN_DIR. A user sees plugins in `plugins`,
+// Plugins through the real oxd (docs/architecture.md#plugins): the test plugin and its broken
+// siblings from tests/plugins, loaded from OXD_TEST_PLUGIN_DIR. A user sees plugins in `plugins`,
 // `status` and `doctor`, calls their message types, and switches them off and on at run time.
 
 #include <gtest/gtest.h>

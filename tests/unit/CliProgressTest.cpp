@@ -1,5 +1,5 @@
-// The progress renderer's pure parts: what a progress line of spec §1.5 becomes on a pipe and on
-// a terminal, and the rate shown when a handler sends counts.
+// The progress renderer's pure parts: what a progress line (docs/protocol.md#progress-lines)
+// becomes on a pipe and on a terminal, and the rate shown when a handler sends counts.
 
 #include <gtest/gtest.h>
 

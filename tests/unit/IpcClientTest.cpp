@@ -1,5 +1,5 @@
-// IpcClient against small fake servers, one per fault of spec §8.1: every fault ends in a
-// ClientError within the deadline, every benign oddity (chunks, escaped newlines, a second
+// IpcClient against small fake servers, one per fault of docs/protocol.md#clients: every fault ends
+// in a ClientError within the deadline, every benign oddity (chunks, escaped newlines, a second
 // line) still succeeds.
 
 #include <gtest/gtest.h>

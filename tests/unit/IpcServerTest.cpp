@@ -100,7 +100,7 @@ class IpcServerTest : public ::testing::Test {
   void start(const std::function<void(IpcServerOptions&)>& adjust = nullptr) {
     IpcServerOptions options;
     options.socket_path = path_;
-    options.first_line_deadline = 200ms;  // the spec's 5 s, shortened so tests stay quick
+    options.first_line_deadline = 200ms;  // the default 5 s, shortened so tests stay quick
     if (adjust) adjust(options);
     server_ = std::make_unique<IpcServer>(options, router_, *pool_, [this](const sdk::Request& r) {
       std::lock_guard lock(mutex_);

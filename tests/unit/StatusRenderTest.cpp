@@ -1,5 +1,5 @@
-// Golden tests of the `oxctl status` / `oxctl daemons` views (spec §6.4–§6.6): fixed StatusData,
-// a fixed `now`, HOME and TZ, with and without colour. The expected text lives in
+// Golden tests of the `oxctl status` / `oxctl daemons` views (docs/behavior.md#oxctl-status): fixed
+// StatusData, a fixed `now`, HOME and TZ, with and without colour. The expected text lives in
 // tests/golden/status/; after an intended change regenerate it with
 //   OXD_UPDATE_GOLDEN=1 ./oxd_unit_tests --gtest_filter='StatusRender*'
 // and review the diff. Without the variable a difference fails the test.
@@ -210,7 +210,7 @@ TEST_F(StatusRenderTest, VerboseView) {
 }
 
 TEST_F(StatusRenderTest, GcSuffixHasNoDoubledAgo) {
-  // Upstream printed "gc in 4d ago" and "(last 3d ago ago)" (spec Appendix A #4).
+  // Upstream printed "gc in 4d ago" and "(last 3d ago ago)".
   std::string text = renderVerbose(fullView(), context(false));
   EXPECT_NE(text.find("· gc in 4d (last 3d ago)"), std::string::npos) << text;
   EXPECT_EQ(text.find("ago ago"), std::string::npos) << text;
@@ -229,7 +229,7 @@ TEST_F(StatusRenderTest, VersionMismatchIsFlagged) {
   StatusView view = parseStatus(kCoreOnlyStatus);
   std::string text = renderCompact(view, context(false, "0.2.0+20260301"));
   EXPECT_NE(text.find("v0.1.0 ⚠ (mismatch: daemon v0.1.0)"), std::string::npos) << text;
-  // Same semver, other build suffix: a match (spec §2.6).
+  // Same semver, other build suffix: a match (docs/behavior.md#version-mismatch).
   text = renderCompact(view, context(false, "0.1.0+20260301"));
   EXPECT_NE(text.find("v0.1.0 ✓ (matching)"), std::string::npos) << text;
 }

@@ -1,6 +1,6 @@
-// What `oxctl status` says when no daemon answers (spec §6.5, §2.7), with the original's "ox"
-// commands replaced by oxctl's. Every variant names the socket, so a user can tell a wrong
-// project or OXD_SOCKET from a stopped daemon.
+// What `oxctl status` says when no daemon answers (docs/behavior.md#oxctl-status), with the
+// original's "ox" commands replaced by oxctl's. Every variant names the socket, so a user can tell
+// a wrong project or OXD_SOCKET from a stopped daemon.
 
 #include "oxctl/status/Render.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The compact block (spec §6.4 and this CLI's additions), shared by the compact and the verbose
+// The compact block (docs/behavior.md#oxctl-status), shared by the compact and the verbose
 // view. Internal to core/oxctl/status.
 
 #include <string>

@@ -1,5 +1,5 @@
-// `oxctl status` (spec §6.4 plus the §6.5 sparkline). Lines the spec defines are drawn exactly;
-// this CLI adds, each in its own line or block so the spec's lines stay intact:
+// `oxctl status` (docs/behavior.md#oxctl-status). Lines of the Go `ox` layout are drawn exactly;
+// this CLI adds, each in its own line or block so those lines stay intact:
 //   "  PID <pid>, last sync <relative>"  after the sync line,
 //   "  Unviewed errors: <n> (oxctl errors)"  in the errors block,
 //   "Agents (<n>)" and "Plugins (<n>)" blocks before the Issues block,
@@ -93,7 +93,7 @@ std::string repoStatus(const WorkspaceView& workspace, const RenderContext& cont
 }
 
 // Upstream printed "gc in 4d ago" and "(last 3d ago ago)": its relative-time helper appends
-// "ago" and the caller appended it again (spec Appendix A #4). A time until something is not
+// "ago" and the caller appended it again. A time until something is not
 // "ago", so this prints "gc in 4d" and "(last 3d ago)".
 std::string gcSuffix(const WorkspaceView& workspace, const RenderContext& context, bool verbose,
                      const Style& style) {
@@ -152,7 +152,7 @@ std::string pidLine(const StatusView& view, const RenderContext& context) {
   return "\n  " + line;
 }
 
-// Spec §6.4: the first matching substring (case-sensitive) picks the hint.
+// docs/behavior.md#oxctl-status: the first matching substring (case-sensitive) picks the hint.
 std::string errorHint(const std::string& message) {
   if (message.find("authentication") != std::string::npos)
     return "Run: git config credential.helper store";

@@ -1,4 +1,4 @@
-// `oxctl daemons` (spec §6.5 `ox daemon list`): every oxd of this user, from the registry.
+// `oxctl daemons` (docs/behavior.md#oxctl-status): every oxd of this user, from the registry.
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 #pragma once
-// Text helpers shared by the status views (spec §6.3). Pure functions: the caller passes `now`
-// and the home directory, so output depends on nothing but the arguments.
+// Text helpers shared by the status views (docs/behavior.md#oxctl-status). Pure functions: the
+// caller passes `now` and the home directory, so output depends on nothing but the arguments.
 
 #include <chrono>
 #include <cstddef>
@@ -36,7 +36,8 @@ std::string padRight(std::string_view text, std::size_t width);
 // `KV(k, v)`: two spaces, `k:` left-justified in 12 columns, one space, v.
 std::string keyValue(std::string_view key, std::string_view value, const Style& style);
 
-// "0.6.1+20260310" → "0.6.1": the build suffix never decides a version match (spec §2.6).
+// "0.6.1+20260310" → "0.6.1": the build suffix never decides a version match
+// (docs/behavior.md#version-mismatch).
 inline std::string semverOf(std::string_view version) {
   return std::string(version.substr(0, version.find('+')));
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Judgements the text and JSON views share, so both always agree: overall health (spec §6.2),
-// the state of one synced repository (§6.4 row status) and when its GC reclone is due.
+// Judgements the text and JSON views share, so both always agree: overall health
+// (docs/behavior.md#oxctl-status), the state of one synced repository
+// (docs/behavior.md#oxctl-status) and when its GC reclone is due.
 
 #include <chrono>
 #include <optional>
@@ -12,10 +13,10 @@ namespace oxd::cli::status {
 
 enum class Health { Healthy, Warning, Critical };
 
-// Spec §6.2: Critical when recent_error_count ≥ 5 or last_sync is non-zero and older than
-// 2 × sync_interval_read; Warning when recent_error_count > 0; else Healthy. Beyond the
-// spec, open issues count too (the view must not say "Healthy" above an issue list): a
-// critical issue makes it Critical, any other issue at least Warning.
+// docs/behavior.md#oxctl-status: Critical when recent_error_count ≥ 5 or last_sync is non-zero and
+// older than 2 × sync_interval_read; Warning when recent_error_count > 0; else Healthy. Beyond the
+// Go rule, open issues count too (the view must not say "Healthy" above an issue list): a critical
+// issue makes it Critical, any other issue at least Warning.
 Health assessHealth(const StatusView& view, TimePoint now);
 const char* healthWord(Health health);  // "Healthy" | "Warning" | "Critical"
 const char* healthIcon(Health health);  // "●" | "◐" | "○"
@@ -23,7 +24,8 @@ const char* healthKey(Health health);   // "healthy" | "warning" | "critical" (J
 
 enum class RepoState { NotCloned, Error, Syncing, NotSynced, Synced };
 
-// First match wins, in the spec's order: not exists, last_error, syncing, zero last_sync.
+// First match wins, in the order of the Go `ox` view: not exists, last_error, syncing, zero
+// last_sync.
 RepoState repoState(const WorkspaceView& workspace);
 const char* repoStateKey(RepoState state);  // JSON: not_cloned, error, syncing, not_synced, synced
 

@@ -1,7 +1,8 @@
 #pragma once
 // The status views as pure functions of a model, `now`, the home directory and a colour flag,
 // so golden tests render them deterministically. Text comes back without a final newline.
-// Layouts follow spec §6.4/§6.5; additions beyond the spec are marked where they are drawn.
+// Layouts follow docs/behavior.md#oxctl-status; additions to the Go layout are marked where they
+// are drawn.
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -50,7 +51,7 @@ struct AbsentDaemon {
 std::string renderAbsent(const AbsentDaemon& absent, const RenderContext& context);
 nlohmann::ordered_json absentJson(const AbsentDaemon& absent);
 
-// `oxctl daemons` (spec §6.5 `ox daemon list`).
+// `oxctl daemons` (docs/behavior.md#oxctl-status).
 std::string renderDaemonList(const std::vector<registry::DaemonEntry>& daemons,
                              const RenderContext& context);
 nlohmann::ordered_json daemonListJson(const std::vector<registry::DaemonEntry>& daemons);

@@ -1,4 +1,5 @@
-// Spec §6.5 sparkline: how busy syncing was over the last four hours, one glyph per 5 minutes.
+// The sparkline of docs/behavior.md#oxctl-status: how busy syncing was over the last four hours,
+// one glyph per 5 minutes.
 
 #include <array>
 

@@ -1,6 +1,6 @@
-// `oxctl status --json` (spec §6.6, the 0.6 StatusJSON): the text view's facts, machine-readable,
-// one line. Field names are the Go/wire names wherever the wire has one. The spec leaves the
-// inner shapes open ([INF]); these are the ones chosen (absent fields are omitted):
+// `oxctl status --json` (docs/behavior.md#oxctl-status): the text view's facts, machine-readable,
+// one line. Field names are the Go/wire names wherever the wire has one. The Go `ox` does not fix
+// the inner shapes; these are the ones chosen (absent fields are omitted):
 //
 //   {"running": true, "health": "healthy"|"warning"|"critical", "pid", "version",
 //    "version_match": bool,                 this CLI's semver equals the daemon's

@@ -1,8 +1,9 @@
 #pragma once
-// What `oxctl status` shows, parsed from up to three replies: `status` (StatusData, spec §6.1),
-// `plugins` and `sync_history`. Parsing is defensive: a field of the wrong type or a damaged
-// element reads as absent and is left out of the view; nothing here throws on daemon data.
-// The daemon may be newer or older than this CLI, and plugins add sections of their own.
+// What `oxctl status` shows, parsed from up to three replies: `status` (StatusData,
+// docs/protocol.md#status), `plugins` and `sync_history`. Parsing is defensive: a field of the
+// wrong type or a damaged element reads as absent and is left out of the view; nothing here throws
+// on daemon data. The daemon may be newer or older than this CLI, and plugins add sections of their
+// own.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -114,7 +115,7 @@ std::vector<PluginView> parsePlugins(const nlohmann::json& data);
 // `sync_history` reply data: {"events": [...]} or a bare array (the Go daemon's shape).
 std::vector<SyncEventView> parseHistory(const nlohmann::json& data);
 
-// critical 3 > error 2 > warning 1 > anything else 0 (spec §5.2).
+// critical 3 > error 2 > warning 1 > anything else 0 (docs/behavior.md#issues).
 int severityRank(std::string_view severity);
 
 }  // namespace oxd::cli::status

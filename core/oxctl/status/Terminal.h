@@ -1,7 +1,7 @@
 #pragma once
-// Colour for oxctl's human views (spec §6.3, ANSI 16). Colour is decided once per process from
-// the output stream and NO_COLOR (https://no-color.org: set and non-empty disables it); the
-// renderers only receive the resulting flag, so golden tests choose it explicitly.
+// Colour for oxctl's human views (docs/behavior.md#oxctl-status, ANSI 16). Colour is decided once
+// per process from the output stream and NO_COLOR (https://no-color.org: set and non-empty disables
+// it); the renderers only receive the resulting flag, so golden tests choose it explicitly.
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
-// `oxctl status --verbose` (spec §6.5): the compact view with GC ages, then Internals, the
-// activity trackers and the last ten syncs.
+// `oxctl status --verbose` (docs/behavior.md#oxctl-status): the compact view with GC ages, then
+// Internals, the activity trackers and the last ten syncs.
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 // Searching an index built by IndexHistory. The request and result follow `code_search` in
-// DESIGN §8 (field names kept; extra fields are optional additions). README.md, "Queries",
-// gives the syntax and the escaping.
+// docs/protocol.md#code_search (field names kept; extra fields are optional additions). README.md,
+// "Queries", gives the syntax and the escaping.
 //
 // Threading: a SearchIndex (one read connection) is used by one thread at a time; open one per
 // thread. Searches see the last committed index state (WAL readers never wait for the writer).
@@ -69,8 +69,8 @@ struct SearchResult {
   std::int64_t took_ns = 0;
 };
 
-// What spec §7.4 CodeDBStats needs from one index (the daemon caches it after each run and
-// reads it from the file only on a cold start).
+// What CodeDBStats (docs/protocol.md#code_status) needs from one index (the daemon caches it after
+// each run and reads it from the file only on a cold start).
 struct IndexStats {
   std::uint64_t commits = 0;
   std::uint64_t blobs = 0;  // blob rows, skipped ones included

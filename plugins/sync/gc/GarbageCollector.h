@@ -1,5 +1,6 @@
-// GC of team contexts (spec §3.7): a blue-green reclone (GcReclone.h) every `gc_interval_days`
-// and on `trigger_gc`, with crash recovery (GcRecovery.h) at start and before each GC.
+// GC of team contexts (docs/behavior.md#gc-reclone): a blue-green reclone (GcReclone.h) every
+// `gc_interval_days` and on `trigger_gc`, with crash recovery (GcRecovery.h) at start and before
+// each GC.
 //
 //   due-check  hourly on the host scheduler; the first due team context only; a team never
 //              GC'd gets its baseline (now) recorded instead of a reclone — a clone is as fresh

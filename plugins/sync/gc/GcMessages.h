@@ -1,7 +1,7 @@
-// `trigger_gc` (RR): every eligible team context recloned now, ignoring the interval (spec §3.7).
-// Reply {"triggered":N, "skipped":M, "errors":["<name>: …"]?}, or {"skipped":1} while another GC
-// runs. Always a success: per-team problems are in `errors` (and the dirty_workspace issue).
-// Registered by Messages.cpp.
+// `trigger_gc` (RR): every eligible team context recloned now, ignoring the interval
+// (docs/behavior.md#gc-reclone). Reply {"triggered":N, "skipped":M, "errors":["<name>: …"]?}, or
+// {"skipped":1} while another GC runs. Always a success: per-team problems are in `errors` (and the
+// dirty_workspace issue). Registered by Messages.cpp.
 #pragma once
 
 #include <oxd/message.h>

@@ -1,4 +1,4 @@
-// One blue-green reclone of a checkout (spec §3.7 steps 1-7, with the improvements):
+// One blue-green reclone of a checkout (docs/behavior.md#gc-reclone):
 //   1. refuse when the checkout holds work a reclone would drop: uncommitted or untracked files
 //      (ignored files do not count, as in `git status --porcelain`), commits not on the upstream
 //      branch, or a stash — the 0.3 daemon only looked at the working tree;

@@ -1,12 +1,13 @@
-// Crash recovery of the GC swap (spec §3.7 steps 6-7). A GC moves `<path>` to `<path>.old`, then
-// `<path>.new` (a validated fresh clone) to `<path>`, then deletes `<path>.old`. A SIGKILL between
-// any two of those steps leaves one of these states, and each has one safe way back:
+// Crash recovery of the GC swap (docs/behavior.md#gc-recovery). A GC moves `<path>` to
+// `<path>.old`, then `<path>.new` (a validated fresh clone) to `<path>`, then deletes `<path>.old`.
+// A SIGKILL between any two of those steps leaves one of these states, and each has one safe way
+// back:
 //
-//   path usable                     → delete any .new / .old (stale: the swap finished or never
-//   began) path missing, .old usable       → rename .old back (the user's own checkout wins over
-//   the clone) path missing, only .new usable  → rename .new into place (validated before the first
-//   rename) path missing, nothing usable    → delete the leftovers; anti-entropy clones again path
-//   there but not usable       → touch nothing (the pull's corrupt-checkout rule owns it)
+// - path usable: delete any .new / .old (stale: the swap finished or never began);
+// - path missing, .old usable: rename .old back (the user's own checkout wins over the clone);
+// - path missing, only .new usable: rename .new into place (validated before the first rename);
+// - path missing, nothing usable: delete the leftovers; anti-entropy clones again;
+// - path there but not usable: touch nothing (the pull's corrupt-checkout rule owns it).
 //
 // The plan is computed from what is on disk and a "usable repository" predicate, so the decision
 // is unit-tested without git; ApplyGcRecovery() carries it out.

@@ -1,4 +1,5 @@
-// The retry schedules of spec §3.10, as a user would see them: when the next attempt happens.
+// The retry schedules of docs/behavior.md#backoff, as a user would see them: when the next attempt
+// happens.
 #include <gtest/gtest.h>
 
 #include "Backoff.h"

@@ -1,4 +1,5 @@
-// Sync history: a ring of 100 events and the totals `status` shows from it (spec §3.9).
+// Sync history: a ring of 100 events and the totals `status` shows from it
+// (docs/behavior.md#sync-history-and-state).
 #include <gtest/gtest.h>
 
 #include "SyncHistory.h"

@@ -1,8 +1,9 @@
 // The daemon's own writes, as one part of the plugin: the one-way messages `murmur`,
-// `session_finalize`, `session_watch_start` and `session_watch_stop` (spec §1.5, §7.3, §7.6),
-// registered by Messages.cpp. One-way handlers run on the host's worker pool after the client's
-// connection closed, so the commits and pushes never hold up a client or the IPC thread; there
-// is no reply to carry a failure, so each one is logged and put in the error store.
+// `session_finalize`, `session_watch_start` and `session_watch_stop`
+// (docs/protocol.md#one-way-messages, docs/behavior.md#daemon-writes), registered by Messages.cpp.
+// One-way handlers run on the host's worker pool after the client's connection closed, so the
+// commits and pushes never hold up a client or the IPC thread; there is no reply to carry a
+// failure, so each one is logged and put in the error store.
 #pragma once
 
 #include <oxd/calls.h>

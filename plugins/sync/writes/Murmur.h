@@ -1,4 +1,4 @@
-// The `murmur` message (spec §1.5, §7.3; one-way): {target_dir, content, rel_path,
+// The `murmur` message (docs/protocol.md#murmur; one-way): {target_dir, content, rel_path,
 // murmur_json (base64, Go's []byte)}. The CLI hands the daemon the whole murmur file so the
 // daemon owns the disk I/O: the decoded bytes are written atomically at target_dir/rel_path,
 // committed ("murmur: <first line of content>") and pushed, serialised with the repo's pulls.

@@ -1,11 +1,11 @@
-// The `session_finalize` message (spec §1.5, §7.6; one-way): {session_name, ledger_path,
-// cache_path, project_root}. A finished session's files — the session's cache dir,
-// <cache_dir>/sessions/<name>/ unless cache_path names another dir below <cache_dir>/sessions —
-// are copied into the ledger under sessions/<name>/, committed ("session: <name>") and pushed,
-// serialised with the ledger's pulls. A watch still running on that session is stopped first,
-// so raw.jsonl is complete. Regular files only; dot files (the watch state) and symlinks are
-// not copied. `ledger_path`, when given, must be this workspace's ledger. Refusals and
-// failures are logged and stored (`session_refused`, `commit_failed`, `push_failed`).
+// The `session_finalize` message (docs/protocol.md#session_finalize; one-way): {session_name,
+// ledger_path, cache_path, project_root}. A finished session's files — the session's cache dir,
+// <cache_dir>/sessions/<name>/ unless cache_path names another dir below <cache_dir>/sessions — are
+// copied into the ledger under sessions/<name>/, committed ("session: <name>") and pushed,
+// serialised with the ledger's pulls. A watch still running on that session is stopped first, so
+// raw.jsonl is complete. Regular files only; dot files (the watch state) and symlinks are not
+// copied. `ledger_path`, when given, must be this workspace's ledger. Refusals and failures are
+// logged and stored (`session_refused`, `commit_failed`, `push_failed`).
 #pragma once
 
 #include <oxd/host.h>

@@ -1,9 +1,9 @@
-// The `session_watch_start` / `session_watch_stop` messages (spec §7.6, seed 003): one thread per
-// watched session, blocked on inotify for the session file's directory (appends, truncation,
-// rename and re-creation all show up there by name; no polling) and on an eventfd that stops
-// it. The copying itself is SessionTail's. Watches still active when the daemon stops are
-// resumed by the next start (their `.watch.json` says active). Each active watch counts as
-// pending work (spec §2.5). Thread-safe.
+// The `session_watch_start` / `session_watch_stop` messages (docs/protocol.md#session_watch_start):
+// one thread per watched session, blocked on inotify for the session file's directory (appends,
+// truncation, rename and re-creation all show up there by name; no polling) and on an eventfd that
+// stops it. The copying itself is SessionTail's. Watches still active when the daemon stops are
+// resumed by the next start (their `.watch.json` says active). Each active watch counts as pending
+// work (docs/behavior.md#inactivity). Thread-safe.
 #pragma once
 
 #include <oxd/host.h>

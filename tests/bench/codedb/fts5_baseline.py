@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The full-index baseline of issue 6: the unique text blobs of a repository loaded into an
+"""The full-index baseline of the codedb benchmark: the unique text blobs of a repository loaded into an
 FTS5 table (trigram, detail=none), as the codedb index stores text.
 
     git -C REPO cat-file --batch-all-objects --batch | python3 fts5_baseline.py DB

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sections a–e of the codedb benchmark (issue 6); started by index_bench.sh, which owns the
+"""Sections a–e of the codedb benchmark; started by index_bench.sh, which owns the
 isolated world, the corpus clone and the daemon. See README.md for what each compares.
 
     index_bench.py SOCKET PROJECT OXCTL WORK_DIR SECTIONS

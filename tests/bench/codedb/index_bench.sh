@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The codedb plugin against plain tools on the Boost corpus (issue 6; figures for its closing
+# The codedb plugin against plain tools on the Boost corpus (figures in tests/bench/codedb/README.md;
 # note). The real oxd serves a project that is a clone of the corpus (make_corpus.sh: the
 # headers of /usr/include/boost in 220 commits); sections, chosen by SECTIONS (default abcde):
 #   a. full index: `oxctl index --full` vs `git cat-file --batch-all-objects --batch` piped into

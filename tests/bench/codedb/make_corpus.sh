@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the codedb benchmark corpus (issue 6): the headers of /usr/include/boost (the Boost dev
+# Builds the codedb benchmark corpus: the headers of /usr/include/boost (the Boost dev
 # package, available offline) committed into a new git repository at DIR as a history of
 #   * ADD_COMMITS (180) commits adding the files in sorted order, in equal chunks, then
 #   * EDIT_COMMITS (40) commits editing existing files: each picks EDITS_PER_COMMIT (6) files

@@ -1,11 +1,11 @@
 #!/bin/bash
-# Symbol extraction against `ctags -R` on the same files (issue 6: "Symbols ≤ 1.2× ctags -R").
+# Symbol extraction against `ctags -R` on the same files (target: at most 1.2× the time of `ctags -R`).
 #
 #   tests/bench/codedb/symbols_bench.sh BUILD_DIR [CORPUS_DIR]
 #
 # BUILD_DIR is a Release build configured with -DOXD_BUILD_BENCH=ON in which
 # `ninja oxd_codedb_extract_bench` has run; CORPUS_DIR defaults to /usr/include/boost (the
-# libboost-dev headers, the corpus issue 6 names). Both sides read the same file list (every
+# libboost-dev headers, the benchmark corpus). Both sides read the same file list (every
 # file with a language the extractor knows), single-threaded; ctags writes its sorted tags
 # file as `ctags -R` does. Our side runs twice: with the skip rules (what the indexer does)
 # and with --no-skip (every file, as ctags). Needs hyperfine; universal-ctags is optional (it
