@@ -35,7 +35,7 @@ const std::vector<ConfigKeyInfo>& daemonKeys() {
       {"daemon", "shutdown_timeout", "5s", "how long plugins may take to stop", "duration"},
       {"daemon", "first_line_deadline", "5s", "close a connection that sends no line by then",
        "duration"},
-      {"daemon", "workers", "4", "threads serving requests and plugin tasks (1-64)",
+      {"daemon", "workers", "4", "plugin worker threads (1-64; the core has two of its own)",
        "int, 1 to 64"},
       {"daemon", "max_connections", "100", "open client connections at most (1-10000)",
        "int, 1 to 10000"},

@@ -54,6 +54,7 @@ class CodedbMessagesTest : public ::testing::Test {
     workspace.cache_dir = scratch_ / "cache";
     workspace.ledger_path = scratch_ / "data/ledgers/abcd1234";  // no ledger here
     host_ = std::make_unique<FakeHost>(workspace);
+    host_->setMetricsOwner("codedb");
     host_->setConfig({{"overlay", "false"}});
     plugin_.reset(oxd_create_plugin());
     host_->start(*plugin_);

@@ -62,6 +62,7 @@ class SyncMessagesTest : public ::testing::Test {
             Quoted(workspace.ledger_path));
     }
     host_ = std::make_unique<FakeHost>(workspace);
+    host_->setMetricsOwner("sync");
     plugin_.reset(oxd_create_plugin());
     host_->start(*plugin_);
   }

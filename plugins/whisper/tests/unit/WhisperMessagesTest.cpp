@@ -42,6 +42,7 @@ class WhisperMessagesTest : public ::testing::Test {
     workspace.team_contexts.push_back(
         {"team_1", "Platform", "platform", "", scratch_ / "teams/t1"});
     host_ = std::make_unique<FakeHost>(workspace);
+    host_->setMetricsOwner("whisper");
     host_->setConfig(config);
     plugin_.reset(oxd_create_plugin());
     host_->start(*plugin_);
