@@ -5,8 +5,8 @@
 
 #include <Poco/JSON/Object.h>
 
-#include "gc/GcMessages.h"
 #include "SyncStatus.h"
+#include "gc/GcMessages.h"
 
 namespace oxd::sync {
 
