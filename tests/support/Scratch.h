@@ -2,6 +2,8 @@
 // A temporary directory removed at the end of a test, and the few shell steps plugin tests need
 // to build real repositories with the git CLI. Header-only; for tests.
 
+#include <oxd/workspace.h>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -33,6 +35,21 @@ class Scratch {
  private:
   std::filesystem::path root_;
 };
+
+// The directories a daemon would give a plugin, all inside `scratch` (project/ is created; the
+// ledger path is set but not created: a test clones or leaves it absent).
+inline sdk::Workspace WorkspaceIn(const Scratch& scratch) {
+  sdk::Workspace workspace;
+  workspace.project_root = scratch / "project";
+  std::filesystem::create_directories(workspace.project_root);
+  workspace.workspace_id = "abcd1234";
+  workspace.data_dir = scratch / "data";
+  workspace.workspace_data_dir = scratch / "data/workspaces/abcd1234";
+  workspace.cache_dir = scratch / "cache";
+  workspace.config_dir = scratch / "config";
+  workspace.ledger_path = scratch / "data/ledgers/abcd1234";
+  return workspace;
+}
 
 // Runs `command` with sh; its output, or throws when it fails.
 inline std::string Shell(const std::string& command) {

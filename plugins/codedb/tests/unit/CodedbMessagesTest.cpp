@@ -46,13 +46,7 @@ class CodedbMessagesTest : public ::testing::Test {
     oxd::testing::GitRepoWithCommit(
         scratch_ / "project", "src/greet.cpp",
         "// Says hello to the caller\nint GreetTheWorld() { return 1; }\n");
-    sdk::Workspace workspace;
-    workspace.project_root = scratch_ / "project";
-    workspace.workspace_id = "abcd1234";
-    workspace.data_dir = scratch_ / "data";
-    workspace.workspace_data_dir = scratch_ / "data/workspaces/abcd1234";
-    workspace.cache_dir = scratch_ / "cache";
-    workspace.ledger_path = scratch_ / "data/ledgers/abcd1234";  // no ledger here
+    sdk::Workspace workspace = oxd::testing::WorkspaceIn(scratch_);  // no ledger here
     host_ = std::make_unique<FakeHost>(workspace);
     host_->setMetricsOwner("codedb");
     host_->setConfig({{"overlay", "false"}});

@@ -47,15 +47,7 @@ class SyncMessagesTest : public ::testing::Test {
   // `with_ledger`: a ledger cloned from a bare "remote" before the plugin starts.
   void Start(bool with_ledger) {
     oxd::testing::BareRepoWithCommit(scratch_ / "remote.git", "README.md", "ledger\n");
-    sdk::Workspace workspace;
-    workspace.project_root = scratch_ / "project";
-    fs::create_directories(workspace.project_root);
-    workspace.workspace_id = "abcd1234";
-    workspace.data_dir = scratch_ / "data";
-    workspace.workspace_data_dir = scratch_ / "data/workspaces/abcd1234";
-    workspace.cache_dir = scratch_ / "cache";
-    workspace.config_dir = scratch_ / "config";
-    workspace.ledger_path = scratch_ / "data/ledgers/abcd1234";
+    sdk::Workspace workspace = oxd::testing::WorkspaceIn(scratch_);
     if (with_ledger) {
       workspace.ledger_url = RemoteUrl();
       Shell("git clone -q " + Quoted(scratch_ / "remote.git") + " " +

@@ -31,14 +31,7 @@ Poco::JSON::Object::Ptr ObjectOf(const Poco::Dynamic::Var& value) {
 class WhisperMessagesTest : public ::testing::Test {
  protected:
   void Start(const std::vector<std::pair<std::string, std::string>>& config = {}) {
-    sdk::Workspace workspace;
-    workspace.project_root = scratch_ / "project";
-    fs::create_directories(workspace.project_root);
-    workspace.workspace_id = "abcd1234";
-    workspace.data_dir = scratch_ / "data";
-    workspace.workspace_data_dir = scratch_ / "data/workspaces/abcd1234";
-    workspace.cache_dir = scratch_ / "cache";
-    workspace.ledger_path = scratch_ / "data/ledgers/abcd1234";
+    sdk::Workspace workspace = oxd::testing::WorkspaceIn(scratch_);
     workspace.team_contexts.push_back(
         {"team_1", "Platform", "platform", "", scratch_ / "teams/t1"});
     host_ = std::make_unique<FakeHost>(workspace);
