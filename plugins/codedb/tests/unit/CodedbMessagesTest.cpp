@@ -14,64 +14,35 @@
 #include <memory>
 #include <thread>
 
-#include "FakeHost.h"
-#include "Scratch.h"
-
-extern "C" oxd::sdk::Plugin* oxd_create_plugin();
+#include "Concurrency.h"
+#include "PluginMessagesTest.h"
 
 namespace oxd::codedb {
 namespace {
 
-using oxd::testing::FakeHost;
-using oxd::testing::Scratch;
+using oxd::testing::ObjectOf;
 namespace fs = std::filesystem;
 
-Poco::JSON::Object::Ptr ObjectOf(const Poco::Dynamic::Var& value) {
-  return value.extract<Poco::JSON::Object::Ptr>();
-}
-
+// Polls a condition an index run may take seconds to satisfy.
 template <typename Predicate>
 bool Eventually(Predicate predicate) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return predicate();
+  return oxd::testing::eventually(predicate, std::chrono::seconds(20));
 }
 
-class CodedbMessagesTest : public ::testing::Test {
+class CodedbMessagesTest : public oxd::testing::PluginMessagesTest {
  protected:
   void SetUp() override {
     oxd::testing::GitRepoWithCommit(
         scratch_ / "project", "src/greet.cpp",
         "// Says hello to the caller\nint GreetTheWorld() { return 1; }\n");
     sdk::Workspace workspace = oxd::testing::WorkspaceIn(scratch_);  // no ledger here
-    host_ = std::make_unique<FakeHost>(workspace);
-    host_->setMetricsOwner("codedb");
-    host_->setConfig({{"overlay", "false"}});
-    plugin_.reset(oxd_create_plugin());
-    host_->start(*plugin_);
+    StartPlugin(workspace, "codedb", {{"overlay", "false"}});
     // The start-up run indexes the seed commit and announces it.
     ASSERT_TRUE(Eventually([&] { return !host_->published<sdk::CodedbIndexedEvent>().empty(); }));
     ASSERT_TRUE(Eventually([&] {
       return !ObjectOf(host_->send("code_status").reply.data)->getValue<bool>("indexing_now");
     }));
   }
-
-  void TearDown() override {
-    if (plugin_) plugin_->stop();
-  }
-
-  std::string ErrorOf(const std::string& type, const std::string& payload) {
-    auto answer = host_->send(type, payload);
-    EXPECT_FALSE(answer.reply.success) << type << " " << payload;
-    return answer.reply.error;
-  }
-
-  Scratch scratch_;
-  std::unique_ptr<FakeHost> host_;
-  std::unique_ptr<sdk::Plugin> plugin_;
 };
 
 TEST_F(CodedbMessagesTest, EverythingIsRegisteredInOneTable) {

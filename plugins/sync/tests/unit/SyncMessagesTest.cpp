@@ -14,35 +14,24 @@
 #include <memory>
 #include <thread>
 
-#include "FakeHost.h"
-#include "Scratch.h"
-
-extern "C" oxd::sdk::Plugin* oxd_create_plugin();
+#include "Concurrency.h"
+#include "PluginMessagesTest.h"
 
 namespace oxd::sync {
 namespace {
 
-using oxd::testing::FakeHost;
+using oxd::testing::ObjectOf;
 using oxd::testing::Quoted;
-using oxd::testing::Scratch;
 using oxd::testing::Shell;
 namespace fs = std::filesystem;
 
-Poco::JSON::Object::Ptr ObjectOf(const Poco::Dynamic::Var& value) {
-  return value.extract<Poco::JSON::Object::Ptr>();
-}
-
+// Polls a condition a git clone may take seconds to satisfy.
 template <typename Predicate>
 bool Eventually(Predicate predicate) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return predicate();
+  return oxd::testing::eventually(predicate, std::chrono::seconds(10));
 }
 
-class SyncMessagesTest : public ::testing::Test {
+class SyncMessagesTest : public oxd::testing::PluginMessagesTest {
  protected:
   // `with_ledger`: a ledger cloned from a bare "remote" before the plugin starts.
   void Start(bool with_ledger) {
@@ -53,14 +42,7 @@ class SyncMessagesTest : public ::testing::Test {
       Shell("git clone -q " + Quoted(scratch_ / "remote.git") + " " +
             Quoted(workspace.ledger_path));
     }
-    host_ = std::make_unique<FakeHost>(workspace);
-    host_->setMetricsOwner("sync");
-    plugin_.reset(oxd_create_plugin());
-    host_->start(*plugin_);
-  }
-
-  void TearDown() override {
-    if (plugin_) plugin_->stop();
+    StartPlugin(workspace, "sync");
   }
 
   std::string RemoteUrl() const { return "file://" + (scratch_ / "remote.git").string(); }
@@ -75,10 +57,6 @@ class SyncMessagesTest : public ::testing::Test {
           " && git add -A && git -c user.name=t -c user.email=t@t commit -q -m change && "
           "git push -q origin HEAD:main");
   }
-
-  Scratch scratch_;
-  std::unique_ptr<FakeHost> host_;
-  std::unique_ptr<sdk::Plugin> plugin_;
 };
 
 TEST_F(SyncMessagesTest, EverythingIsRegisteredInOneTable) {

@@ -12,48 +12,23 @@
 
 #include <memory>
 
-#include "FakeHost.h"
-#include "Scratch.h"
-
-extern "C" oxd::sdk::Plugin* oxd_create_plugin();
+#include "Concurrency.h"
+#include "PluginMessagesTest.h"
 
 namespace oxd::whisper {
 namespace {
 
-using oxd::testing::FakeHost;
-using oxd::testing::Scratch;
+using oxd::testing::ObjectOf;
 namespace fs = std::filesystem;
 
-Poco::JSON::Object::Ptr ObjectOf(const Poco::Dynamic::Var& value) {
-  return value.extract<Poco::JSON::Object::Ptr>();
-}
-
-class WhisperMessagesTest : public ::testing::Test {
+class WhisperMessagesTest : public oxd::testing::PluginMessagesTest {
  protected:
   void Start(const std::vector<std::pair<std::string, std::string>>& config = {}) {
     sdk::Workspace workspace = oxd::testing::WorkspaceIn(scratch_);
     workspace.team_contexts.push_back(
         {"team_1", "Platform", "platform", "", scratch_ / "teams/t1"});
-    host_ = std::make_unique<FakeHost>(workspace);
-    host_->setMetricsOwner("whisper");
-    host_->setConfig(config);
-    plugin_.reset(oxd_create_plugin());
-    host_->start(*plugin_);
+    StartPlugin(workspace, "whisper", config);
   }
-
-  void TearDown() override {
-    if (plugin_) plugin_->stop();
-  }
-
-  std::string ErrorOf(const std::string& type, const std::string& payload) {
-    auto answer = host_->send(type, payload);
-    EXPECT_FALSE(answer.reply.success) << type << " " << payload;
-    return answer.reply.error;
-  }
-
-  Scratch scratch_;
-  std::unique_ptr<FakeHost> host_;
-  std::unique_ptr<sdk::Plugin> plugin_;
 };
 
 TEST_F(WhisperMessagesTest, EverythingIsRegisteredInOneTable) {

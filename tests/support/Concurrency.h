@@ -1,5 +1,5 @@
 #pragma once
-// Waiting helpers for unit tests of threaded parts (the scheduler, the bus, the plugin host).
+// Waiting helpers for tests of threaded parts (the scheduler, the bus, the plugin host, plugins).
 
 #include <chrono>
 #include <condition_variable>
