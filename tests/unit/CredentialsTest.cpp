@@ -1,5 +1,6 @@
 #include "state/Credentials.h"
 
+#include "CapturingChannel.h"
 #include "StateTestSupport.h"
 
 #include <Poco/AutoPtr.h>
@@ -17,22 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Collects what a logger writes, so tests can assert on (and against) its text.
-class CapturingChannel : public Poco::Channel {
- public:
-  void log(const Poco::Message& message) override {
-    std::lock_guard lock(mutex_);
-    text_ += message.getText() + "\n";
-  }
-  std::string text() const {
-    std::lock_guard lock(mutex_);
-    return text_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::string text_;
-};
+using oxd::testing::CapturingChannel;
 
 class CredentialsTest : public ::testing::Test {
  protected:

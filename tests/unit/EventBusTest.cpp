@@ -1,5 +1,6 @@
 #include "runtime/EventBus.h"
 
+#include "CapturingChannel.h"
 #include "Concurrency.h"
 #include "FakeHost.h"
 
@@ -151,26 +152,10 @@ class BusHost : public oxd::testing::FakeHost {
 
 std::uint64_t gate_errors(BusHost& host) { return host.gate->counters().errors; }
 
-class LogCapture : public Poco::Channel {
- public:
-  void log(const Poco::Message& message) override {
-    std::lock_guard lock(mutex_);
-    text_ += message.getText() + "\n";
-  }
-  std::string text() const {
-    std::lock_guard lock(mutex_);
-    return text_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::string text_;
-};
-
 TEST(EventBusTest, ATypedSubscriberGivenAMalformedEventLogsAndCountsItThenGetsTheNext) {
   Poco::Logger& events_log = Poco::Logger::get("oxd.events");
   Poco::Channel::Ptr previous = events_log.getChannel();
-  Poco::AutoPtr<LogCapture> capture = new LogCapture;
+  Poco::AutoPtr<oxd::testing::CapturingChannel> capture = new oxd::testing::CapturingChannel;
   events_log.setChannel(capture);
   WorkerPool pool(2, 16);
   EventBus bus(pool);
