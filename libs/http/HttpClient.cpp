@@ -1,7 +1,6 @@
 #include "http/HttpClient.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/AcceptCertificateHandler.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -120,7 +119,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     body.flush();
     Poco::Net::HTTPResponse incoming;
-    session->setReceiveTimeout(Remaining(deadline));
+    session->socket().setReceiveTimeout(Remaining(deadline));
     std::istream& answer = session->receiveResponse(incoming);
     response.status = static_cast<int>(incoming.getStatus());
     for (const auto& [name, value] : incoming) response.headers[Lower(name)] = value;
@@ -128,7 +127,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     // A server that drips its answer still ends by the deadline; a body beyond 1 MB is not read.
     while (answer && response.body.size() < (1u << 20)) {
       if (Clock::now() >= deadline) throw Poco::TimeoutException("reading the answer");
-      session->setReceiveTimeout(Remaining(deadline));
+      session->socket().setReceiveTimeout(Remaining(deadline));
       answer.read(buffer, sizeof buffer);
       response.body.append(buffer, static_cast<std::size_t>(answer.gcount()));
     }

@@ -23,20 +23,21 @@ class HTTPClientSession;
 
 namespace oxd::http {
 
+// Every member has an initializer, so designated initializers may name any subset.
 struct HttpRequest {
   std::string method = "POST";
   std::string url;  // http:// or https://
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers{};
   std::string content_type = "application/json";
-  std::string body;
+  std::string body{};
   std::chrono::milliseconds deadline{5000};  // connect + send + answer
 };
 
 struct HttpResponse {
   int status = 0;           // 0: no HTTP answer (see error)
-  std::string error;        // a connection error or timeout; empty when the server answered
-  std::map<std::string, std::string> headers;  // names in lower case
-  std::string body;
+  std::string error{};  // a connection error or timeout; empty when the server answered
+  std::map<std::string, std::string> headers{};  // names in lower case
+  std::string body{};
 
   bool answered() const { return error.empty(); }
   bool ok() const { return answered() && status >= 200 && status < 300; }

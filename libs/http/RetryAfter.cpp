@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 namespace oxd::http {
 
@@ -20,6 +21,10 @@ std::optional<std::chrono::seconds> ParseRetryAfter(const std::string& value,
     if (text.size() > 9) return std::chrono::seconds(999999999);
     return std::chrono::seconds(std::stoll(text));
   }
+  // Poco's parser accepts nearly any text; an HTTP date has a time of day and a 4-digit year.
+  static const std::regex kDateLike(R"(\d{1,2}:\d{2}:\d{2})");
+  static const std::regex kYear(R"(\b\d{4}\b)");
+  if (!std::regex_search(text, kDateLike) || !std::regex_search(text, kYear)) return std::nullopt;
   int zone = 0;
   Poco::DateTime parsed;
   for (const std::string& format :

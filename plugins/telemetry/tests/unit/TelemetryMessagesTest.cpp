@@ -109,7 +109,10 @@ TEST_F(TelemetryMessagesTest, BadMessagesAreDroppedAndCounted) {
 TEST_F(TelemetryMessagesTest, FlushSendsLogRecordsWithTheResourceAndMetrics) {
   Start({{"otlp_endpoint", collector_.url()}, {"otlp_headers", "x-api-key=k1"}});
   Send("cli:command", R"({"command":"status","ok":true,"ms":12})");
-  host_->deliver(sdk::CodedbIndexedEvent{.repo = "https://example.com/secret.git", .ok = true});
+  sdk::CodedbIndexedEvent indexed;
+  indexed.repo = "https://example.com/secret.git";
+  indexed.ok = true;
+  host_->deliver(indexed);
   auto flushed = host_->send("telemetry_flush");
   ASSERT_TRUE(flushed.reply.success) << flushed.reply.error;
   EXPECT_EQ(collector_.problems(), std::vector<std::string>{});
@@ -135,7 +138,9 @@ TEST_F(TelemetryMessagesTest, FlushSendsLogRecordsWithTheResourceAndMetrics) {
 
 TEST_F(TelemetryMessagesTest, AFailedBatchIsKeptAndDeliveredOnce) {
   collector_.script({{.status = 503}, {.status = 429, .headers = {{"Retry-After", "1"}}}});
-  Start({{"otlp_endpoint", collector_.url()}});
+  // Logs only, so that the scripted answers all go to /v1/logs.
+  ::setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", (collector_.url() + "/v1/logs").c_str(), 1);
+  Start();
   Send("one");
   ASSERT_TRUE(host_->send("telemetry_flush").reply.success);
   EXPECT_EQ(Status()->getValue<int>("buffered"), 2) << "kept after the 503";
@@ -154,7 +159,8 @@ TEST_F(TelemetryMessagesTest, ABadRequestAndAPartialSuccessAreNotRetried) {
   collector_.script({{.status = 400, .body = R"({"error":"bad"})"},
                      {.status = 200,
                       .body = R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"too old"}})"}});
-  Start({{"otlp_endpoint", collector_.url()}});
+  ::setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", (collector_.url() + "/v1/logs").c_str(), 1);
+  Start();
   host_->send("telemetry_flush");
   EXPECT_EQ(Status()->getValue<int>("buffered"), 0) << "a 400 drops the batch";
   Send("two");
@@ -203,7 +209,9 @@ TEST_F(TelemetryMessagesTest, OxFormatFrictionSampleRateAndRetryAfter) {
   ::setenv("SAGEOX_TELEMETRY_ENDPOINT", (collector_.url() + "/tevents").c_str(), 1);
   ::setenv("SAGEOX_CLIENT_ID", "0b9e1c9a-8f57-4a8e-9a57-2f0e4a7e2b11", 1);
   Start({{"friction_endpoint", collector_.url()}});
-  host_->setCredentials(sdk::Credentials{.auth_token = "oauth-token"});
+  sdk::Credentials credentials;
+  credentials.auth_token = "oauth-token";
+  host_->setCredentials(credentials);
   // First friction flush: accepted, and the server sets the sample rate to 0.
   collector_.script({{.status = 200, .headers = {{"X-SageOx-Interval", "2s"}}},
                      {.status = 200,

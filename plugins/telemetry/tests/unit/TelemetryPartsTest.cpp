@@ -14,6 +14,7 @@
 #include "FlushThrottle.h"
 #include "Friction.h"
 #include "OtlpJson.h"
+#include "OtlpCollector.h"
 #include "OtlpJsonCheck.h"
 #include "OxFormat.h"
 #include "TelemetrySettings.h"
