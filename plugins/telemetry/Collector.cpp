@@ -135,13 +135,18 @@ void Collector::countInvalid(const std::string& message_type, const std::string&
   }
 }
 
-bool Collector::flushNow(std::chrono::milliseconds wait) {
+bool Collector::flushNow(std::chrono::milliseconds wait, const std::function<bool()>& cancelled) {
   std::unique_lock lock(mutex_);
   if (!thread_.joinable() || stopping_ || closing_) return false;
   std::uint64_t generation = ++flush_requested_;
   wake_.notify_all();
-  flushed_.wait_for(lock, wait,
-                    [&] { return flush_done_ >= generation || stopping_ || closing_; });
+  Steady::time_point deadline = Steady::now() + wait;
+  auto over = [&] { return flush_done_ >= generation || stopping_ || closing_; };
+  // In slices: `cancelled` is the caller's, and nothing notifies when it turns true.
+  while (!over() && Steady::now() < deadline && !cancelled()) {
+    flushed_.wait_for(lock, std::min<Steady::duration>(milliseconds(50), deadline - Steady::now()),
+                      over);
+  }
   return flush_done_ >= generation;
 }
 
@@ -160,14 +165,15 @@ void Collector::stop() {
   Steady::time_point stop_by = Steady::now() + options_.stop_budget;
   // Every request from now on ends in time, and the one in flight ends now: its batch stays in
   // the ring and goes out with the final flush below.
+  // (Aborted before the thread is woken: an abort after it would hit the final flush itself.)
   client_.capDeadlines(stop_by - milliseconds(100));
+  client_.abort();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
   flushed_.notify_all();
-  client_.abort();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -46,7 +46,7 @@ struct CollectorOptions {
 
   std::chrono::milliseconds request_deadline{5000};
   // The final flush; the daemon's whole stop stays within 2 s.
-  std::chrono::milliseconds stop_budget{1500};
+  std::chrono::milliseconds stop_budget{1000};
   std::chrono::milliseconds early_cooldown{std::chrono::minutes(15)};
   std::chrono::milliseconds friction_interval{std::chrono::minutes(15)};
   std::size_t early_threshold = 50;
@@ -69,9 +69,11 @@ class Collector {
   void recordFriction(FrictionEvent event);
   // A message that did not parse: dropped, counted, the first one of each kind logged.
   void countInvalid(const std::string& message_type, const std::string& problem);
-  // Asks the exporter thread to send everything now and waits up to `wait` for it to finish.
-  // False when it did not finish in time (or there is no exporter).
-  bool flushNow(std::chrono::milliseconds wait);
+  // Asks the exporter thread to send everything now and waits up to `wait` for it to finish,
+  // or until `cancelled` says the caller is gone (the daemon's IPC stop waits for requests in
+  // flight). False when it did not finish (or there is no exporter).
+  bool flushNow(std::chrono::milliseconds wait,
+                const std::function<bool()>& cancelled = [] { return false; });
   // The daemon is stopping (daemon.stopping, before stop()): a flushNow() waiting returns, the
   // request in flight ends, and later ones are bounded by stop_budget — so that nothing the
   // plugin does keeps the host waiting for its calls in flight.

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 namespace oxd::telemetry {
 
@@ -176,13 +177,23 @@ TelemetryConfig ResolveTelemetryConfig(const Poco::Util::AbstractConfiguration& 
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   resolved.flush_interval = duration_cast<milliseconds>(settings.duration("flush_interval"));
-  if (!config.hasProperty("flush_interval")) {
+  // The host fills in every key's default, so a value equal to the default counts as not set:
+  // the OTEL_ variable, when there is one, applies.
+  auto unset = [&](const char* key) {
+    for (const auto& declared : kTelemetryKeys) {
+      if (std::string_view(declared.name) == key) {
+        return !config.hasProperty(key) || config.getString(key) == declared.default_value;
+      }
+    }
+    return !config.hasProperty(key);
+  };
+  if (unset("flush_interval")) {
     if (auto delay = Milliseconds(environment, "OTEL_BLRP_SCHEDULE_DELAY", resolved.notes)) {
       resolved.flush_interval = *delay;
     }
   }
   resolved.metrics_interval = duration_cast<milliseconds>(settings.duration("metrics_interval"));
-  if (!config.hasProperty("metrics_interval")) {
+  if (unset("metrics_interval")) {
     if (auto delay = Milliseconds(environment, "OTEL_METRIC_EXPORT_INTERVAL", resolved.notes)) {
       resolved.metrics_interval = *delay;
     }

@@ -32,6 +32,8 @@ class TelemetryTest : public CliFixture {
     std::filesystem::copy_file(std::filesystem::path(OXD_PLUGIN_DIR) / "telemetry.so",
                                dir / "telemetry.so",
                                std::filesystem::copy_options::overwrite_existing);
+    // Several tests start oxd again and again: the restart throttle would make them wait.
+    env["OXD_DAEMON__RESTART_THROTTLE"] = "false";
     if (!env.contains("OTEL_EXPORTER_OTLP_ENDPOINT")) {
       env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector_.url();
     }

@@ -206,6 +206,8 @@ TEST(TelemetrySettingsTest, TheConfigWinsOverTheEnvironment) {
   EXPECT_EQ(config.otlp_logs_url, "https://cfg:4318/v1/logs");
   EXPECT_EQ(config.otlp_metrics_url, "https://cfg:4318/v1/metrics");
   EXPECT_EQ(config.flush_interval, std::chrono::seconds(5));
+  // The host fills in defaults: a value equal to the default leaves the variable in charge.
+  EXPECT_EQ(Resolve(env, {{"flush_interval", "60s"}}).flush_interval, std::chrono::milliseconds(2500));
   EXPECT_THROW(Resolve({}, {{"otlp_headers", "no-equals-sign"}}), std::invalid_argument);
   EXPECT_THROW(Resolve({}, {{"flush_interval", "500ms"}}), std::invalid_argument);
 }
