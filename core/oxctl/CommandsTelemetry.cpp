@@ -43,7 +43,9 @@ void printStatus(const nlohmann::json& data) {
     printOut("  " + text(exporter, "name") + " (" + text(exporter, "signal") + ") → " +
              text(exporter, "endpoint") + ": sent " + number(exporter, "sent") + ", rejected " +
              number(exporter, "rejected") + ", failures " + number(exporter, "failures") +
-             (text(exporter, "last_error") == "-" ? "" : ", last error " + text(exporter, "last_error")));
+             (text(exporter, "last_error") == "-"
+                  ? ""
+                  : ", last error " + text(exporter, "last_error")));
   }
   const nlohmann::json friction = data.value("friction", nlohmann::json::object());
   if (friction.value("enabled", false)) {
@@ -63,15 +65,16 @@ int runTelemetry(Invocation& invocation) {
     if (invocation.positional[0] != "flush") {
       throw UsageError("telemetry: unknown action '" + invocation.positional[0] + "' (flush)");
     }
-    nlohmann::json reply = requestPlugin(invocation, "telemetry_flush", std::nullopt,
-                                         kNoTelemetryPlugin);
+    nlohmann::json reply =
+        requestPlugin(invocation, "telemetry_flush", std::nullopt, kNoTelemetryPlugin);
     const nlohmann::json& data = requireSuccess(reply);
     if (invocation.json) {
       printOut(data.dump());
     } else {
-      printOut("flushed: sent " + number(data, "sent") + " event(s) so far, " +
-               number(data, "buffered") + " buffered" +
-               (text(data, "last_error") == "-" ? "" : "; last error: " + text(data, "last_error")));
+      printOut(
+          "flushed: sent " + number(data, "sent") + " event(s) so far, " +
+          number(data, "buffered") + " buffered" +
+          (text(data, "last_error") == "-" ? "" : "; last error: " + text(data, "last_error")));
     }
     return kExitOk;
   }

@@ -34,7 +34,7 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  int status = 0;           // 0: no HTTP answer (see error)
+  int status = 0;       // 0: no HTTP answer (see error)
   std::string error{};  // a connection error or timeout; empty when the server answered
   std::map<std::string, std::string> headers{};  // names in lower case
   std::string body{};
@@ -65,7 +65,7 @@ class HttpClient {
 
  private:
   std::mutex mutex_;
-  Poco::Net::HTTPClientSession* active_ = nullptr;  // guarded by mutex_
+  Poco::Net::HTTPClientSession* active_ = nullptr;            // guarded by mutex_
   std::optional<std::chrono::steady_clock::time_point> cap_;  // guarded by mutex_
 };
 

@@ -18,7 +18,7 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kMaxBatch = 500;      // the whole ring in one request
+constexpr std::size_t kMaxBatch = 500;       // the whole ring in one request
 constexpr std::size_t kFrictionBatch = 100;  // ox's friction endpoint takes ≤ 100
 
 std::string UserAgent() { return std::string("oxd/") + OXD_VERSION; }
@@ -60,14 +60,15 @@ Collector::Collector(CollectorOptions options)
     return exporter;
   };
   if (config.telemetry_enabled) {
-    if (!config.otlp_logs_url.empty()) exporters_.push_back(make("otlp", Format::Otlp, config.otlp_logs_url));
-    if (!config.sageox_url.empty()) exporters_.push_back(make("sageox", Format::Ox, config.sageox_url));
+    if (!config.otlp_logs_url.empty())
+      exporters_.push_back(make("otlp", Format::Otlp, config.otlp_logs_url));
+    if (!config.sageox_url.empty())
+      exporters_.push_back(make("sageox", Format::Ox, config.sageox_url));
     for (Exporter& exporter : exporters_) exporter.consumer = ring_.addConsumer();
   }
-  friction_exporter_ = make("friction", Format::Ox,
-                            config.friction_base.empty()
-                                ? ""
-                                : config.friction_base + "/api/v1/cli/friction");
+  friction_exporter_ =
+      make("friction", Format::Ox,
+           config.friction_base.empty() ? "" : config.friction_base + "/api/v1/cli/friction");
   metrics_exporter_ = make("otlp-metrics", Format::Otlp, config.otlp_metrics_url);
   if (auto cached = ReadSmallFile(options_.catalog_path)) {
     try {
@@ -300,7 +301,8 @@ void Collector::sendEvents(Exporter& exporter, bool final_flush) {
   std::uint64_t last_seq = batch.back().seq;
   if (auto retry_after = response.header("retry-after")) {
     if (auto wait = http::ParseRetryAfter(*retry_after, System::now())) {
-      exporter.retry_after_until = now + std::min<std::chrono::seconds>(*wait, std::chrono::hours(24));
+      exporter.retry_after_until =
+          now + std::min<std::chrono::seconds>(*wait, std::chrono::hours(24));
     }
   }
   if (response.ok()) {
@@ -313,7 +315,8 @@ void Collector::sendEvents(Exporter& exporter, bool final_flush) {
     exporter.last_logged.clear();
     if (exporter.format == Format::Otlp) {
       if (auto partial = ParsePartialSuccess(response.body, "rejectedLogRecords")) {
-        exporter.rejected += static_cast<std::uint64_t>(std::max<std::int64_t>(partial->rejected, 0));
+        exporter.rejected +=
+            static_cast<std::uint64_t>(std::max<std::int64_t>(partial->rejected, 0));
         noteFailure(exporter, "partial success: " + std::to_string(partial->rejected) +
                                   " rejected" +
                                   (partial->message.empty() ? "" : " (" + partial->message + ")"));
@@ -348,7 +351,8 @@ void Collector::sendFriction(bool final_flush) {
     std::lock_guard lock(mutex_);
     Steady::time_point now = Steady::now();
     if (friction_retry_until_ && System::now() < *friction_retry_until_) return;
-    if (!final_flush && friction_exporter_.backoff_until && now < *friction_exporter_.backoff_until) {
+    if (!final_flush && friction_exporter_.backoff_until &&
+        now < *friction_exporter_.backoff_until) {
       return;
     }
     // The server's sample rate decides whether this flush sends; when it does not, the buffer
@@ -516,8 +520,8 @@ Poco::JSON::Object::Ptr Collector::statusLocked() const {
   auto to_system = [](Steady::time_point at) {
     return System::now() + duration_cast<System::duration>(at - Steady::now());
   };
-  status->set("next_flush", exporters_.empty() || stopping_ ? std::string()
-                                                            : Rfc3339Utc(to_system(next_flush_)));
+  status->set("next_flush",
+              exporters_.empty() || stopping_ ? std::string() : Rfc3339Utc(to_system(next_flush_)));
   status->set("retry_at", retry_at ? Rfc3339Utc(to_system(*retry_at)) : std::string());
   status->set("send_interval_ms", static_cast<Poco::Int64>(flush_interval_.count()));
   status->set("early_flushes", early_flushes_);

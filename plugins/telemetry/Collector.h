@@ -72,8 +72,9 @@ class Collector {
   // Asks the exporter thread to send everything now and waits up to `wait` for it to finish,
   // or until `cancelled` says the caller is gone (the daemon's IPC stop waits for requests in
   // flight). False when it did not finish (or there is no exporter).
-  bool flushNow(std::chrono::milliseconds wait,
-                const std::function<bool()>& cancelled = [] { return false; });
+  bool flushNow(
+      std::chrono::milliseconds wait,
+      const std::function<bool()>& cancelled = [] { return false; });
   // The daemon is stopping (daemon.stopping, before stop()): a flushNow() waiting returns, the
   // request in flight ends, and later ones are bounded by stop_budget — so that nothing the
   // plugin does keeps the host waiting for its calls in flight.

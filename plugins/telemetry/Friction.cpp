@@ -17,8 +17,10 @@ FrictionEvent FrictionEvent::Parse(const sdk::Payload& payload) {
   event.kind = payload.requiredString("kind");
   if (event.kind != "unknown-command" && event.kind != "unknown-flag" &&
       event.kind != "invalid-arg" && event.kind != "parse-error") {
-    throw sdk::BadPayload("kind: expected one of unknown-command, unknown-flag, invalid-arg, "
-                          "parse-error, got '" + TruncateUtf8(event.kind, 64) + "'");
+    throw sdk::BadPayload(
+        "kind: expected one of unknown-command, unknown-flag, invalid-arg, "
+        "parse-error, got '" +
+        TruncateUtf8(event.kind, 64) + "'");
   }
   event.ts = OptionalText(payload, "ts");
   event.command = OptionalText(payload, "command");

@@ -55,8 +55,7 @@ std::optional<std::string> ReadSmallFile(const fs::path& path) {
 }
 
 std::string LoadOrCreateClientId(const fs::path& path) {
-  static const std::regex kUuid(
-      "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+  static const std::regex kUuid("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
   if (auto stored = ReadSmallFile(path)) {
     std::string id = stored->substr(0, stored->find_first_of("\r\n"));
     if (std::regex_match(id, kUuid)) return id;

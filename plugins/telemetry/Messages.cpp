@@ -100,11 +100,10 @@ void RegisterMessages(Runtime& runtime) {
         collector.countInvalid("friction", invalid.what());
       });
 
-  sdk::handleTyped<sdk::NoPayload>(
-      host, "telemetry_status",
-      [&collector](const sdk::NoPayload&, sdk::Progress&) {
-        return sdk::Reply::ok(collector.details());
-      });
+  sdk::handleTyped<sdk::NoPayload>(host, "telemetry_status",
+                                   [&collector](const sdk::NoPayload&, sdk::Progress&) {
+                                     return sdk::Reply::ok(collector.details());
+                                   });
   sdk::handleTyped<sdk::NoPayload>(
       host, "telemetry_flush", [&collector](const sdk::NoPayload&, sdk::Progress& progress) {
         Poco::JSON::Object::Ptr status = collector.status();
@@ -137,11 +136,11 @@ void RegisterMessages(Runtime& runtime) {
       host, [&collector](const sdk::CodedbIndexedEvent& indexed) {
         collector.record("codedb:index_complete", IndexProps(indexed));
       });
-  sdk::subscribe<sdk::DaemonStoppingEvent>(
-      host, [&runtime](const sdk::DaemonStoppingEvent& stopping) {
-        runtime.setStopReason(stopping.reason);
-        runtime.collector.prepareStop();
-      });
+  sdk::subscribe<sdk::DaemonStoppingEvent>(host,
+                                           [&runtime](const sdk::DaemonStoppingEvent& stopping) {
+                                             runtime.setStopReason(stopping.reason);
+                                             runtime.collector.prepareStop();
+                                           });
 }
 
 }  // namespace oxd::telemetry

@@ -10,7 +10,8 @@
 
 namespace oxd::telemetry {
 
-std::string OxTelemetryBody(const std::string& client_id, const std::vector<TelemetryEvent>& events);
+std::string OxTelemetryBody(const std::string& client_id,
+                            const std::vector<TelemetryEvent>& events);
 std::string OxFrictionBody(const std::string& version, const std::vector<FrictionEvent>& events);
 
 }  // namespace oxd::telemetry

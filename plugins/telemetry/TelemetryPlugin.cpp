@@ -53,10 +53,10 @@ class TelemetryPlugin final : public oxd::sdk::Plugin {
 
     telemetry::CollectorOptions options;
     if (config.telemetry_enabled) {
-      options.client_id = !config.client_id_override.empty()
-                              ? config.client_id_override
-                              : telemetry::LoadOrCreateClientId(workspace.data_dir / "telemetry" /
-                                                                "client_id");
+      options.client_id =
+          !config.client_id_override.empty()
+              ? config.client_id_override
+              : telemetry::LoadOrCreateClientId(workspace.data_dir / "telemetry" / "client_id");
     }
     options.resource.service_name = config.service_name;
     options.resource.service_version = OXD_VERSION;
@@ -137,7 +137,9 @@ class TelemetryPlugin final : public oxd::sdk::Plugin {
  private:
   static std::string Describe(const telemetry::TelemetryConfig& config) {
     std::string exporters;
-    auto add = [&](const std::string& what) { exporters += (exporters.empty() ? "" : ", ") + what; };
+    auto add = [&](const std::string& what) {
+      exporters += (exporters.empty() ? "" : ", ") + what;
+    };
     if (!config.otlp_logs_url.empty()) add("OTLP logs to " + config.otlp_logs_url);
     if (!config.otlp_metrics_url.empty()) add("OTLP metrics to " + config.otlp_metrics_url);
     if (!config.sageox_url.empty()) add("ox events to " + config.sageox_url);

@@ -70,8 +70,8 @@ std::optional<HeaderList> ParseKeyValueList(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
-    std::string entry = Trim(text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                           : comma - start));
+    std::string entry =
+        Trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     start = comma == std::string::npos ? text.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     std::size_t equals = entry.find('=');
@@ -123,13 +123,15 @@ TelemetryConfig ResolveTelemetryConfig(const Poco::Util::AbstractConfiguration& 
   // OTLP endpoints: the config key, else the generic variable (both get /v1/<signal>), and a
   // per-signal variable is used as given (the OTLP exporter spec).
   std::string base = WithoutTrailingSlash(Trim(settings.text("otlp_endpoint")));
-  if (base.empty()) base = WithoutTrailingSlash(Set(environment, "OTEL_EXPORTER_OTLP_ENDPOINT").value_or(""));
+  if (base.empty())
+    base = WithoutTrailingSlash(Set(environment, "OTEL_EXPORTER_OTLP_ENDPOINT").value_or(""));
   if (!base.empty()) {
     resolved.otlp_logs_url = base + "/v1/logs";
     resolved.otlp_metrics_url = base + "/v1/metrics";
   }
   if (settings.text("otlp_endpoint").empty()) {
-    if (auto logs = Set(environment, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")) resolved.otlp_logs_url = *logs;
+    if (auto logs = Set(environment, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"))
+      resolved.otlp_logs_url = *logs;
     if (auto metrics = Set(environment, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")) {
       resolved.otlp_metrics_url = *metrics;
     }
@@ -171,8 +173,9 @@ TelemetryConfig ResolveTelemetryConfig(const Poco::Util::AbstractConfiguration& 
     resolved.sageox_url = Set(environment, "SAGEOX_TELEMETRY_ENDPOINT").value_or("");
   }
   // The friction endpoint: the variable wins over the project's setting (the original's order).
-  resolved.friction_base = WithoutTrailingSlash(
-      Set(environment, "SAGEOX_FRICTION_ENDPOINT").value_or(Trim(settings.text("friction_endpoint"))));
+  resolved.friction_base =
+      WithoutTrailingSlash(Set(environment, "SAGEOX_FRICTION_ENDPOINT")
+                               .value_or(Trim(settings.text("friction_endpoint"))));
 
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;

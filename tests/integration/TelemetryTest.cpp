@@ -50,11 +50,14 @@ class TelemetryTest : public CliFixture {
   }
   // Waits until the daemon has taken `n` events in (one-way messages have no reply).
   bool buffered(std::size_t n) {
-    return WaitFor([&] {
-      auto data = status();
-      return data["buffered"].get<std::size_t>() + data["sent"].get<std::size_t>() +
-                 data["dropped"].get<std::size_t>() >= n;
-    }, 10s);
+    return WaitFor(
+        [&] {
+          auto data = status();
+          return data["buffered"].get<std::size_t>() + data["sent"].get<std::size_t>() +
+                     data["dropped"].get<std::size_t>() >=
+                 n;
+        },
+        10s);
   }
   std::vector<std::string> eventNames() {
     std::vector<std::string> names;
@@ -165,7 +168,8 @@ TEST_F(TelemetryTest, AHangingCollectorDelaysNeitherPingNorStop) {
   ASSERT_TRUE(waitForDaemonExit(10s));
   auto took = std::chrono::steady_clock::now() - before;
   EXPECT_LT(took, 2s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                      << " ms\n" << daemonDiagnostics();
+                      << " ms\n"
+                      << daemonDiagnostics();
   flushing.wait();
 }
 
@@ -213,7 +217,10 @@ TEST_F(TelemetryTest, ARestartAfterSigkillSendsAppCrash) {
 
 // The value of oxd_requests_total{type="ping",outcome="ok"} in one metrics request; -1: absent.
 double PingCount(const ReceivedRequest& metrics) {
-  auto scope = metrics.json->getArray("resourceMetrics")->getObject(0)->getArray("scopeMetrics")->getObject(0);
+  auto scope = metrics.json->getArray("resourceMetrics")
+                   ->getObject(0)
+                   ->getArray("scopeMetrics")
+                   ->getObject(0);
   auto list = scope->getArray("metrics");
   for (std::size_t i = 0; i < list->size(); ++i) {
     auto metric = list->getObject(i);

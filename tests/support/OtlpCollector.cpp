@@ -29,7 +29,8 @@ std::string Lower(std::string text) {
 
 // ox's telemetry body: {"clientid": UUID, "events": [{uuid, ts, tslocal, event, props}]}.
 void CheckOxTelemetry(const Poco::JSON::Object::Ptr& body, std::vector<std::string>& problems) {
-  static const std::regex kUuid("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  static const std::regex kUuid(
+      "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   if (!body) return problems.push_back("not a JSON object");
   std::vector<std::string> names;
   body->getNames(names);
@@ -51,8 +52,10 @@ void CheckOxTelemetry(const Poco::JSON::Object::Ptr& body, std::vector<std::stri
     if (!std::regex_match(event->optValue<std::string>("uuid", ""), kUuid)) {
       problems.push_back(at + ".uuid: not a UUIDv4");
     }
-    if (!event->has("ts") || !event->get("ts").isInteger()) problems.push_back(at + ".ts: not an integer");
-    if (event->optValue<std::string>("tslocal", "").size() < 20) problems.push_back(at + ".tslocal: not RFC 3339");
+    if (!event->has("ts") || !event->get("ts").isInteger())
+      problems.push_back(at + ".ts: not an integer");
+    if (event->optValue<std::string>("tslocal", "").size() < 20)
+      problems.push_back(at + ".tslocal: not RFC 3339");
     if (event->optValue<std::string>("event", "").empty()) problems.push_back(at + ".event: empty");
     if (!event->getObject("props")) problems.push_back(at + ".props: not an object");
   }
@@ -78,7 +81,8 @@ void CheckOxFriction(const Poco::JSON::Object::Ptr& body, std::vector<std::strin
         problems.push_back(at + "." + field + ": missing or not a string");
       }
     }
-    if (event->optValue<std::string>("input", "").size() > 500) problems.push_back(at + ".input: over 500 bytes");
+    if (event->optValue<std::string>("input", "").size() > 500)
+      problems.push_back(at + ".input: over 500 bytes");
     if (event->optValue<std::string>("error_msg", "").size() > 200) {
       problems.push_back(at + ".error_msg: over 200 bytes");
     }
@@ -90,7 +94,8 @@ void CheckOxFriction(const Poco::JSON::Object::Ptr& body, std::vector<std::strin
 class OtlpCollector::Handler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(OtlpCollector& owner) : owner_(owner) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& in,
+                     Poco::Net::HTTPServerResponse& out) override {
     ReceivedRequest request;
     request.method = in.getMethod();
     request.path = in.getURI();
@@ -139,7 +144,8 @@ namespace {
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(OtlpCollector& owner) : owner_(owner) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new OtlpCollector::Handler(owner_);
   }
 
@@ -222,7 +228,8 @@ bool OtlpCollector::waitForRequests(const std::string& path, std::size_t n,
   std::unique_lock lock(mutex_);
   return changed_.wait_for(lock, limit, [&] {
     return static_cast<std::size_t>(std::count_if(requests_.begin(), requests_.end(),
-                                                  [&](const auto& r) { return r.path == path; })) >= n;
+                                                  [&](const auto& r) { return r.path == path; })) >=
+           n;
   });
 }
 
@@ -235,7 +242,8 @@ std::vector<Poco::JSON::Object::Ptr> OtlpCollector::logRecords() const {
       auto scopes = resources->getObject(r)->getArray("scopeLogs");
       for (std::size_t s = 0; scopes && s < scopes->size(); ++s) {
         auto logs = scopes->getObject(s)->getArray("logRecords");
-        for (std::size_t l = 0; logs && l < logs->size(); ++l) records.push_back(logs->getObject(l));
+        for (std::size_t l = 0; logs && l < logs->size(); ++l)
+          records.push_back(logs->getObject(l));
       }
     }
   }

@@ -64,7 +64,8 @@ class OtlpCollector {
   std::size_t count(const std::string& path) const { return requests(path).size(); }
   // Every way a request broke the protocol of its path, "<path> #n: problem".
   std::vector<std::string> problems() const;
-  bool waitForRequests(const std::string& path, std::size_t n, std::chrono::milliseconds limit) const;
+  bool waitForRequests(const std::string& path, std::size_t n,
+                       std::chrono::milliseconds limit) const;
 
   // The log records of every /v1/logs request, flattened: one object per record.
   std::vector<Poco::JSON::Object::Ptr> logRecords() const;

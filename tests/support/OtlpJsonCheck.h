@@ -52,9 +52,8 @@ inline const Schema& Messages() {
                                  {"version", {}},
                                  {"attributes", repeated("KeyValue")},
                                  {"droppedAttributesCount", {Kind::Uint32}}};
-    s["ResourceLogs"] = {{"resource", message("Resource")},
-                         {"scopeLogs", repeated("ScopeLogs")},
-                         {"schemaUrl", {}}};
+    s["ResourceLogs"] = {
+        {"resource", message("Resource")}, {"scopeLogs", repeated("ScopeLogs")}, {"schemaUrl", {}}};
     s["ScopeLogs"] = {{"scope", message("InstrumentationScope")},
                       {"logRecords", repeated("LogRecord")},
                       {"schemaUrl", {}}};

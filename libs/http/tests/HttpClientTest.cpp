@@ -110,7 +110,7 @@ TEST(RetryAfterTest, SecondsAndHttpDates) {
 
 TEST(BackoffTest, GrowsWithJitterUpToTheCap) {
   Backoff backoff(milliseconds(1000), milliseconds(8000));
-  std::vector<std::pair<int, int>> bounds = {{500, 1000}, {1000, 2000}, {2000, 4000},
+  std::vector<std::pair<int, int>> bounds = {{500, 1000},  {1000, 2000}, {2000, 4000},
                                              {4000, 8000}, {4000, 8000}, {4000, 8000}};
   for (auto [low, high] : bounds) {
     auto wait = backoff.next().count();

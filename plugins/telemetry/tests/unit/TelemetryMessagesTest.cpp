@@ -28,13 +28,22 @@ using oxd::testing::OtlpCollector;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr const char* kVariables[] = {
-    "DO_NOT_TRACK", "SAGEOX_TELEMETRY", "SAGEOX_FRICTION", "OTEL_SDK_DISABLED",
-    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SERVICE_NAME",
-    "OTEL_RESOURCE_ATTRIBUTES", "OTEL_BLRP_SCHEDULE_DELAY", "OTEL_METRIC_EXPORT_INTERVAL",
-    "SAGEOX_TELEMETRY_ENDPOINT", "SAGEOX_FRICTION_ENDPOINT", "SAGEOX_CLIENT_ID",
-    "OTEL_EXPORTER_OTLP_PROTOCOL"};
+constexpr const char* kVariables[] = {"DO_NOT_TRACK",
+                                      "SAGEOX_TELEMETRY",
+                                      "SAGEOX_FRICTION",
+                                      "OTEL_SDK_DISABLED",
+                                      "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                      "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+                                      "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+                                      "OTEL_EXPORTER_OTLP_HEADERS",
+                                      "OTEL_SERVICE_NAME",
+                                      "OTEL_RESOURCE_ATTRIBUTES",
+                                      "OTEL_BLRP_SCHEDULE_DELAY",
+                                      "OTEL_METRIC_EXPORT_INTERVAL",
+                                      "SAGEOX_TELEMETRY_ENDPOINT",
+                                      "SAGEOX_FRICTION_ENDPOINT",
+                                      "SAGEOX_CLIENT_ID",
+                                      "OTEL_EXPORTER_OTLP_PROTOCOL"};
 
 class TelemetryMessagesTest : public oxd::testing::PluginMessagesTest {
  protected:
@@ -54,12 +63,11 @@ class TelemetryMessagesTest : public oxd::testing::PluginMessagesTest {
            "series":[{"labels":{"type":"ping","outcome":"ok"},"value":3}]}]})"));
     });
   }
-  Poco::JSON::Object::Ptr Status() {
-    return ObjectOf(host_->statusSectionValue("telemetry"));
-  }
+  Poco::JSON::Object::Ptr Status() { return ObjectOf(host_->statusSectionValue("telemetry")); }
   void Send(const std::string& event, const std::string& props = "{}") {
-    EXPECT_EQ(host_->sendOneWay("telemetry", R"({"event":")" + event + R"(","props":)" + props + "}"),
-              "");
+    EXPECT_EQ(
+        host_->sendOneWay("telemetry", R"({"event":")" + event + R"(","props":)" + props + "}"),
+        "");
   }
   OtlpCollector collector_;
 };
@@ -147,18 +155,20 @@ TEST_F(TelemetryMessagesTest, AFailedBatchIsKeptAndDeliveredOnce) {
   EXPECT_NE(Status()->getValue<std::string>("last_error").find("503"), std::string::npos);
   // The retry comes by itself (backoff, then the 429's Retry-After), then a 200.
   ASSERT_TRUE(collector_.waitForRequests("/v1/logs", 3, seconds(15)));
-  ASSERT_TRUE(oxd::testing::eventually([&] { return Status()->getValue<int>("sent") == 2; },
-                                       seconds(5)));
+  ASSERT_TRUE(
+      oxd::testing::eventually([&] { return Status()->getValue<int>("sent") == 2; }, seconds(5)));
   std::vector<std::string> delivered;
-  for (auto& record : collector_.logRecords()) delivered.push_back(AttributeOf(record, "log.record.uid"));
+  for (auto& record : collector_.logRecords())
+    delivered.push_back(AttributeOf(record, "log.record.uid"));
   EXPECT_EQ(delivered.size(), 2u) << "each event once";
   EXPECT_EQ(Status()->getValue<std::string>("last_error"), "");
 }
 
 TEST_F(TelemetryMessagesTest, ABadRequestAndAPartialSuccessAreNotRetried) {
-  collector_.script({{.status = 400, .body = R"({"error":"bad"})"},
-                     {.status = 200,
-                      .body = R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"too old"}})"}});
+  collector_.script(
+      {{.status = 400, .body = R"({"error":"bad"})"},
+       {.status = 200,
+        .body = R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"too old"}})"}});
   ::setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", (collector_.url() + "/v1/logs").c_str(), 1);
   Start();
   host_->send("telemetry_flush");
@@ -191,12 +201,15 @@ TEST_F(TelemetryMessagesTest, EachOptOutSendsNothingAtAll) {
     ::setenv(name, value, 1);
     ::setenv("SAGEOX_FRICTION_ENDPOINT", collector_.url().c_str(), 1);
     ::setenv("SAGEOX_TELEMETRY_ENDPOINT", (collector_.url() + "/tevents").c_str(), 1);
-    Start({{"otlp_endpoint", collector_.url()}, {"flush_interval", "1s"}, {"metrics_interval", "1s"}});
+    Start({{"otlp_endpoint", collector_.url()},
+           {"flush_interval", "1s"},
+           {"metrics_interval", "1s"}});
     Send("one");
     EXPECT_EQ(host_->sendOneWay("friction", R"({"kind":"unknown-command","input":"ox x"})"), "");
     EXPECT_FALSE(host_->send("telemetry_flush").reply.success);
     EXPECT_FALSE(Status()->getValue<bool>("enabled"));
-    EXPECT_EQ(Status()->getValue<std::string>("disabled_by").substr(0, std::string(name).size()), name);
+    EXPECT_EQ(Status()->getValue<std::string>("disabled_by").substr(0, std::string(name).size()),
+              name);
     std::this_thread::sleep_for(milliseconds(1300));
     plugin_->stop();
     plugin_.reset();

@@ -13,8 +13,8 @@
 #include "EventRing.h"
 #include "FlushThrottle.h"
 #include "Friction.h"
-#include "OtlpJson.h"
 #include "OtlpCollector.h"
+#include "OtlpJson.h"
 #include "OtlpJsonCheck.h"
 #include "OxFormat.h"
 #include "TelemetrySettings.h"
@@ -200,14 +200,15 @@ TEST(TelemetrySettingsTest, TheConfigWinsOverTheEnvironment) {
   Env env{{{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://env:4318"},
            {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://env-logs:4318/v1/logs"},
            {"OTEL_BLRP_SCHEDULE_DELAY", "2500"}}};
-  TelemetryConfig config = Resolve(env, {{"otlp_endpoint", "https://cfg:4318"},
-                                         {"flush_interval", "5s"},
-                                         {"otlp_headers", "a=b"}});
+  TelemetryConfig config = Resolve(
+      env,
+      {{"otlp_endpoint", "https://cfg:4318"}, {"flush_interval", "5s"}, {"otlp_headers", "a=b"}});
   EXPECT_EQ(config.otlp_logs_url, "https://cfg:4318/v1/logs");
   EXPECT_EQ(config.otlp_metrics_url, "https://cfg:4318/v1/metrics");
   EXPECT_EQ(config.flush_interval, std::chrono::seconds(5));
   // The host fills in defaults: a value equal to the default leaves the variable in charge.
-  EXPECT_EQ(Resolve(env, {{"flush_interval", "60s"}}).flush_interval, std::chrono::milliseconds(2500));
+  EXPECT_EQ(Resolve(env, {{"flush_interval", "60s"}}).flush_interval,
+            std::chrono::milliseconds(2500));
   EXPECT_THROW(Resolve({}, {{"otlp_headers", "no-equals-sign"}}), std::invalid_argument);
   EXPECT_THROW(Resolve({}, {{"flush_interval", "500ms"}}), std::invalid_argument);
 }
@@ -243,7 +244,8 @@ TEST(OtlpJsonTest, EventsAreLogRecordsWithTypedAttributes) {
   nested->set("k", "v");
   props->set("nested", nested);
   TelemetryEvent event = NewEvent("sync:complete", props, std::chrono::system_clock::now());
-  std::string body = LogsRequestBody(Resource(), {event, NewEvent("app:crash", nullptr, std::chrono::system_clock::now())}, 1);
+  std::string body = LogsRequestBody(
+      Resource(), {event, NewEvent("app:crash", nullptr, std::chrono::system_clock::now())}, 1);
   EXPECT_EQ(oxd::testing::OtlpLogsProblems(body), std::vector<std::string>{});
   auto json = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
   auto resource_logs = json->getArray("resourceLogs")->getObject(0);
@@ -280,15 +282,19 @@ TEST(OtlpJsonTest, MetricsFamiliesBecomeSumsGaugesAndHistograms) {
   std::string body = MetricsRequestBody(Resource(), parsed, 1000, 2000);
   EXPECT_EQ(oxd::testing::OtlpMetricsProblems(body), std::vector<std::string>{});
   auto json = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-  auto metrics = json->getArray("resourceMetrics")->getObject(0)->getArray("scopeMetrics")
-                     ->getObject(0)->getArray("metrics");
+  auto metrics = json->getArray("resourceMetrics")
+                     ->getObject(0)
+                     ->getArray("scopeMetrics")
+                     ->getObject(0)
+                     ->getArray("metrics");
   ASSERT_EQ(metrics->size(), 3u);
   auto sum = metrics->getObject(0)->getObject("sum");
   EXPECT_TRUE(sum->getValue<bool>("isMonotonic"));
   EXPECT_EQ(sum->getValue<int>("aggregationTemporality"), 2);
   EXPECT_EQ(sum->getArray("dataPoints")->getObject(0)->getValue<double>("asDouble"), 7);
   EXPECT_TRUE(metrics->getObject(1)->has("gauge"));
-  auto histogram = metrics->getObject(2)->getObject("histogram")->getArray("dataPoints")->getObject(0);
+  auto histogram =
+      metrics->getObject(2)->getObject("histogram")->getArray("dataPoints")->getObject(0);
   EXPECT_EQ(ToJsonText(histogram->getArray("bucketCounts")), R"(["2","2","1"])");
   EXPECT_EQ(histogram->getArray("explicitBounds")->size(), 2u);
   EXPECT_EQ(metrics->getObject(2)->getValue<std::string>("unit"), "s");
@@ -297,24 +303,31 @@ TEST(OtlpJsonTest, MetricsFamiliesBecomeSumsGaugesAndHistograms) {
 TEST(OtlpJsonTest, TheCheckRefusesWhatACollectorRefuses) {
   using oxd::testing::OtlpLogsProblems;
   EXPECT_FALSE(OtlpLogsProblems(R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[
-      {"timeUnixNano":1700000000000000000}]}]}]})").empty()) << "a number, not a string";
+      {"timeUnixNano":1700000000000000000}]}]}]})")
+                   .empty())
+      << "a number, not a string";
   EXPECT_FALSE(OtlpLogsProblems(R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[
-      {"timeUnixNano":"1","body":{"stringValue":"a","intValue":"1"}}]}]}]})").empty());
+      {"timeUnixNano":"1","body":{"stringValue":"a","intValue":"1"}}]}]}]})")
+                   .empty());
   EXPECT_FALSE(OtlpLogsProblems(R"({"resource_logs":[]})").empty()) << "snake case";
   EXPECT_TRUE(OtlpLogsProblems(R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[
-      {"timeUnixNano":"1","body":{"stringValue":"a"}}]}]}]})").empty());
+      {"timeUnixNano":"1","body":{"stringValue":"a"}}]}]}]})")
+                  .empty());
 }
 
 TEST(OxFormatTest, TelemetryAndFrictionBodies) {
-  std::string body = OxTelemetryBody("0b9e1c9a-8f57-4a8e-9a57-2f0e4a7e2b11", {Event("app:startup")});
+  std::string body =
+      OxTelemetryBody("0b9e1c9a-8f57-4a8e-9a57-2f0e4a7e2b11", {Event("app:startup")});
   auto json = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(json->getValue<std::string>("clientid"), "0b9e1c9a-8f57-4a8e-9a57-2f0e4a7e2b11");
   auto event = json->getArray("events")->getObject(0);
-  for (const char* key : {"uuid", "ts", "tslocal", "event", "props"}) EXPECT_TRUE(event->has(key)) << key;
+  for (const char* key : {"uuid", "ts", "tslocal", "event", "props"})
+    EXPECT_TRUE(event->has(key)) << key;
   std::string friction = OxFrictionBody("1.0.0", {Friction("unknown-flag", "ox --nope")});
   auto parsed = Poco::JSON::Parser().parse(friction).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(parsed->getValue<std::string>("v"), "1.0.0");
-  EXPECT_EQ(parsed->getArray("events")->getObject(0)->getValue<std::string>("kind"), "unknown-flag");
+  EXPECT_EQ(parsed->getArray("events")->getObject(0)->getValue<std::string>("kind"),
+            "unknown-flag");
 }
 
 }  // namespace
