@@ -165,7 +165,7 @@ TelemetryConfig ResolveTelemetryConfig(const Poco::Util::AbstractConfiguration& 
     }
   }
   if (std::string problem = OtlpProtocolProblem(environment); !problem.empty()) {
-    resolved.notes.push_back(problem + " — it sends JSON");
+    resolved.notes.push_back(problem);  // said once, at start; JSON is sent all the same
   }
 
   resolved.sageox_url = Trim(settings.text("sageox_endpoint"));

@@ -276,5 +276,24 @@ TEST_F(TelemetryTest, OxFormatHonoursSampleRateZeroAndRetryAfter) {
   EXPECT_EQ(data["friction"]["buffered"], 1);
 }
 
+TEST_F(TelemetryTest, AnotherOtlpProtocolIsNamedByConfigCheckAndOnceInTheLog) {
+  ProcessResult checked =
+      oxctl({"config", "check"}, {.env = {{"OXD_DAEMON__PLUGIN_DIR", OXD_PLUGIN_DIR},
+                                          {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("environment OTEL_EXPORTER_OTLP_PROTOCOL: warning: 'grpc': the "
+                             "telemetry plugin sends OTLP as http/json only"),
+            std::string::npos)
+      << checked.out;
+  ASSERT_NO_FATAL_FAILURE(start({{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}));
+  event("one");
+  ASSERT_TRUE(buffered(2));
+  ASSERT_EQ(oxctl({"telemetry", "flush"}).exit_code, 0);
+  EXPECT_EQ(collector_.count("/v1/logs"), 1u) << "sent all the same, as JSON";
+  EXPECT_NE(daemonDiagnostics().find(
+                "telemetry: OTEL_EXPORTER_OTLP_PROTOCOL=grpc: oxd sends OTLP as http/json only"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace oxd::testing
