@@ -1,8 +1,9 @@
 #include "TelemetryEvent.h"
 
-#include <Poco/UUIDGenerator.h>
-
+#include <cstdint>
+#include <cstdio>
 #include <ctime>
+#include <random>
 
 namespace oxd::telemetry {
 
@@ -16,7 +17,22 @@ Poco::JSON::Object::Ptr TelemetryEvent::toJson() const {
   return json;
 }
 
-std::string NewUuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+// A version 4 UUID from a per-thread generator seeded once from the system's entropy: Poco's
+// createRandom() reads the random device for every UUID, on the path of every `telemetry`
+// message. These ids only need to be unique.
+std::string NewUuid() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uint64_t high = random();
+  std::uint64_t low = random();
+  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // variant 10
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
+                static_cast<unsigned>(low >> 48),
+                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  return text;
+}
 
 std::string Rfc3339Local(std::chrono::system_clock::time_point at) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(at);

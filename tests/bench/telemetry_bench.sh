@@ -43,11 +43,25 @@ def cpu():
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
 
+refused = {"n": 0}
+
 def one_way(message):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(path)
-    s.sendall((json.dumps(message) + "\n").encode())
-    s.close()
+    # Waits for the daemon to close (it does once it has read the line), so that connections
+    # never pile up past daemon.max_connections; the same for both kinds. A connection the
+    # daemon turns away (it is at max_connections) is counted and sent again.
+    line = (json.dumps(message) + "\n").encode()
+    while True:
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(path)
+            s.sendall(line)
+            s.recv(1)
+            return
+        except (ConnectionResetError, ConnectionRefusedError, BrokenPipeError):
+            refused["n"] += 1
+            time.sleep(0.001)
+        finally:
+            s.close()
 
 def call(message):
     s = socket.socket(socket.AF_UNIX)
@@ -73,7 +87,7 @@ def settle():
         last = now
 
 heartbeat = {"type": "heartbeat", "payload": {"agent_id": "Oxa7b3", "agent_type": "claude-code",
-             "repo_path": "/tmp/project", "cli_version": "0.6.0", "command_name": "prompt"}}
+             "command_name": "prompt", "context_tokens": 1200}}
 telemetry = {"type": "telemetry", "payload": {"event": "cli:command", "props": {
              "app_type": "ox-cli", "app_version": "0.6.0", "command": "status",
              "duration_ms": 12, "ok": True}}}
@@ -94,7 +108,7 @@ if mode == "cpu":
     n = blocks * per_block
     h, t = costs["heartbeat"] / n * 1e6, costs["telemetry"] / n * 1e6
     print("a. CPU per message over %d each: heartbeat %.1f us, telemetry %.1f us: %.2fx"
-          % (n, h, t, t / h))
+          " (%d connections turned away and sent again)" % (n, h, t, t / h, refused["n"]))
 else:
     for n in range(600):
         msg = dict(telemetry)
