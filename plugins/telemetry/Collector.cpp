@@ -97,7 +97,12 @@ void Collector::start() {
 
 void Collector::record(std::string name, Poco::JSON::Object::Ptr props) {
   if (!options_.config.telemetry_enabled) return;
-  TelemetryEvent event = NewEvent(std::move(name), std::move(props), System::now());
+  recordJson(std::move(name), props ? ToJsonText(props) : "{}");
+}
+
+void Collector::recordJson(std::string name, std::string props_json) {
+  if (!options_.config.telemetry_enabled) return;
+  TelemetryEvent event = NewEventFromJson(std::move(name), std::move(props_json), System::now());
   std::lock_guard lock(mutex_);
   ring_.push(std::move(event));
   if (exporters_.empty() || stopping_) return;

@@ -66,6 +66,8 @@ class Collector {
   void start();
   // An event; a no-op when telemetry is off. May ask the exporter thread for an early flush.
   void record(std::string name, Poco::JSON::Object::Ptr props);
+  // The same with the props as JSON text (a hook's message, already checked).
+  void recordJson(std::string name, std::string props_json);
   void recordFriction(FrictionEvent event);
   // A message that did not parse: dropped, counted, the first one of each kind logged.
   void countInvalid(const std::string& message_type, const std::string& problem);

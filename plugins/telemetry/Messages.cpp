@@ -66,9 +66,9 @@ TelemetryMessage TelemetryMessage::Parse(const sdk::Payload& payload) {
   if (message.event.size() > kMaxEventName) {
     throw sdk::BadPayload("event: longer than " + std::to_string(kMaxEventName) + " bytes");
   }
-  message.props = payload.optionalObject("props");
-  if (!message.props) message.props = new Poco::JSON::Object;
-  if (ToJsonText(message.props).size() > kMaxPropsBytes) {
+  Poco::JSON::Object::Ptr props = payload.optionalObject("props");
+  message.props_json = props ? ToJsonText(props) : "{}";
+  if (message.props_json.size() > kMaxPropsBytes) {
     throw sdk::BadPayload("props: larger than 16 KB");
   }
   return message;
@@ -82,7 +82,7 @@ void RegisterMessages(Runtime& runtime) {
   sdk::handleOneWayTyped<TelemetryMessage>(
       host, "telemetry",
       [&collector](const TelemetryMessage& message) {
-        collector.record(message.event, message.props);
+        collector.recordJson(message.event, message.props_json);
       },
       [&collector](const sdk::BadPayload& invalid) {
         collector.countInvalid("telemetry", invalid.what());

@@ -43,7 +43,7 @@ struct Runtime {
 // `telemetry {event, props}` (ox's TelemetryPayload).
 struct TelemetryMessage {
   std::string event;
-  Poco::JSON::Object::Ptr props;
+  std::string props_json;  // the props object as JSON text
   // Throws sdk::BadPayload: event missing, empty or longer than 200 bytes, props not an object
   // or larger than 16 KB as JSON.
   static TelemetryMessage Parse(const sdk::Payload& payload);

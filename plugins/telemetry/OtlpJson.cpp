@@ -146,10 +146,11 @@ std::string LogsRequestBody(const ResourceIdentity& resource,
     attributes->add(KeyValue("event.name", StringValue(event.name)));
     attributes->add(KeyValue("log.record.uid", StringValue(event.uuid)));
     std::vector<std::string> names;
-    event.props->getNames(names);
+    Poco::JSON::Object::Ptr props = event.props();
+    props->getNames(names);
     for (const std::string& name : names) {
       if (name == "event.name" || name == "log.record.uid") continue;
-      attributes->add(KeyValue(name, AnyValue(event.props->get(name))));
+      attributes->add(KeyValue(name, AnyValue(props->get(name))));
     }
     record->set("attributes", attributes);
     records->add(record);

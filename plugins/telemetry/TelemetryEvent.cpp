@@ -1,9 +1,13 @@
 #include "TelemetryEvent.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <random>
+
+#include "OtlpJson.h"
 
 namespace oxd::telemetry {
 
@@ -13,7 +17,7 @@ Poco::JSON::Object::Ptr TelemetryEvent::toJson() const {
   json->set("ts", ts_ms);
   json->set("tslocal", tslocal);
   json->set("event", name);
-  json->set("props", props);
+  json->set("props", props());
   return json;
 }
 
@@ -54,15 +58,30 @@ std::string Rfc3339Utc(std::chrono::system_clock::time_point at) {
   return text;
 }
 
+Poco::JSON::Object::Ptr TelemetryEvent::props() const {
+  try {
+    auto parsed = Poco::JSON::Parser().parse(props_json).extract<Poco::JSON::Object::Ptr>();
+    if (parsed) return parsed;
+  } catch (const std::exception&) {
+    // Only NewEvent* write props_json, always from an object: not reached.
+  }
+  return new Poco::JSON::Object;
+}
+
 TelemetryEvent NewEvent(std::string name, Poco::JSON::Object::Ptr props,
                         std::chrono::system_clock::time_point now) {
+  return NewEventFromJson(std::move(name), props ? ToJsonText(props) : "{}", now);
+}
+
+TelemetryEvent NewEventFromJson(std::string name, std::string props_json,
+                                std::chrono::system_clock::time_point now) {
   TelemetryEvent event;
   event.uuid = NewUuid();
   event.ts_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   event.tslocal = Rfc3339Local(now);
   event.name = std::move(name);
-  event.props = props ? props : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+  event.props_json = std::move(props_json);
   return event;
 }
 

@@ -16,7 +16,11 @@ struct TelemetryEvent {
   std::int64_t ts_ms = 0;  // Unix milliseconds
   std::string tslocal;     // RFC 3339 in local time with the offset
   std::string name;        // "app:startup", "sync:complete", or what a hook sent
-  Poco::JSON::Object::Ptr props = new Poco::JSON::Object;
+  // The props as JSON text: a ring of 500 parsed objects costs about twice the memory
+  // (tests/bench/README.md), and the text is what ox's format sends anyway.
+  std::string props_json = "{}";
+
+  Poco::JSON::Object::Ptr props() const;
 
   // ox's event object: {"uuid", "ts", "tslocal", "event", "props"}.
   Poco::JSON::Object::Ptr toJson() const;
@@ -25,6 +29,9 @@ struct TelemetryEvent {
 // A new event stamped now, with a fresh UUIDv4.
 TelemetryEvent NewEvent(std::string name, Poco::JSON::Object::Ptr props,
                         std::chrono::system_clock::time_point now);
+// The same with the props already as JSON text (an object).
+TelemetryEvent NewEventFromJson(std::string name, std::string props_json,
+                                std::chrono::system_clock::time_point now);
 
 std::string NewUuid();
 std::string Rfc3339Local(std::chrono::system_clock::time_point at);
