@@ -5,6 +5,7 @@
 #include <Poco/Util/MapConfiguration.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <system_error>
@@ -140,6 +141,28 @@ PluginCatalog readPluginCatalog(const fs::path& dir) {
   return catalog;
 }
 
+namespace {
+
+// The telemetry plugin reads the OpenTelemetry exporter variables (plugins/telemetry/README.md)
+// and speaks only http/json: another protocol there is named here, as a warning (it still
+// starts, and sends JSON).
+void checkOtlpProtocol(const PluginCatalog& catalog, std::vector<ConfigProblem>& problems) {
+  bool telemetry = std::any_of(catalog.plugins.begin(), catalog.plugins.end(),
+                               [](const auto& plugin) { return plugin.name() == "telemetry"; });
+  if (!telemetry) return;
+  for (const char* name : {"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
+                           "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"}) {
+    const char* value = std::getenv(name);
+    if (value && *value && std::string(value) != "http/json") {
+      problems.push_back(
+          {std::string("environment ") + name, false,
+           std::string("'") + value + "': the telemetry plugin sends OTLP as http/json only"});
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<ConfigProblem> checkConfig(const ConfigSources& sources, const PluginCatalog& catalog) {
   std::vector<ConfigProblem> problems;
   for (const auto& [name, why] : catalog.failed)
@@ -162,6 +185,7 @@ std::vector<ConfigProblem> checkConfig(const ConfigSources& sources, const Plugi
   }
   for (const auto& [key, value] : sources.defines)
     checker.check(splitDotted("--define " + key, key, value), problems);
+  checkOtlpProtocol(catalog, problems);
   return problems;
 }
 

@@ -138,6 +138,7 @@ int runWhispers(Invocation&);  // CommandsWhisper.cpp
 int runMurmur(Invocation&);
 int runIndex(Invocation&);  // CommandsCode.cpp
 int runSearch(Invocation&);
+int runTelemetry(Invocation&);  // CommandsTelemetry.cpp
 
 // The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
 int run(int argc, char** argv);

@@ -99,6 +99,8 @@ constexpr std::array<OptionSpec, 11> kSearchOptions{{
     {"--url", "URL", "search a remote repository indexed with index --url"},
 }};
 
+constexpr std::array<std::string_view, 1> kTelemetrySubcommands{"flush"};
+
 constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", "disable"};
 constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
 constexpr std::size_t kAnyNumber = static_cast<std::size_t>(-1);
@@ -239,6 +241,15 @@ constexpr Command kCommands[] = {
      "search the project's code, history, symbols, comments or commits (uncommitted edits too)",
      "oxctl search parse_header --path 'src/**'   |   oxctl search Widget::resize --symbol",
      kSearchOptions, 1, 1, runSearch},
+    {"telemetry",
+     "[flush]",
+     "show what telemetry is buffered, sent and where (--json: with the events); flush: send now",
+     "oxctl telemetry   |   oxctl telemetry --json   |   oxctl telemetry flush",
+     {},
+     0,
+     1,
+     runTelemetry,
+     kTelemetrySubcommands},
     {"plugins",
      "[list | enable NAME | disable NAME]",
      "list plugins; enable/disable saves [NAME] enabled in the user config and applies it",
