@@ -74,8 +74,7 @@ TelemetryMessage TelemetryMessage::Parse(const sdk::Payload& payload) {
   return message;
 }
 
-void RegisterMessages(Runtime& runtime) {
-  sdk::Host& host = runtime.host;
+void RegisterMessages(sdk::Host& host, Runtime& runtime) {
   Collector& collector = runtime.collector;
 
   // Hooks send these fire-and-forget: recording only appends to a buffer under a mutex.

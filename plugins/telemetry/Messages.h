@@ -19,9 +19,8 @@ namespace oxd::telemetry {
 
 // What the plugin holds while it runs.
 struct Runtime {
-  Runtime(sdk::Host& host, CollectorOptions options, CrashMarker marker)
-      : host(host), collector(std::move(options)), marker(std::move(marker)) {}
-  sdk::Host& host;
+  Runtime(CollectorOptions options, CrashMarker marker)
+      : collector(std::move(options)), marker(std::move(marker)) {}
   Collector collector;
   CrashMarker marker;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -52,6 +51,6 @@ struct TelemetryMessage {
 // Own events carry app_type and app_version (as ox's Record adds them).
 Poco::JSON::Object::Ptr OwnProps();
 
-void RegisterMessages(Runtime& runtime);
+void RegisterMessages(sdk::Host& host, Runtime& runtime);
 
 }  // namespace oxd::telemetry

@@ -81,10 +81,10 @@ class TelemetryPlugin final : public oxd::sdk::Plugin {
     options.config = config;
 
     runtime_ = std::make_unique<telemetry::Runtime>(
-        host, std::move(options),
+        std::move(options),
         telemetry::CrashMarker(workspace.workspace_data_dir / "telemetry" / "running.json"));
     telemetry::Runtime& runtime = *runtime_;
-    telemetry::RegisterMessages(runtime);
+    telemetry::RegisterMessages(host, runtime);
 
     // An unclean end of the last run (SIGKILL, a crash, power loss) left its marker behind.
     if (auto unclean = runtime.marker.previous()) {
