@@ -1,0 +1,79 @@
+// Private-key PEM blocks (the whole block goes, header to footer) and credentials in URLs.
+#include "Characters.h"
+#include "Rules.h"
+
+namespace oxd::redact::detail {
+
+namespace {
+
+using std::nullopt;
+using std::optional;
+using std::size_t;
+using std::string_view;
+
+constexpr size_t kLongestPemLabel = 64;
+
+// Base64, line breaks (raw or as JSON escapes), and the `Proc-Type: 4,ENCRYPTED` /
+// `DEK-Info: AES-128-CBC,…` headers of an encrypted key.
+bool IsKeyBodyChar(char c) { return IsAlnum(c) || IsOneOf(c, "+/=:,- \t\r\n"); }
+
+// A JSON escape inside a key body: \n \r \t \\ \/ (not \", which no key body has).
+bool IsKeyBodyEscape(string_view line, size_t at) {
+  return at + 1 < line.size() && IsOneOf(line[at + 1], "nrt\\/");
+}
+
+}  // namespace
+
+optional<size_t> PrivateKeyHeaderEnd(string_view line, size_t at) {
+  if (!StartsWithAt(line, at, "-----BEGIN ")) return nullopt;
+  size_t label_from = at + 11;
+  size_t close = line.find("-----", label_from);
+  if (close == string_view::npos || close - label_from > kLongestPemLabel) return nullopt;
+  if (line.substr(label_from, close - label_from).find("PRIVATE KEY") == string_view::npos) {
+    return nullopt;  // a certificate or a public key: not a secret
+  }
+  return close + 5;
+}
+
+PrivateKeyBody FindPrivateKeyEnd(string_view line, size_t from) {
+  size_t at = from;
+  while (at < line.size()) {
+    char c = line[at];
+    if (c == '-' && StartsWithAt(line, at, "-----END ")) {
+      size_t close = line.find("-----", at + 9);
+      if (close != string_view::npos && close - (at + 9) <= kLongestPemLabel) {
+        return {close + 5, true};
+      }
+    }
+    if (IsKeyBodyChar(c)) {
+      ++at;
+    } else if (c == '\\' && IsKeyBodyEscape(line, at)) {
+      at += 2;
+    } else {
+      break;
+    }
+  }
+  return {at, false};
+}
+
+optional<Match> MatchUrlCredentialsAt(string_view line, size_t colon) {
+  if (!StartsWithAt(line, colon, "://") || colon == 0 || !IsLetter(line[colon - 1])) {
+    return nullopt;
+  }
+  size_t from = colon + 3;
+  size_t length = RunLength(line, from, [](char c) {
+    return static_cast<unsigned char>(c) > ' ' && !IsOneOf(c, "@/?#\"'<>\\");
+  });
+  if (length == 0 || from + length >= line.size() || line[from + length] != '@') return nullopt;
+  string_view userinfo = line.substr(from, length);
+  if (userinfo.starts_with("[REDACTED") || userinfo.find("***") != string_view::npos) {
+    return nullopt;
+  }
+  // user:password, or a bare token as the user name (https://<token>@github.com); a plain user
+  // name (ssh://git@…, https://ana@…) stays.
+  bool has_password = userinfo.find(':') != string_view::npos;
+  if (!has_password && (length < 16 || !LooksRandom(userinfo))) return nullopt;
+  return Match{from, from + length, Kind::kUrlWithCredentials};
+}
+
+}  // namespace oxd::redact::detail
