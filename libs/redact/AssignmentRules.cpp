@@ -144,6 +144,7 @@ optional<Match> MatchAuthorization(string_view line, size_t value_from) {
     size_t from = at + scheme + blanks;
     size_t length = RunLengthWithEscapedSlashes(line, from, IsBearerChar);
     if (length == 0) return nullopt;  // `Bearer $TOKEN`: a reference, not a secret
+    if (auto token = MatchWordAt(line, from, from + RunLength(line, from, IsAlnum))) return token;
     string_view scheme_name = line.substr(at, scheme);
     Kind kind = scheme == 6 && StartsWithNoCase(scheme_name, 0, "bearer")  ? Kind::kBearerToken
                 : scheme == 5 && StartsWithNoCase(scheme_name, 0, "basic") ? Kind::kBasicAuth

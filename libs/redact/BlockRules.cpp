@@ -57,10 +57,12 @@ PrivateKeyBody FindPrivateKeyEnd(string_view line, size_t from) {
 }
 
 optional<Match> MatchUrlCredentialsAt(string_view line, size_t colon) {
-  if (!StartsWithAt(line, colon, "://") || colon == 0 || !IsLetter(line[colon - 1])) {
-    return nullopt;
-  }
-  size_t from = colon + 3;
+  // "://", or ":\/\/" from a JSON writer that escapes '/'.
+  size_t separator = StartsWithAt(line, colon, "://")       ? 3
+                     : StartsWithAt(line, colon, ":\\/\\/") ? 5
+                                                            : 0;
+  if (separator == 0 || colon == 0 || !IsLetter(line[colon - 1])) return nullopt;
+  size_t from = colon + separator;
   size_t length = RunLength(line, from, [](char c) {
     return static_cast<unsigned char>(c) > ' ' && !IsOneOf(c, "@/?#\"'<>\\");
   });

@@ -70,6 +70,19 @@ TEST(RedactTest, AWriterThatEscapesSlashesDoesNotCutABase64SecretInHalf) {
   EXPECT_EQ(Redact(line), "{\"text\":\"aws_secret_access_key=[REDACTED_AWS_SECRET] ok\"}");
 }
 
+TEST(RedactTest, ATokenOfAKnownShapeKeepsItsOwnMarkerWhereverItIsAssigned) {
+  std::string token = "gh" + std::string("p_") + FakeChars(std::string(kFakeAlnum), 36, 42);
+  EXPECT_EQ(Redact("Authorization: token " + token),
+            "Authorization: token [REDACTED_GITHUB_TOKEN]");
+  EXPECT_EQ(Redact("{\"github_token\":\"" + token + "\"}"),
+            "{\"github_token\":\"[REDACTED_GITHUB_TOKEN]\"}");
+}
+
+TEST(RedactTest, AUrlWhoseSlashesAreEscapedStillLosesItsPassword) {
+  EXPECT_EQ(Redact("{\"url\":\"https:\\/\\/ana:S3cret-pw@git.example.test\\/app\"}"),
+            "{\"url\":\"https:\\/\\/[REDACTED_URL_WITH_CREDENTIALS]@git.example.test\\/app\"}");
+}
+
 TEST(RedactTest, LookAlikesAndOrdinaryTextComeThroughUnchanged) {
   const std::string sha = "9fceb02d0ae598e95dc970b74767f19372d61af8";
   const std::string png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk" +
