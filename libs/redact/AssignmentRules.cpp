@@ -91,7 +91,7 @@ size_t QuotedValueEnd(string_view line, size_t from, Quote quote) {
     if (c == '\\') {
       size_t backslashes = RunLength(line, at, [](char b) { return b == '\\'; });
       if (at + backslashes < line.size() && line[at + backslashes] == '"' &&
-          backslashes <= quote.backslashes) {
+          (backslashes <= quote.backslashes || quote.mark == '\'')) {
         return at;
       }
       at += backslashes + (backslashes % 2);  // an odd run escapes the byte after it
@@ -133,36 +133,72 @@ bool LooksLikeUnquotedCredential(string_view value, char after) {
   return false;
 }
 
+// HTTP authentication schemes (IANA's registry and the common vendor ones), lower case.
+constexpr string_view kAuthSchemes[] = {
+    "bearer", "basic", "token", "digest", "negotiate",        "ntlm",   "apikey",
+    "key",    "dpop",  "hoba",  "mutual", "aws4-hmac-sha256", "sso-key"};
+
+bool IsAuthScheme(string_view word) {
+  for (string_view scheme : kAuthSchemes) {
+    if (word.size() == scheme.size() && StartsWithNoCase(word, 0, scheme)) return true;
+  }
+  return false;
+}
+
 // `Authorization: <scheme> <credential>` (also `Authorization: "Bearer …"` in JSON): the scheme
 // stays, the credential goes, whatever it looks like. No scheme: the value itself, if it looks
-// like a credential.
+// like a credential (`Authorization: see below` is prose).
 optional<Match> MatchAuthorization(string_view line, size_t value_from) {
   size_t at = value_from + QuoteAt(line, value_from).length;
+  if (at >= line.size() || !IsAlnum(line[at])) return nullopt;  // `-----BEGIN …` is not a scheme
   size_t scheme = RunLength(line, at, [](char c) { return IsAlnum(c) || c == '-'; });
   size_t blanks = RunLength(line, at + scheme, IsBlank);
-  if (scheme > 0 && blanks > 0) {
+  string_view scheme_name = line.substr(at, scheme);
+  if (blanks > 0 && IsAuthScheme(scheme_name)) {
     size_t from = at + scheme + blanks;
     size_t length = RunLengthWithEscapedSlashes(line, from, IsBearerChar);
     if (length == 0) return nullopt;  // `Bearer $TOKEN`: a reference, not a secret
     if (auto token = MatchWordAt(line, from, from + RunLength(line, from, IsAlnum))) return token;
-    string_view scheme_name = line.substr(at, scheme);
-    Kind kind = scheme == 6 && StartsWithNoCase(scheme_name, 0, "bearer")  ? Kind::kBearerToken
-                : scheme == 5 && StartsWithNoCase(scheme_name, 0, "basic") ? Kind::kBasicAuth
-                                                                           : Kind::kToken;
+    Kind kind = StartsWithNoCase(scheme_name, 0, "bearer")  ? Kind::kBearerToken
+                : StartsWithNoCase(scheme_name, 0, "basic") ? Kind::kBasicAuth
+                                                            : Kind::kToken;
     return Match{from, from + length, kind};
   }
   size_t length = RunLengthWithEscapedSlashes(line, at, IsBearerChar);
   if (length < 8 || !LooksRandom(line.substr(at, length))) return nullopt;
+  if (auto token = MatchWordAt(line, at, at + RunLength(line, at, IsAlnum))) return token;
   return Match{at, at + length, Kind::kToken};
 }
 
 }  // namespace
 
-optional<Match> MatchAssignmentAfter(string_view line, size_t word_end) {
+BareQuotes::BareQuotes(string_view line) : line_(line) {
+  size_t first = RunLength(line, 0, IsBlank);
+  json_ = first < line.size() && (line[first] == '{' || line[first] == '[');
+}
+
+bool BareQuotes::Opens(size_t at) {
+  if (!json_) return true;
+  while (scanned_ < at) {
+    if (line_[scanned_] == '\\') {
+      scanned_ += 2;  // an escaped byte, quote or not
+    } else {
+      if (line_[scanned_] == '"') inside_string_ = !inside_string_;
+      ++scanned_;
+    }
+  }
+  return !inside_string_;
+}
+
+optional<Match> MatchAssignmentAfter(string_view line, size_t word_end, BareQuotes& bare_quotes) {
   // Every sensitive name ends in one of these letters: most words are dismissed here.
   if (!IsOneOf(Lower(line[word_end - 1]), "dyetn")) return nullopt;
   optional<size_t> value_from = ValueStartAfter(line, word_end);
   if (!value_from) return nullopt;
+  Quote quote = QuoteAt(line, *value_from);
+  if (quote.mark == '"' && quote.backslashes == 0 && !bare_quotes.Opens(*value_from)) {
+    return nullopt;  // the quote ends the JSON string the name is in: there is no value
+  }
   if (NameEndsWith(line, word_end, "authorization")) return MatchAuthorization(line, *value_from);
   const SensitiveName* name = nullptr;
   for (const SensitiveName& candidate : kSensitiveNames) {
@@ -173,7 +209,6 @@ optional<Match> MatchAssignmentAfter(string_view line, size_t word_end) {
   }
   if (name == nullptr) return nullopt;
 
-  Quote quote = QuoteAt(line, *value_from);
   size_t from = *value_from + quote.length;
   if (from < line.size() && IsAlnum(line[from])) {  // a token we know by its shape: its own marker
     if (auto token = MatchWordAt(line, from, from + RunLength(line, from, IsAlnum))) return token;
@@ -181,6 +216,9 @@ optional<Match> MatchAssignmentAfter(string_view line, size_t word_end) {
   size_t end = quote.length > 0
                    ? QuotedValueEnd(line, from, quote)
                    : from + RunLengthWithEscapedSlashes(line, from, IsUnquotedValueChar);
+  // A value quoted inside a JSON string must end at its own quote, not at the end of a string
+  // around it: `\"token=\"}"` in a JSON document inside a string closes a string, it opens none.
+  if (quote.backslashes > 0 && QuoteAt(line, end).backslashes != quote.backslashes) return nullopt;
   string_view value = line.substr(from, end - from);
   if (IsPlaceholder(value)) return nullopt;
   if (quote.length == 0 &&

@@ -17,9 +17,14 @@ constexpr size_t kLongestPemLabel = 64;
 // `DEK-Info: AES-128-CBC,…` headers of an encrypted key.
 bool IsKeyBodyChar(char c) { return IsAlnum(c) || IsOneOf(c, "+/=:,- \t\r\n"); }
 
-// A JSON escape inside a key body: \n \r \t \\ \/ (not \", which no key body has).
-bool IsKeyBodyEscape(string_view line, size_t at) {
-  return at + 1 < line.size() && IsOneOf(line[at + 1], "nrt\\/");
+// A line break or a '/' as a JSON string writes it, at any depth of nesting (\n, \\n, \/ …):
+// how long, or 0 when the backslashes at `at` escape anything else (a quote above all).
+size_t KeyBodyEscapeLength(string_view line, size_t at) {
+  size_t backslashes = RunLength(line, at, [](char c) { return c == '\\'; });
+  if (at + backslashes < line.size() && IsOneOf(line[at + backslashes], "nrt/")) {
+    return backslashes + 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -45,10 +50,11 @@ PrivateKeyBody FindPrivateKeyEnd(string_view line, size_t from) {
         return {close + 5, true};
       }
     }
+    size_t escape = c == '\\' ? KeyBodyEscapeLength(line, at) : 0;
     if (IsKeyBodyChar(c)) {
       ++at;
-    } else if (c == '\\' && IsKeyBodyEscape(line, at)) {
-      at += 2;
+    } else if (escape > 0) {
+      at += escape;  // whole: the body never ends inside an escape
     } else {
       break;
     }
@@ -68,7 +74,8 @@ optional<Match> MatchUrlCredentialsAt(string_view line, size_t colon) {
   });
   if (length == 0 || from + length >= line.size() || line[from + length] != '@') return nullopt;
   string_view userinfo = line.substr(from, length);
-  if (userinfo.starts_with("[REDACTED") || userinfo.find("***") != string_view::npos) {
+  if (userinfo.find("[REDACTED") != string_view::npos ||
+      userinfo.find("***") != string_view::npos) {
     return nullopt;
   }
   // user:password, or a bare token as the user name (https://<token>@github.com); a plain user

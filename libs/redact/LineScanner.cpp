@@ -23,6 +23,7 @@ size_t ContentEnd(string_view line) {
 void ScanLine(string_view line, bool& in_private_key, std::string& out, Counts& counts) {
   size_t copied = 0;  // line[copied, at) is still to be copied to `out`
   size_t at = 0;
+  BareQuotes bare_quotes(line);
   auto replace = [&](const Match& match) {
     out.append(line.substr(copied, match.from - copied));
     out.append(MarkerOf(match.kind));
@@ -63,7 +64,7 @@ void ScanLine(string_view line, bool& in_private_key, std::string& out, Counts& 
         size_t word_end = at + 1 + RunLength(line, at + 1, IsAlnum);
         if (auto match = MatchWordAt(line, at, word_end)) {
           replace(*match);
-        } else if (auto assignment = MatchAssignmentAfter(line, word_end)) {
+        } else if (auto assignment = MatchAssignmentAfter(line, word_end, bare_quotes)) {
           replace(*assignment);
         } else {
           at = word_end;

@@ -22,9 +22,26 @@ struct Match {
 // credential after `Bearer `, starting at `at`, the first byte of a word ending at `word_end`.
 std::optional<Match> MatchWordAt(std::string_view line, std::size_t at, std::size_t word_end);
 
+// Whether a bare `"` at a point of a line opens a string or closes one. In a JSON line (its first
+// non-blank byte `{` or `[`) that is the parity of the bare quotes before it: `{"k":"token="}`
+// ends a string after `token=`, it does not open a value. In other text a quote after `=` or `:`
+// opens one. Advanced forward only: one pass over the line however often it is asked.
+class BareQuotes {
+ public:
+  explicit BareQuotes(std::string_view line);
+  bool Opens(std::size_t at);
+
+ private:
+  std::string_view line_;
+  bool json_;
+  std::size_t scanned_ = 0;
+  bool inside_string_ = false;
+};
+
 // The value of an assignment to a sensitive name that ends at `word_end`: `password=…`,
 // `"api_key": "…"`, `export AWS_SECRET_ACCESS_KEY=…`, `Authorization: Basic …`.
-std::optional<Match> MatchAssignmentAfter(std::string_view line, std::size_t word_end);
+std::optional<Match> MatchAssignmentAfter(std::string_view line, std::size_t word_end,
+                                          BareQuotes& bare_quotes);
 
 // The userinfo of `scheme://user:password@host` when `line[colon]` is the ':' of "://".
 std::optional<Match> MatchUrlCredentialsAt(std::string_view line, std::size_t colon);

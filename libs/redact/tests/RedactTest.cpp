@@ -114,6 +114,72 @@ TEST(RedactTest, LookAlikesAndOrdinaryTextComeThroughUnchanged) {
   }
 }
 
+// Random text from the pieces the rules look for (names, operators, quotes, backslashes, key
+// headers, URLs, tokens), put in JSON once or twice over: every redacted line must still parse.
+TEST(RedactTest, NoMixOfRulePiecesEverBreaksAJsonLine) {
+  std::vector<std::string> pieces = {"password",
+                                     "token",
+                                     "api_key",
+                                     "Authorization",
+                                     "Bearer ",
+                                     "Basic ",
+                                     "secret",
+                                     "=",
+                                     ": ",
+                                     ":",
+                                     "\"",
+                                     "'",
+                                     "\\",
+                                     "\\\"",
+                                     "\n",
+                                     " ",
+                                     "https://",
+                                     "ana:pw@",
+                                     "@",
+                                     "/",
+                                     "-----BEGIN RSA PRIVATE KEY-----",
+                                     "-----END RSA PRIVATE KEY-----",
+                                     "MIIEpAIBAAKCAQEA",
+                                     "eyJhbGciOiJIUzI1NiJ9.",
+                                     "eyJzdWIiOiIxIn0.",
+                                     "AKIA",
+                                     "ABCDEFGHIJKLMNOP",
+                                     "ghp_",
+                                     "xoxb-",
+                                     "sk-ant-",
+                                     "\u00e9",
+                                     "Zx9Yw8Vu7Ts6Rq5Po4Nm",
+                                     "{",
+                                     "}",
+                                     "[",
+                                     "]",
+                                     ",",
+                                     "\t",
+                                     "$X",
+                                     "é"};
+  for (const FakeSecret& planted : FakeSecretCorpus()) pieces.push_back(planted.text);
+  std::uint32_t state = 12345;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (std::uint32_t n = next() % 12; n > 0; --n) text += pieces[next() % pieces.size()];
+    std::string line = json({{"text", text}}).dump();
+    if (round % 2 == 1) line = json({{"outer", line}}).dump();
+    std::string redacted = Redact(line);
+    json parsed = json::parse(redacted, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << line << "\n->\n" << redacted;
+    if (round % 2 == 1) {
+      ASSERT_FALSE(json::parse(parsed["outer"].get<std::string>(), nullptr, false).is_discarded())
+          << line << "\n->\n"
+          << redacted;
+    }
+    EXPECT_EQ(Redact(redacted), redacted) << line;
+  }
+}
+
 TEST(RedactTest, RedactingTwiceChangesNothingMore) {
   for (const FakeSecret& planted : FakeSecretCorpus()) {
     std::string once = Redact(planted.text);
