@@ -44,14 +44,16 @@ std::string CloneUrlProblem(const std::string& url);
 
 class Checkout {
  public:
-  Checkout(sdk::Host& host, RepoSet& repos, CloneSlots& slots, EventPublisher& events,
-           BackgroundClones::NetworkFactory network, RepoPathPolicy policy);
+  Checkout(sdk::Reporting report, const sdk::Workspace& workspace, RepoSet& repos,
+           CloneSlots& slots, EventPublisher& events, BackgroundClones::NetworkFactory network,
+           RepoPathPolicy policy);
 
   // The reply data {path, already_exists, cloned}; throws std::runtime_error with the wire error.
   Poco::JSON::Object::Ptr Run(const CheckoutRequest& request, sdk::Progress& progress);
 
  private:
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  const sdk::Workspace& workspace_;
   RepoSet& repos_;
   CloneSlots& slots_;
   EventPublisher& events_;

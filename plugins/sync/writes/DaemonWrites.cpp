@@ -8,24 +8,25 @@
 
 namespace oxd::sync {
 
-DaemonWrites::DaemonWrites(sdk::Host& host, RepoSet& repos,
+DaemonWrites::DaemonWrites(sdk::Reporting report, sdk::KeepAlive& keep_alive,
+                           const sdk::Workspace& workspace, RepoSet& repos,
                            BackgroundClones::NetworkFactory network,
                            const std::atomic<bool>& stopping)
-    : host_(host),
+    : report_(report),
       repos_(repos),
-      writer_(host, repos, std::move(network), stopping),
-      watches_(host, host.workspace().cache_dir / "sessions") {
+      writer_(report, keep_alive, repos, std::move(network), stopping),
+      watches_(report, keep_alive, workspace.cache_dir / "sessions") {
   watches_.ResumeAll();
 }
 
 void DaemonWrites::Stop() { watches_.StopAll(); }
 
 void DaemonWrites::Murmur(const sdk::MurmurRequest& request) {
-  HandleMurmur(host_, repos_, writer_, request);
+  HandleMurmur(report_, repos_, writer_, request);
 }
 
 void DaemonWrites::Finalize(const SessionFinalizeRequest& request) {
-  HandleSessionFinalize(host_, repos_, writer_, watches_, request);
+  HandleSessionFinalize(report_, repos_, writer_, watches_, request);
 }
 
 void DaemonWrites::WatchStart(const SessionWatchStartRequest& request) {
@@ -38,27 +39,26 @@ void DaemonWrites::WatchStart(const SessionWatchStartRequest& request) {
 
 void DaemonWrites::WatchStop(const SessionWatchStopRequest& request) {
   if (!watches_.Stop(request.session_name)) {
-    host_.logger().information("session_watch_stop: session %s was not watched",
-                               request.session_name);
+    report_.log.information("session_watch_stop: session %s was not watched", request.session_name);
   }
 }
 
 void DaemonWrites::RefuseMurmur(const sdk::BadPayload& invalid) {
-  sync::RefuseMurmur(host_, invalid);
+  sync::RefuseMurmur(report_, invalid);
 }
 
 void DaemonWrites::RefuseFinalize(const sdk::BadPayload& invalid) {
-  RefuseSessionFinalize(host_, invalid);
+  RefuseSessionFinalize(report_, invalid);
 }
 
 void DaemonWrites::RefuseWatchStart(const std::string& why) {
-  host_.logger().warning("session_watch_start refused: %s", why);
-  host_.errors().add("session_refused", "session_watch_start refused: " + why,
+  report_.log.warning("session_watch_start refused: %s", why);
+  report_.errors.add("session_refused", "session_watch_start refused: " + why,
                      sdk::Severity::Warning);
 }
 
 void DaemonWrites::RefuseWatchStop(const std::string& why) {
-  host_.logger().warning("session_watch_stop refused: %s", why);
+  report_.log.warning("session_watch_stop refused: %s", why);
 }
 
 }  // namespace oxd::sync

@@ -23,7 +23,8 @@ namespace oxd::sync {
 class DaemonWrites {
  public:
   // Resumes the session watches left active by the last run.
-  DaemonWrites(sdk::Host& host, RepoSet& repos, BackgroundClones::NetworkFactory network,
+  DaemonWrites(sdk::Reporting report, sdk::KeepAlive& keep_alive, const sdk::Workspace& workspace,
+               RepoSet& repos, BackgroundClones::NetworkFactory network,
                const std::atomic<bool>& stopping);
   // Ends the watch threads (they stay active on disk, resumed by the next start).
   void Stop();
@@ -40,7 +41,7 @@ class DaemonWrites {
   void RefuseWatchStop(const std::string& why);
 
  private:
-  sdk::Host& host_;
+  sdk::Reporting report_;
   RepoSet& repos_;
   RepoWriter writer_;
   SessionWatches watches_;

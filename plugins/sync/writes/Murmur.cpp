@@ -18,24 +18,24 @@ std::string Summary(const std::string& content, const std::string& rel_path) {
   return "murmur: " + (line.empty() ? rel_path : line);
 }
 
-void Refuse(sdk::Host& host, const std::string& why) {
-  host.logger().warning("murmur refused, nothing written: %s", why);
-  host.errors().add("murmur_refused", "murmur refused: " + why, sdk::Severity::Warning);
+void Refuse(sdk::Reporting report, const std::string& why) {
+  report.log.warning("murmur refused, nothing written: %s", why);
+  report.errors.add("murmur_refused", "murmur refused: " + why, sdk::Severity::Warning);
 }
 
 }  // namespace
 
-void RefuseMurmur(sdk::Host& host, const sdk::BadPayload& invalid) {
-  Refuse(host, std::string("invalid murmur payload: ") + invalid.what());
+void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid) {
+  Refuse(report, std::string("invalid murmur payload: ") + invalid.what());
 }
 
-void HandleMurmur(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
+void HandleMurmur(sdk::Reporting report, const RepoSet& repos, RepoWriter& writer,
                   const sdk::MurmurRequest& request) {
   WriteTarget target;
   try {
     target = ResolveWriteTarget(repos, request.target_dir, request.rel_path);
   } catch (const RefusedWrite& error) {
-    Refuse(host, error.what());
+    Refuse(report, error.what());
     return;
   }
   writer.Write(

@@ -17,10 +17,10 @@
 namespace oxd::sync {
 
 // A payload sdk::MurmurRequest::Parse refused: logged and stored (`murmur_refused`).
-void RefuseMurmur(sdk::Host& host, const sdk::BadPayload& invalid);
+void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid);
 
 // Runs on the caller's (worker) thread; reports every failure itself.
-void HandleMurmur(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
+void HandleMurmur(sdk::Reporting report, const RepoSet& repos, RepoWriter& writer,
                   const sdk::MurmurRequest& request);
 
 }  // namespace oxd::sync
