@@ -108,8 +108,8 @@ void HandleSessionFinalize(sdk::Reporting report, const RepoSet& repos, RepoWrit
       },
       "session: " + request.name);
   if (redacted.Total() > 0) {
-    host.logger().information("session %s: %z secret(s) redacted before it was written",
-                              request.name, redacted.Total());
+    report.log.information("session %s: %z secret(s) redacted before it was written", request.name,
+                           redacted.Total());
   }
   if (outcome.pushed) {
     report.log.information("session %s finalized into the ledger at sessions/%s", request.name,
