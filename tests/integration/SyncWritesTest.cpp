@@ -1,17 +1,20 @@
 // The daemon's own writes through the real oxd and the real sync plugin, over file:// remotes:
 // murmurs and finished sessions committed and pushed (also over a teammate's concurrent push,
-// and by the next sync when the remote was away), refused murmurs that write nothing, and
-// session watches that follow appends, truncation and rotation and resume after a restart.
+// and by the next sync when the remote was away), refused murmurs that write nothing, finished
+// sessions whose secrets never reach the ledger, and session watches that follow appends,
+// truncation and rotation and resume after a restart.
 #include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "DaemonFixture.h"
+#include "FakeSecrets.h"
 #include "GitScene.h"
 #include "SyncFixture.h"
 #include "common/Base64.h"
@@ -235,6 +238,66 @@ TEST_F(SyncWritesTest, SessionFinalizeCopiesTheSessionIntoTheLedgerAndPushes) {
              {{"session_name", name}, {"ledger_path", (tempDir() / "remotes").string()}});
   ASSERT_TRUE(WaitFor([&] { return Count(Log(), "session_finalize refused") == 3; })) << Log();
   EXPECT_EQ(Count(RemoteLog(), "session: "), 1u);
+}
+
+TEST_F(SyncWritesTest, SessionFinalizePushesMarkersInPlaceOfEverySecretAndKeepsTheCacheAsItWas) {
+  ASSERT_NO_FATAL_FAILURE(StartWithLedger());
+  const std::string name = "2026-12-07T20-00-ana-OxSec1";
+  fs::path session = SessionsDir() / name;
+  const std::vector<oxd::testing::FakeSecret> corpus = oxd::testing::FakeSecretCorpus();
+  // raw.jsonl: each secret inside a transcript line; notes.md: each as raw text (PEM over lines).
+  std::string raw;
+  std::string notes;
+  std::string expected_notes;
+  for (const oxd::testing::FakeSecret& planted : corpus) {
+    raw += json({{"type", "user"}, {"message", {{"role", "user"}, {"content", planted.text}}}})
+               .dump() +
+           "\n";
+    notes += planted.text + "\n";
+    expected_notes += planted.Redacted() + "\n";
+  }
+  const std::string ordinary =
+      R"({"type":"assistant","uuid":"0190f5b8-3c2a-7d4e-9a61-2b7c8d9e0f12",)"
+      R"("message":{"content":"commit 9fceb02d0ae598e95dc970b74767f19372d61af8, passwordless"}})"
+      "\n";
+  raw += ordinary;
+  WriteFile(session / "raw.jsonl", raw);
+  WriteFile(session / "notes.md", notes);
+
+  sendOneWay("session_finalize", {{"session_name", name}});
+  ASSERT_TRUE(WaitFor([&] { return RemoteLog().find("session: " + name) != std::string::npos; }))
+      << RemoteLog() << daemonDiagnostics();
+
+  // What a teammate fetches: every line still JSON, each secret replaced by its marker.
+  std::string pushed = RemoteFile("sessions/" + name + "/raw.jsonl");
+  std::istringstream lines(pushed);
+  std::string line;
+  for (const oxd::testing::FakeSecret& planted : corpus) {
+    ASSERT_TRUE(std::getline(lines, line)) << pushed;
+    json parsed = json::parse(line, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << planted.name << ": " << line;
+    EXPECT_EQ(parsed["message"]["content"], planted.Redacted()) << planted.name;
+  }
+  ASSERT_TRUE(std::getline(lines, line));
+  EXPECT_EQ(line + "\n", ordinary);  // git SHAs, UUIDs and ordinary words stay as they were
+  EXPECT_EQ(RemoteFile("sessions/" + name + "/notes.md"), expected_notes);
+
+  // Nowhere in the remote's history, the ledger checkout, or the log; the cache is untouched.
+  std::string history = Sh(
+      remotes_, "git --git-dir=" + ShellQuote(Remote().string()) + " log -p --all --format=%H%n%B");
+  std::string checkout = Sh(LedgerPath(), "cat sessions/" + name + "/*");
+  for (const oxd::testing::FakeSecret& planted : corpus) {
+    EXPECT_EQ(history.find(planted.secret), std::string::npos) << planted.name;
+    EXPECT_EQ(checkout.find(planted.secret), std::string::npos) << planted.name;
+    EXPECT_EQ(Log().find(planted.secret), std::string::npos) << planted.name;
+    EXPECT_NE(history.find(planted.marker), std::string::npos) << planted.name;
+  }
+  EXPECT_EQ(ReadFile(session / "raw.jsonl"), raw);
+  EXPECT_EQ(ReadFile(session / "notes.md"), notes);
+  EXPECT_TRUE(WaitFor([&] {
+    return Log().find("session " + name + ": " + std::to_string(2 * corpus.size()) +
+                      " secret(s) redacted") != std::string::npos;
+  })) << Log();
 }
 
 TEST_F(SyncWritesTest, SessionWatchFollowsAppendsTruncationRotationAndRestarts) {

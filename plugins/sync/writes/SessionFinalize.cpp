@@ -2,11 +2,10 @@
 
 #include <oxd/payload.h>
 
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "RepoPath.h"
+#include "writes/RedactedCopy.h"
 #include "writes/WritePaths.h"
 
 namespace oxd::sync {
@@ -48,16 +47,9 @@ ResolvedFinalize Resolve(const RepoSet& repos, const fs::path& sessions_root,
   return request;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::system_error(errno, std::generic_category(), "read " + path.string());
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-// Copies the regular, non-dot files of `request.source` into the ledger; returns their paths.
-std::vector<std::string> CopySession(const ResolvedFinalize& request) {
+// Copies the regular, non-dot files of `request.source` into the ledger, secrets redacted on the
+// way (docs/reliability.md#what-leaves-the-machine); returns their paths and adds to `redacted`.
+std::vector<std::string> CopySession(const ResolvedFinalize& request, redact::Counts& redacted) {
   std::vector<std::string> paths;
   auto options = fs::directory_options::none;  // symlinked dirs are not followed
   for (auto it = fs::recursive_directory_iterator(request.source, options);
@@ -71,7 +63,7 @@ std::vector<std::string> CopySession(const ResolvedFinalize& request) {
     std::string relative = it->path().lexically_relative(request.source).generic_string();
     WriteTarget target =
         ResolveInRepo(*request.ledger, "sessions/" + request.name + "/" + relative);
-    WriteFileAtomically(target.file, ReadAll(it->path()));
+    redacted += CopyRedacted(it->path(), target.file);
     paths.push_back(target.repo_relative);
   }
   if (paths.empty()) throw RefusedWrite("no files in " + request.source.string());
@@ -107,9 +99,18 @@ void HandleSessionFinalize(sdk::Reporting report, const RepoSet& repos, RepoWrit
     return;
   }
   watches.Stop(request.name);  // raw.jsonl complete before it is copied
+  redact::Counts redacted;
   WriteOutcome outcome = writer.Write(
-      *request.ledger, "session " + request.name, [&] { return CopySession(request); },
+      *request.ledger, "session " + request.name,
+      [&] {
+        redacted = {};  // a retried write starts over
+        return CopySession(request, redacted);
+      },
       "session: " + request.name);
+  if (redacted.Total() > 0) {
+    report.log.information("session %s: %z secret(s) redacted before it was written", request.name,
+                           redacted.Total());
+  }
   if (outcome.pushed) {
     report.log.information("session %s finalized into the ledger at sessions/%s", request.name,
                            request.name);

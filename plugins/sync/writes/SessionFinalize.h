@@ -1,7 +1,9 @@
 // The `session_finalize` message (docs/protocol.md#session_finalize; one-way): {session_name,
 // ledger_path, cache_path, project_root}. A finished session's files — the session's cache dir,
 // <cache_dir>/sessions/<name>/ unless cache_path names another dir below <cache_dir>/sessions — are
-// copied into the ledger under sessions/<name>/, committed ("session: <name>") and pushed,
+// copied into the ledger under sessions/<name>/ with every secret replaced by a marker on the way
+// (libs/redact; docs/reliability.md#what-leaves-the-machine: nothing unredacted is ever written to
+// the checkout), committed ("session: <name>") and pushed,
 // serialised with the ledger's pulls. A watch still running on that session is stopped first, so
 // raw.jsonl is complete. Regular files only; dot files (the watch state) and symlinks are not
 // copied. `ledger_path`, when given, must be this workspace's ledger. Refusals and failures are
