@@ -3,6 +3,7 @@
 // stop(); every member is thread-safe on its own.
 #pragma once
 
+#include <oxd/disk_issue.h>
 #include <oxd/host.h>
 
 #include <memory>
@@ -34,11 +35,13 @@ struct Runtime {
       : host(host_ref),
         settings(settings_value),
         deliveries(host_ref.metrics().counter("oxd_whisper_deliveries_total",
-                                              "Whisper entries handed to agents by `whispers`.")) {}
+                                              "Whisper entries handed to agents by `whispers`.")),
+        disk(host_ref.issues(), "whisper") {}
 
   sdk::Host& host;
   const WhisperSettings settings;
   sdk::Counter& deliveries;
+  sdk::DiskIssues disk;  // disk_full / read_only of the stores' dir
   std::unique_ptr<StoreSet> stores;
   std::unique_ptr<LocalAgents> agents;
   std::unique_ptr<MurmurRelay> relay;
