@@ -31,7 +31,9 @@ namespace fs = std::filesystem;
 class CodedbPlugin final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
-    runtime_ = std::make_unique<codedb::Runtime>(host, codedb::ReadCodedbSettings(host.config()));
+    runtime_ = std::make_unique<codedb::Runtime>(host.reporting(), host, host, host, host.metrics(),
+                                                 host.workspace(),
+                                                 codedb::ReadCodedbSettings(host.config()));
     codedb::Runtime& runtime = *runtime_;
     const oxd::sdk::Workspace& workspace = host.workspace();
     std::error_code error;
@@ -51,7 +53,7 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
           std::error_code missing;
           if (fs::exists(store.target().repo / ".git", missing)) runtime.Index(store, {}, true);
         });
-    codedb::RegisterMessages(runtime);
+    codedb::RegisterMessages(host, runtime);
     StartOverlay(runtime);
     Subscribe(host);
     Schedule(host);
@@ -78,12 +80,12 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
           [this](const std::vector<codedb::OverlayChange>& changes) { Settled(changes); },
           runtime.settings.skip);
       runtime.overlay->Start();
-      runtime.host.issues().clear("dirty_overlay_failed", "");
+      runtime.reporting.issues.clear("dirty_overlay_failed", "");
     } catch (const std::exception& failure) {
       runtime.overlay.reset();
-      runtime.host.logger().error("codedb: the dirty overlay could not start: %s",
+      runtime.reporting.log.error("codedb: the dirty overlay could not start: %s",
                                   std::string(failure.what()));
-      runtime.host.issues().set(oxd::sdk::Issue{
+      runtime.reporting.issues.set(oxd::sdk::Issue{
           "dirty_overlay_failed", oxd::sdk::Severity::Warning, "",
           std::string("uncommitted changes are not searchable: ") + failure.what()});
     }
@@ -97,7 +99,7 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
       for (const codedb::OverlayChange& change : changes) {
         event.changes.push_back({change.path, change.type});
       }
-      oxd::sdk::publish(runtime.host, event);
+      oxd::sdk::publish(runtime.bus, event);
     }
     // A commit, checkout or reset moved HEAD: the committed index follows at once, so a file
     // that left the overlay (committed) is searchable again within one small run.

@@ -57,9 +57,9 @@ double FileBytes(const std::filesystem::path& index) {
 // Bytes on disk of the indexes, by kind; refreshed whenever status or code_status is read.
 void UpdateStoreBytes(Runtime& runtime, const std::vector<IndexStore*>& remotes) {
   auto gauge = [&](const char* index) -> sdk::Gauge& {
-    return runtime.host.metrics().gauge("oxd_codedb_store_bytes",
-                                        "Bytes on disk of the code indexes (as of status).",
-                                        {{"index", index}});
+    return runtime.metrics.gauge("oxd_codedb_store_bytes",
+                                 "Bytes on disk of the code indexes (as of status).",
+                                 {{"index", index}});
   };
   if (runtime.project) gauge("project").set(FileBytes(runtime.project->target().index));
   if (runtime.ledger) gauge("ledger").set(FileBytes(runtime.ledger->target().index));

@@ -41,7 +41,7 @@ std::string EnsureRemoteClone(Runtime& runtime, IndexStore& store, bool full,
   checkout.clone_url = store.target().name;
   checkout.repo_path = repo.string();
   checkout.repo_type = "mirror";
-  Reply reply = runtime.host.call(checkout.toRequest());
+  Reply reply = runtime.calls.call(checkout.toRequest());
   if (!reply.success) {
     if (reply.error == "unknown message type") {
       return "indexing a URL needs the sync plugin, which clones it (oxctl plugins enable sync)";
@@ -66,7 +66,7 @@ Reply CodeIndex(Runtime& runtime, const CodeIndexRequest& request, sdk::Progress
     }
   } else if (repo.empty() || repo == "project") {
     if (!runtime.project) {
-      return Reply::fail(runtime.host.workspace().project_root.string() +
+      return Reply::fail(runtime.workspace.project_root.string() +
                          " is not a git repository: there is no history to index");
     }
     store = runtime.project.get();
@@ -123,7 +123,7 @@ Reply CodeSearch(Runtime& runtime, const SearchRequest& parsed) {
   IndexStore* store = runtime.Find(parsed.repo);
   if (!store) {
     if (parsed.repo.empty() || parsed.repo == "project") {
-      return Reply::fail(runtime.host.workspace().project_root.string() +
+      return Reply::fail(runtime.workspace.project_root.string() +
                          " is not a git repository: there is no index to search");
     }
     if (parsed.repo == "ledger") return Reply::fail("this workspace has no ledger");
@@ -145,10 +145,9 @@ Reply CodeSearch(Runtime& runtime, const SearchRequest& parsed) {
 
 }  // namespace
 
-void RegisterMessages(Runtime& runtime) {
+void RegisterMessages(sdk::Host& host, Runtime& runtime) {
   using sdk::handleTyped;
   using sdk::Progress;
-  sdk::Host& host = runtime.host;
   handleTyped<CodeIndexRequest>(host, "code_index",
                                 [&runtime](const CodeIndexRequest& request, Progress& progress) {
                                   return CodeIndex(runtime, request, progress);

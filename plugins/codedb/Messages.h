@@ -8,7 +8,7 @@
 
 namespace oxd::codedb {
 
-void RegisterMessages(Runtime& runtime);
+void RegisterMessages(sdk::Host& host, Runtime& runtime);
 
 // The CodeDBStats of docs/protocol.md#code_status (code_status and status.code_db), from the caches
 // of the last runs. `cold_read`: an index no run has touched yet is read from its file

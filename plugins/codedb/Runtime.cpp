@@ -47,11 +47,18 @@ fs::path RemoteDir(const fs::path& data_dir, const std::string& url) {
   return data_dir / "remotes" / StableHash(url);
 }
 
-Runtime::Runtime(sdk::Host& host_ref, CodedbSettings settings_value)
-    : host(host_ref),
+Runtime::Runtime(sdk::Reporting reporting_to, sdk::Caller& calls_to, sdk::Publisher& bus_to,
+                 sdk::KeepAlive& keep_alive_ref, sdk::Metrics& metrics_ref,
+                 const sdk::Workspace& workspace_ref, CodedbSettings settings_value)
+    : reporting(reporting_to),
+      calls(calls_to),
+      bus(bus_to),
+      keep_alive(keep_alive_ref),
+      metrics(metrics_ref),
+      workspace(workspace_ref),
       settings(std::move(settings_value)),
-      data_dir(host_ref.workspace().workspace_data_dir / "codedb"),
-      disk(host_ref.issues(), "codedb") {}
+      data_dir(workspace_ref.workspace_data_dir / "codedb"),
+      disk(reporting_to.issues, "codedb") {}
 
 IndexStore& Runtime::Remote(const std::string& url) {
   std::lock_guard lock(remotes_mutex_);
@@ -93,21 +100,20 @@ std::string Runtime::IndexKind(const IndexStore& store) const {
 
 std::optional<IndexReport> Runtime::Index(IndexStore& store, IndexOptions options, bool wait) {
   options.skip = settings.skip;
-  sdk::PendingWork hold = host.keepAlive("codedb index of " + store.target().name);
+  sdk::PendingWork hold = keep_alive.keepAlive("codedb index of " + store.target().name);
   auto started = std::chrono::steady_clock::now();
   std::optional<IndexReport> report =
       wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
   // The index is derived from git: a damaged file costs a rebuild, never the user's attention.
   if (report && !report->ok && !report->cancelled && !options.full &&
       IsDamagedDatabase(report->error)) {
-    host.logger().warning("codedb: the index of %s is damaged (%s); rebuilding it",
+    reporting.log.warning("codedb: the index of %s is damaged (%s); rebuilding it",
                           store.target().name, report->error);
     options.full = true;
     report = wait ? std::optional(runs.Run(store, options)) : runs.TryRun(store, options);
   }
   if (report) {
     const char* outcome = report->ok ? "ok" : report->cancelled ? "cancelled" : "failed";
-    sdk::Metrics& metrics = host.metrics();
     metrics
         .counter("oxd_codedb_index_runs_total", "Index runs, by index and outcome.",
                  {{"index", IndexKind(store)}, {"outcome", outcome}})
@@ -127,7 +133,7 @@ void Runtime::Report(const IndexStore& store, const IndexOptions& options,
   // The issue names the index: "" is the project's, "ledger" the ledger's, else the URL.
   std::string issue_repo = &store == project.get() ? "" : name;
   if (report.ok || report.cancelled) {
-    host.issues().clear(kIndexFailed, issue_repo);
+    reporting.issues.clear(kIndexFailed, issue_repo);
     if (report.ok) disk.succeeded();
   } else {
     // SQLite often says only "unable to open database file" where it cannot create the WAL's
@@ -138,17 +144,17 @@ void Runtime::Report(const IndexStore& store, const IndexOptions& options,
       problem = sdk::diskProblemOf(errno);
     }
     disk.failed(problem, "the code index of " + name, report.error);
-    host.logger().warning("codedb: indexing %s failed: %s", name, report.error);
-    host.issues().set(sdk::Issue{kIndexFailed, sdk::Severity::Warning, issue_repo,
-                                 "code index of " + name + " failed: " + report.error});
+    reporting.log.warning("codedb: indexing %s failed: %s", name, report.error);
+    reporting.issues.set(sdk::Issue{kIndexFailed, sdk::Severity::Warning, issue_repo,
+                                    "code index of " + name + " failed: " + report.error});
   }
   // A run that found nothing new is not news (it happens every check interval).
   if (report.ok && report.counters.commits == 0 && !options.full) return;
   sdk::CodedbIndexedEvent event = RunReport(name, options.full, report);
   std::ostringstream text;
   event.toObject()->stringify(text);
-  host.logger().information("event codedb.indexed %s", text.str());
-  sdk::publish(host, event);
+  reporting.log.information("event codedb.indexed %s", text.str());
+  sdk::publish(bus, event);
 }
 
 }  // namespace oxd::codedb

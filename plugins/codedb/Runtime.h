@@ -1,6 +1,6 @@
-// What the plugin's parts share while it runs: the host, the settings, the indexes (project,
-// ledger, remotes), the overlay, the run serializer and the background indexer. Built in
-// CodedbPlugin::start(), destroyed after stop(); every member is thread-safe on its own.
+// What the plugin's parts share while it runs: the host services they use, the settings, the
+// indexes (project, ledger, remotes), the overlay, the run serializer and the background indexer.
+// Built in CodedbPlugin::start(), destroyed after stop(); every member is thread-safe on its own.
 #pragma once
 
 #include <oxd/disk_issue.h>
@@ -22,9 +22,16 @@ namespace oxd::codedb {
 
 class Runtime {
  public:
-  Runtime(sdk::Host& host, CodedbSettings settings);
+  Runtime(sdk::Reporting reporting_to, sdk::Caller& calls_to, sdk::Publisher& bus_to,
+          sdk::KeepAlive& keep_alive_ref, sdk::Metrics& metrics_ref,
+          const sdk::Workspace& workspace_ref, CodedbSettings settings);
 
-  sdk::Host& host;
+  sdk::Reporting reporting;
+  sdk::Caller& calls;  // the sync plugin's checkout, for code_index {url}
+  sdk::Publisher& bus;
+  sdk::KeepAlive& keep_alive;
+  sdk::Metrics& metrics;
+  const sdk::Workspace& workspace;
   const CodedbSettings settings;
   const std::filesystem::path data_dir;  // <workspace data>/codedb
   std::unique_ptr<IndexStore> project;   // null when the project is not a git repository

@@ -38,9 +38,13 @@ void ClearDestination(const Repo& repo, Poco::Logger& logger) {
 
 }  // namespace
 
-BackgroundClones::BackgroundClones(sdk::Host& host, RepoSet& repos, CloneSlots& slots,
+BackgroundClones::BackgroundClones(sdk::Reporting report, RepoSet& repos, CloneSlots& slots,
                                    EventPublisher& events, NetworkFactory network)
-    : host_(host), repos_(repos), slots_(slots), events_(events), network_(std::move(network)) {}
+    : report_(report),
+      repos_(repos),
+      slots_(slots),
+      events_(events),
+      network_(std::move(network)) {}
 
 BackgroundClones::~BackgroundClones() { StopAndJoin(); }
 
@@ -63,7 +67,7 @@ bool BackgroundClones::Start(const Repo& repo, bool honour_backoff) {
 }
 
 void BackgroundClones::Clone(const Repo& repo) {
-  Poco::Logger& logger = host_.logger();
+  Poco::Logger& logger = report_.log;
   auto started = std::chrono::steady_clock::now();
   git::NetworkOptions options = network_();
   options.cancel = &stopping_;
@@ -89,8 +93,8 @@ void BackgroundClones::Clone(const Repo& repo) {
       state.clone_backoff.Clear();
       if (state.last_sync == Clock::time_point{}) state.last_sync = Clock::now();
     });
-    host_.issues().clear("clone_failed", repo.id);
-    ClearAuthExpired(host_.issues(), repo);
+    report_.issues.clear("clone_failed", repo.id);
+    ClearAuthExpired(report_.issues, repo);
     logger.information("%s: cloned into %s at %s", repo.name, repo.path.string(), report.head);
     events_.RepoCloned(repo, report.head);
     events_.SyncComplete(repo, "clone", true, duration);
@@ -109,11 +113,11 @@ void BackgroundClones::Clone(const Repo& repo) {
     });
     std::string summary = "Clone of " + repo.name + " failed (attempt " + std::to_string(attempt) +
                           ", " + Hint(kind, message) + "): " + message;
-    host_.issues().set(
+    report_.issues.set(
         sdk::Issue{"clone_failed", sdk::Severity::Error, repo.id, summary, {}, false});
-    if (kind == git::GitErrorKind::kAuthentication) RaiseAuthExpired(host_.issues(), repo, message);
+    if (kind == git::GitErrorKind::kAuthentication) RaiseAuthExpired(report_.issues, repo, message);
     // One entry per repo in the error store, replaced on each attempt: offline does not flood.
-    host_.errors().add("clone_failed", summary, sdk::Severity::Error);
+    report_.errors.add("clone_failed", summary, sdk::Severity::Error);
     if (attempt == 1) {
       logger.warning("%s", summary);
     } else {

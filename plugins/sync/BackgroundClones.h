@@ -25,7 +25,7 @@ class BackgroundClones {
  public:
   using NetworkFactory = std::function<git::NetworkOptions()>;
 
-  BackgroundClones(sdk::Host& host, RepoSet& repos, CloneSlots& slots, EventPublisher& events,
+  BackgroundClones(sdk::Reporting report, RepoSet& repos, CloneSlots& slots, EventPublisher& events,
                    NetworkFactory network);
   ~BackgroundClones();
 
@@ -44,7 +44,7 @@ class BackgroundClones {
   void Clone(const Repo& repo);
   void JoinFinished();  // callers hold workers_mutex_
 
-  sdk::Host& host_;
+  sdk::Reporting report_;
   RepoSet& repos_;
   CloneSlots& slots_;
   EventPublisher& events_;

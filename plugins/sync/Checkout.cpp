@@ -49,9 +49,11 @@ std::string CloneUrlProblem(const std::string& url) {
   return "";
 }
 
-Checkout::Checkout(sdk::Host& host, RepoSet& repos, CloneSlots& slots, EventPublisher& events,
+Checkout::Checkout(sdk::Reporting report, const sdk::Workspace& workspace, RepoSet& repos,
+                   CloneSlots& slots, EventPublisher& events,
                    BackgroundClones::NetworkFactory network, RepoPathPolicy policy)
-    : host_(host),
+    : report_(report),
+      workspace_(workspace),
       repos_(repos),
       slots_(slots),
       events_(events),
@@ -66,7 +68,7 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, bool from_
   }
   fs::path path = ValidateRepoPath(request.repo_path, policy_);
   if (!from_plugin) {
-    if (std::string problem = sdk::daemonDirProblem(host_.workspace(), path); !problem.empty()) {
+    if (std::string problem = sdk::daemonDirProblem(workspace_, path); !problem.empty()) {
       throw InvalidRepoPath(problem);
     }
   }
@@ -79,7 +81,7 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, bool from_
     throw std::runtime_error("invalid clone URL: " + problem);
   }
   bool occupied = fs::is_directory(path, error) && !fs::is_empty(path, error);
-  bool ours = IsAtOrBelow(path, fs::weakly_canonical(host_.workspace().data_dir, error));
+  bool ours = IsAtOrBelow(path, fs::weakly_canonical(workspace_.data_dir, error));
   if (occupied && !ours) {
     throw std::runtime_error(path.string() +
                              " exists and is not a git checkout: move it away first");
@@ -107,8 +109,8 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, bool from_
   }
   if (occupied) {
     fs::path aside = git::MoveAside(path);
-    host_.logger().warning("checkout: %s held files but no .git; moved to %s", path.string(),
-                           aside.string());
+    report_.log.warning("checkout: %s held files but no .git; moved to %s", path.string(),
+                        aside.string());
   }
   fs::create_directories(path.parent_path());
 
@@ -125,7 +127,7 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, bool from_
     report = git::CloneRepository({request.clone_url, path, ""}, options);
   } catch (const git::GitError& failure) {
     if (known && failure.kind() == git::GitErrorKind::kAuthentication) {
-      RaiseAuthExpired(host_.issues(), *known, failure.what());
+      RaiseAuthExpired(report_.issues, *known, failure.what());
     }
     throw std::runtime_error(std::string("clone failed: ") + failure.what());
   }
@@ -145,12 +147,11 @@ Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, bool from_
       state.clone_backoff.Clear();
       if (state.last_sync == Clock::time_point{}) state.last_sync = Clock::now();
     });
-    host_.issues().clear("clone_failed", known->id);
-    ClearAuthExpired(host_.issues(), *known);
+    report_.issues.clear("clone_failed", known->id);
+    ClearAuthExpired(report_.issues, *known);
   }
-  host_.logger().information("checkout: cloned %s into %s at %s",
-                             git::SanitizeCredentials(request.clone_url), path.string(),
-                             report.head);
+  report_.log.information("checkout: cloned %s into %s at %s",
+                          git::SanitizeCredentials(request.clone_url), path.string(), report.head);
   // A mirror is another plugin's read-only copy (codedb's remote indexes): not a ledger or a
   // team context, so nothing that follows those (murmur relay, whispers) hears of it.
   if (request.repo_type != kMirrorType) {

@@ -44,8 +44,9 @@ std::string CloneUrlProblem(const std::string& url);
 
 class Checkout {
  public:
-  Checkout(sdk::Host& host, RepoSet& repos, CloneSlots& slots, EventPublisher& events,
-           BackgroundClones::NetworkFactory network, RepoPathPolicy policy);
+  Checkout(sdk::Reporting report, const sdk::Workspace& workspace, RepoSet& repos,
+           CloneSlots& slots, EventPublisher& events, BackgroundClones::NetworkFactory network,
+           RepoPathPolicy policy);
 
   // The reply data {path, already_exists, cloned}; throws std::runtime_error with the wire error.
   // A client's path never reaches the daemon's own dirs (sdk/include/oxd/client_path.h); a
@@ -54,7 +55,8 @@ class Checkout {
                               sdk::Progress& progress);
 
  private:
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  const sdk::Workspace& workspace_;
   RepoSet& repos_;
   CloneSlots& slots_;
   EventPublisher& events_;

@@ -34,8 +34,8 @@ void EventPublisher::Publish(const Event& event) {
   Poco::Dynamic::Var var = event.toVar();
   std::ostringstream text;
   var.extract<Poco::JSON::Object::Ptr>()->stringify(text);
-  host_.logger().information("event %s %s", std::string(Event::kTopic), text.str());
-  host_.publish(Event::kTopic, var);
+  log_.information("event %s %s", std::string(Event::kTopic), text.str());
+  bus_.publish(Event::kTopic, var);
 }
 
 }  // namespace oxd::sync

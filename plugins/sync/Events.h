@@ -17,7 +17,7 @@ namespace oxd::sync {
 
 class EventPublisher {
  public:
-  explicit EventPublisher(sdk::Host& host) : host_(host) {}
+  EventPublisher(Poco::Logger& log, sdk::Publisher& bus) : log_(log), bus_(bus) {}
 
   void RepoPulled(const Repo& repo, const git::PullReport& report);
   // gc: a GC swapped in a fresh clone.
@@ -30,7 +30,8 @@ class EventPublisher {
   template <sdk::BusEvent Event>
   void Publish(const Event& event);
 
-  sdk::Host& host_;
+  Poco::Logger& log_;
+  sdk::Publisher& bus_;
 };
 
 }  // namespace oxd::sync

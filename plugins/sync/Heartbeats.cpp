@@ -32,11 +32,12 @@ std::string Line(const sdk::Workspace& workspace, Clock::time_point last_sync, i
 
 }  // namespace
 
-HeartbeatFiles::HeartbeatFiles(sdk::Host& host, const RepoSet& repos)
-    : host_(host), repos_(repos) {}
+HeartbeatFiles::HeartbeatFiles(Poco::Logger& log, const sdk::Workspace& workspace,
+                               const RepoSet& repos)
+    : log_(log), workspace_(workspace), repos_(repos) {}
 
 fs::path HeartbeatFiles::WorkspaceFile() const {
-  return host_.workspace().workspace_data_dir / "heartbeat.jsonl";
+  return workspace_.workspace_data_dir / "heartbeat.jsonl";
 }
 
 fs::path HeartbeatFiles::CheckoutFile(const fs::path& checkout) {
@@ -44,13 +45,12 @@ fs::path HeartbeatFiles::CheckoutFile(const fs::path& checkout) {
 }
 
 void HeartbeatFiles::WriteAll() {
-  const sdk::Workspace& workspace = host_.workspace();
-  if (workspace.repo_id.empty()) return;  // docs/behavior.md#heartbeat-files: needs a repo_id
+  if (workspace_.repo_id.empty()) return;  // docs/behavior.md#heartbeat-files: needs a repo_id
   auto write = [&](const fs::path& file, const std::string& line) {
     try {
       AppendKeepingLast(file, line, kHeartbeatLines);
     } catch (const std::exception& error) {
-      host_.logger().warning("heartbeat file %s: %s", file.string(), std::string(error.what()));
+      log_.warning("heartbeat file %s: %s", file.string(), std::string(error.what()));
     }
   };
   int errors = 0;
@@ -58,15 +58,15 @@ void HeartbeatFiles::WriteAll() {
     if (!repos_.State(repo.id).last_error.empty()) ++errors;
   }
   std::error_code error;
-  fs::create_directories(workspace.workspace_data_dir, error);
-  write(WorkspaceFile(), Line(workspace, repos_.State("ledger").last_sync, errors));
+  fs::create_directories(workspace_.workspace_data_dir, error);
+  write(WorkspaceFile(), Line(workspace_, repos_.State("ledger").last_sync, errors));
   for (const Repo& repo : repos_.repos()) {
     std::error_code ignored;
     // Only a real .git directory: never create one, nor write into a gitdir link's target.
     if (!fs::is_directory(repo.path / ".git", ignored)) continue;
     RepoRuntime state = repos_.State(repo.id);
     write(CheckoutFile(repo.path),
-          Line(workspace, state.last_sync, state.last_error.empty() ? 0 : 1));
+          Line(workspace_, state.last_sync, state.last_error.empty() ? 0 : 1));
   }
 }
 

@@ -21,7 +21,7 @@ inline constexpr std::size_t kHeartbeatLines = 5;
 
 class HeartbeatFiles {
  public:
-  HeartbeatFiles(sdk::Host& host, const RepoSet& repos);
+  HeartbeatFiles(Poco::Logger& log, const sdk::Workspace& workspace, const RepoSet& repos);
 
   std::filesystem::path WorkspaceFile() const;
   static std::filesystem::path CheckoutFile(const std::filesystem::path& checkout);
@@ -30,7 +30,8 @@ class HeartbeatFiles {
   void WriteAll();
 
  private:
-  sdk::Host& host_;
+  Poco::Logger& log_;
+  const sdk::Workspace& workspace_;
   const RepoSet& repos_;
 };
 

@@ -84,17 +84,19 @@ std::string HeadOrEmpty(const std::filesystem::path& path) {
 
 }  // namespace
 
-SyncEngine::SyncEngine(sdk::Host& host, const SyncSettings& settings, RepoSet& repos,
-                       SyncHistory& history, EventPublisher& events, BackgroundClones& clones,
+SyncEngine::SyncEngine(sdk::Reporting report, sdk::Metrics& metrics, TokenSource tokens,
+                       const SyncSettings& settings, RepoSet& repos, SyncHistory& history,
+                       EventPublisher& events, BackgroundClones& clones,
                        RepoStateFiles& state_files, const std::atomic<bool>& stopping)
-    : host_(host),
+    : report_(report),
+      metrics_(metrics),
       settings_(settings),
       repos_(repos),
       history_(history),
       events_(events),
       clones_(clones),
       state_files_(state_files),
-      tokens_(host, settings.host_tokens),
+      tokens_(std::move(tokens)),
       stopping_(stopping) {}
 
 git::NetworkOptions SyncEngine::Network() const {
@@ -115,7 +117,7 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
   } else if (!state.pull_backoff.Allows(Clock::now())) {
     int failures = state.pull_backoff.failures();
     std::string retry = ClockTime(state.pull_backoff.next_attempt());
-    host_.issues().set(sdk::Issue{"sync_backoff",
+    report_.issues.set(sdk::Issue{"sync_backoff",
                                   sdk::Severity::Warning,
                                   repo.id,
                                   "Sync of " + repo.name + " suspended after " +
@@ -147,10 +149,10 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
   options.network = Network();
   PullResult result;
   try {
-    result = PullJob(repo, options, host_.issues(), host_.logger(), stages).Run();
+    result = PullJob(repo, options, report_.issues, report_.log, stages).Run();
     // The daemon's own commits whose push failed ride on the next sync (RepoWriter.h).
     if (result.status == PullResult::Status::kPulled || result.in_sync) {
-      PushLocalCommits(host_, repo, options.network, stages);
+      PushLocalCommits(report_, repo, options.network, stages);
     }
   } catch (const git::GitError& error) {  // local git failures (open, inspect) land here
     result.status = PullResult::Status::kFailed;
@@ -181,11 +183,11 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
       break;
     case PullResult::Status::kPulled:
       RecordSuccess(repo, result);
-      sdk::clearDiskIssues(host_.issues(), repo.id);  // it wrote to the checkout
+      sdk::clearDiskIssues(report_.issues, repo.id);  // it wrote to the checkout
       break;
     case PullResult::Status::kFailed:
       if (result.error_kind != git::GitErrorKind::kCancelled) RecordFailure(repo, result);
-      sdk::raiseDiskIssue(host_.issues(), repo.id, sdk::diskProblemOf(result.message),
+      sdk::raiseDiskIssue(report_.issues, repo.id, sdk::diskProblemOf(result.message),
                           "the checkout of " + repo.name, result.message);
       break;
   }
@@ -211,7 +213,7 @@ void SyncEngine::CountSync(const Repo& repo, const PullResult& result) {
       outcome = result.error_kind == git::GitErrorKind::kCancelled ? "cancelled" : "failed";
       break;
   }
-  sdk::Metrics& metrics = host_.metrics();
+  sdk::Metrics& metrics = metrics_;
   metrics
       .counter("oxd_sync_syncs_total", "Syncs of each repository, by outcome.",
                {{"repo", repo.id}, {"outcome", outcome}})
@@ -233,16 +235,15 @@ void SyncEngine::RecordSuccess(const Repo& repo, const PullResult& result) {
     runtime.last_error.clear();
     runtime.pull_backoff.Clear();
   });
-  host_.issues().clear("sync_backoff", repo.id);
-  ClearAuthExpired(host_.issues(), repo);
+  report_.issues.clear("sync_backoff", repo.id);
+  ClearAuthExpired(report_.issues, repo);
   std::string head = result.status == PullResult::Status::kPulled ? result.report.new_head
                                                                   : HeadOrEmpty(repo.path);
   if (std::string error = state_files_.RecordSyncSuccess(repo.id, head); !error.empty()) {
-    host_.logger().warning("%s: %s", repo.name, error);
+    report_.log.warning("%s: %s", repo.name, error);
   }
   if (failures_before > 0) {
-    host_.logger().information("%s: sync works again after %d failure(s)", repo.name,
-                               failures_before);
+    report_.log.information("%s: sync works again after %d failure(s)", repo.name, failures_before);
   }
   if (result.status != PullResult::Status::kPulled) return;
 
@@ -250,8 +251,8 @@ void SyncEngine::RecordSuccess(const Repo& repo, const PullResult& result) {
   history_.Record(SyncEvent{Clock::now(), repo.is_ledger() ? "pull" : "team_context", repo.id,
                             result.duration, static_cast<int>(report.files_changed.size())});
   if (report.new_head != report.old_head) {
-    host_.logger().information("%s: %s %s → %s", repo.name, PullSummary(report),
-                               report.old_head.substr(0, 12), report.new_head.substr(0, 12));
+    report_.log.information("%s: %s %s → %s", repo.name, PullSummary(report),
+                            report.old_head.substr(0, 12), report.new_head.substr(0, 12));
     events_.RepoPulled(repo, report);
   }
   events_.SyncComplete(repo, "pull", true, result.duration);
@@ -265,21 +266,21 @@ void SyncEngine::RecordFailure(const Repo& repo, const PullResult& result) {
     failures = runtime.pull_backoff.failures();
   });
   if (result.error_kind == git::GitErrorKind::kAuthentication) {
-    RaiseAuthExpired(host_.issues(), repo, result.message);
+    RaiseAuthExpired(report_.issues, repo, result.message);
   }
   if (std::string error = state_files_.RecordSyncFailure(repo.id); !error.empty()) {
-    host_.logger().warning("%s: %s", repo.name, error);
+    report_.log.warning("%s: %s", repo.name, error);
   }
   bool network = IsNetworkKind(result.error_kind);
   std::string message = repo.name + " " + result.message;
-  host_.errors().add(ErrorCode(result.error_kind), message,
+  report_.errors.add(ErrorCode(result.error_kind), message,
                      network ? sdk::Severity::Warning : sdk::Severity::Error);
   // While offline every tick fails the same way: say it once, then keep quiet until it works.
   if (failures == 1 || !network) {
-    host_.logger().warning("%s (failure %d, next try in %d min)", message, failures,
-                           static_cast<int>(kSyncBackoff.DelayAfter(failures).count()));
+    report_.log.warning("%s (failure %d, next try in %d min)", message, failures,
+                        static_cast<int>(kSyncBackoff.DelayAfter(failures).count()));
   } else {
-    host_.logger().debug("%s (failure %d)", message, failures);
+    report_.log.debug("%s (failure %d)", message, failures);
   }
   events_.SyncComplete(repo, "pull", false, result.duration);
 }

@@ -23,7 +23,8 @@ namespace oxd::sync {
 
 class SyncEngine {
  public:
-  SyncEngine(sdk::Host& host, const SyncSettings& settings, RepoSet& repos, SyncHistory& history,
+  SyncEngine(sdk::Reporting report, sdk::Metrics& metrics, TokenSource tokens,
+             const SyncSettings& settings, RepoSet& repos, SyncHistory& history,
              EventPublisher& events, BackgroundClones& clones, RepoStateFiles& state_files,
              const std::atomic<bool>& stopping);
 
@@ -45,7 +46,8 @@ class SyncEngine {
   void RecordFailure(const Repo& repo, const PullResult& result);
   void CountSync(const Repo& repo, const PullResult& result);
 
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  sdk::Metrics& metrics_;
   const SyncSettings& settings_;
   RepoSet& repos_;
   SyncHistory& history_;

@@ -62,27 +62,30 @@ class SyncPlugin final : public oxd::sdk::Plugin {
     repos_ = std::make_unique<sync::RepoSet>(std::move(repos));
     state_files_ = std::make_unique<sync::RepoStateFiles>(workspace.workspace_data_dir);
     LoadPersistedState();
-    events_ = std::make_unique<sync::EventPublisher>(host);
-    clones_ = std::make_unique<sync::BackgroundClones>(host, *repos_, slots_, *events_,
+    const oxd::sdk::Reporting report = host.reporting();
+    events_ = std::make_unique<sync::EventPublisher>(host.logger(), host);
+    clones_ = std::make_unique<sync::BackgroundClones>(report, *repos_, slots_, *events_,
                                                        [this] { return engine_->Network(); });
-    engine_ = std::make_unique<sync::SyncEngine>(host, settings_, *repos_, history_, *events_,
-                                                 *clones_, *state_files_, stopping_);
+    engine_ = std::make_unique<sync::SyncEngine>(
+        report, host.metrics(), sync::TokenSource(host, host.config(), settings_.host_tokens),
+        settings_, *repos_, history_, *events_, *clones_, *state_files_, stopping_);
     gc_ = std::make_unique<sync::GarbageCollector>(
-        host, *repos_, *state_files_, *events_, [this] { return engine_->Network(); },
+        report, *repos_, *state_files_, *events_, [this] { return engine_->Network(); },
         settings_.gc_interval_days);
-    heartbeats_ = std::make_unique<sync::HeartbeatFiles>(host, *repos_);
+    heartbeats_ = std::make_unique<sync::HeartbeatFiles>(host.logger(), workspace, *repos_);
     // Checkouts may land in the data dir or beside the project (a sibling ledger), never in it.
     sync::RepoPathPolicy policy{{workspace.data_dir, workspace.project_root.parent_path()},
                                 {workspace.project_root}};
     checkout_ = std::make_unique<sync::Checkout>(
-        host, *repos_, slots_, *events_, [this] { return engine_->Network(); }, policy);
+        report, workspace, *repos_, slots_, *events_, [this] { return engine_->Network(); },
+        policy);
 
     writes_ = std::make_unique<sync::DaemonWrites>(
-        host, *repos_, [this] { return engine_->Network(); }, stopping_);
+        report, host, workspace, *repos_, [this] { return engine_->Network(); }, stopping_);
     sync::RegisterMessages(host,
                            {settings_, *repos_, history_, *engine_, *checkout_, *gc_, *writes_});
     discovery_ = std::make_unique<sync::TeamDiscovery>(
-        host, *repos_, settings_.team_urls, [this](const sync::Repo& team) {
+        host.logger(), workspace, *repos_, settings_.team_urls, [this](const sync::Repo& team) {
           LoadPersistedState(team);
           engine_->AntiEntropy();  // clones it now, on the clone threads
         });

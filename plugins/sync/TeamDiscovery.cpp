@@ -46,12 +46,12 @@ std::vector<Repo> TeamDiscovery::Remembered(const fs::path& workspace_data_dir,
   return repos;
 }
 
-TeamDiscovery::TeamDiscovery(sdk::Host& host, RepoSet& repos, TeamUrls team_urls,
-                             std::function<void(const Repo&)> on_added)
-    : host_(host),
+TeamDiscovery::TeamDiscovery(Poco::Logger& log, const sdk::Workspace& workspace, RepoSet& repos,
+                             TeamUrls team_urls, std::function<void(const Repo&)> on_added)
+    : log_(log),
       repos_(repos),
       team_urls_(std::move(team_urls)),
-      file_(host.workspace().workspace_data_dir / kFileName),
+      file_(workspace.workspace_data_dir / kFileName),
       on_added_(std::move(on_added)),
       remembered_(LoadRemembered(file_, team_urls_)) {}
 
@@ -65,7 +65,7 @@ void TeamDiscovery::OnTeamSeen(const sdk::TeamSeenEvent& event) {
   if (url.empty()) {
     std::lock_guard lock(mutex_);
     if (without_url_.insert(id).second && !repos_.Find(id)) {
-      host_.logger().information(
+      log_.information(
           "team %s named in a heartbeat: no clone URL known (add it to .oxd/project.json "
           "team_contexts, or [sync] team_urls)",
           id);
@@ -77,8 +77,7 @@ void TeamDiscovery::OnTeamSeen(const sdk::TeamSeenEvent& event) {
       std::chrono::nanoseconds(event.interval_ns));
   repo.gc_interval_days = static_cast<int>(event.gc_interval_days);
   if (!repos_.AddOrComplete(repo)) return;
-  host_.logger().information("team context %s added (named in a heartbeat), at %s", id,
-                             path.string());
+  log_.information("team context %s added (named in a heartbeat), at %s", id, path.string());
   if (from_config) Remember(repo);
   on_added_(*repos_.Find(id));
 }
@@ -96,7 +95,7 @@ void TeamDiscovery::Remember(const Repo& repo) {
   Poco::JSON::Object::Ptr object = new Poco::JSON::Object(true);
   object->set("teams", teams);
   if (std::string failure = WriteJsonFile(file_, object); !failure.empty()) {
-    host_.logger().warning("%s (team %s is synced until the daemon stops)", failure, repo.id);
+    log_.warning("%s (team %s is synced until the daemon stops)", failure, repo.id);
   }
 }
 

@@ -33,8 +33,8 @@ class TeamDiscovery {
                                       const TeamUrls& team_urls);
 
   // `on_added` runs (on the event's worker) after a team joined the set or got its URL.
-  TeamDiscovery(sdk::Host& host, RepoSet& repos, TeamUrls team_urls,
-                std::function<void(const Repo&)> on_added);
+  TeamDiscovery(Poco::Logger& log, const sdk::Workspace& workspace, RepoSet& repos,
+                TeamUrls team_urls, std::function<void(const Repo&)> on_added);
 
   // The `team.seen` subscriber.
   void OnTeamSeen(const sdk::TeamSeenEvent& event);
@@ -42,7 +42,7 @@ class TeamDiscovery {
  private:
   void Remember(const Repo& repo);
 
-  sdk::Host& host_;
+  Poco::Logger& log_;
   RepoSet& repos_;
   const TeamUrls team_urls_;
   const std::filesystem::path file_;

@@ -40,13 +40,16 @@ std::string UrlHost(const std::string& url) {
   return Lower(rest);
 }
 
-TokenSource::TokenSource(sdk::Host& host, const HostTokens& host_tokens) : host_(host) {
+TokenSource::TokenSource(const sdk::CredentialsSource& heartbeats,
+                         const Poco::Util::AbstractConfiguration& config,
+                         const HostTokens& host_tokens)
+    : heartbeats_(heartbeats), config_(config) {
   for (const auto& [name, token] : host_tokens) host_tokens_[Lower(name)] = token;
 }
 
 git::CredentialsFor TokenSource::Current() const {
-  std::optional<sdk::Credentials> heartbeat = host_.credentials();
-  std::string configured = sdk::Settings(host_.config(), "sync", kSyncKeys).text("token");
+  std::optional<sdk::Credentials> heartbeat = heartbeats_.credentials();
+  std::string configured = sdk::Settings(config_, "sync", kSyncKeys).text("token");
   if (configured.empty()) {
     if (const char* from_env = std::getenv("OXD_GIT_TOKEN"); from_env) configured = from_env;
   }

@@ -24,13 +24,16 @@ class TokenSource {
  public:
   using HostTokens = std::map<std::string, std::string>;  // host → token
 
-  TokenSource(sdk::Host& host, const HostTokens& host_tokens);
+  // config: the plugin's section, re-read for `token` at every use.
+  TokenSource(const sdk::CredentialsSource& heartbeats,
+              const Poco::Util::AbstractConfiguration& config, const HostTokens& host_tokens);
 
   // A snapshot of the sources now, choosing by URL when libgit2 asks.
   git::CredentialsFor Current() const;
 
  private:
-  sdk::Host& host_;
+  const sdk::CredentialsSource& heartbeats_;
+  const Poco::Util::AbstractConfiguration& config_;
   HostTokens host_tokens_;  // hosts lower-cased
 };
 

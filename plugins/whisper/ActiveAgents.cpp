@@ -5,10 +5,10 @@
 
 namespace oxd::whisper {
 
-std::vector<std::string> ActiveAgentIds(sdk::Host& host) {
+std::vector<std::string> ActiveAgentIds(sdk::Caller& calls) {
   sdk::Request request;
   request.type = "instances";
-  sdk::Reply reply = host.call(request);
+  sdk::Reply reply = calls.call(request);
   std::vector<std::string> ids;
   if (!reply.success || reply.data.type() != typeid(Poco::JSON::Object::Ptr)) return ids;
   auto data = reply.data.extract<Poco::JSON::Object::Ptr>();

@@ -9,6 +9,6 @@
 
 namespace oxd::whisper {
 
-std::vector<std::string> ActiveAgentIds(sdk::Host& host);
+std::vector<std::string> ActiveAgentIds(sdk::Caller& calls);
 
 }  // namespace oxd::whisper

@@ -44,7 +44,7 @@ std::string Plural(std::size_t count, const std::string& word) {
 }  // namespace
 
 bool RunActivitySummary(Runtime& runtime, Nanos now) {
-  std::size_t active = ActiveAgentIds(runtime.host).size();
+  std::size_t active = ActiveAgentIds(runtime.calls).size();
   std::size_t teammates = TeammatesMurmuring(runtime, now);
   Nanos last_sync = runtime.Board().last_ledger_sync;
   std::string sync_text = last_sync == 0 ? "no ledger sync since the daemon started"

@@ -77,20 +77,20 @@ void ChangeBatch::Restore(const MurmurFile& murmur) {
 
 bool PublishFileChanges(Runtime& runtime, ChangeBatch& batch, Nanos now) {
   if (batch.empty()) return false;
-  const auto& ledger = runtime.host.workspace().ledger_path;
+  const auto& ledger = runtime.workspace.ledger_path;
   std::error_code error;
   if (ledger.empty() || !std::filesystem::exists(ledger / ".git", error)) return false;
-  std::optional<MurmurFile> murmur = batch.Drain(ActiveAgentIds(runtime.host), now);
+  std::optional<MurmurFile> murmur = batch.Drain(ActiveAgentIds(runtime.calls), now);
   if (!murmur) return false;
   // Marked relayed first, so the relay never hands our own summary back to us.
   std::vector<WhisperEntry> none;
   runtime.stores->Ledger()->Append(none, runtime.Clock(), {murmur->id});
   sdk::MurmurRequest request{ledger.string(), murmur->RelativePath(), murmur->content,
                              murmur->Serialize()};
-  sdk::Reply reply = runtime.host.call(request.toRequest());
+  sdk::Reply reply = runtime.calls.call(request.toRequest());
   if (!reply.success) {
     batch.Restore(*murmur);
-    runtime.host.logger().warning("file-change murmur kept for the next period: %s", reply.error);
+    runtime.reporting.log.warning("file-change murmur kept for the next period: %s", reply.error);
     return false;
   }
   return true;

@@ -6,19 +6,19 @@
 
 namespace oxd::whisper {
 
-void ReportCorruptStore(sdk::Host& host, const StoreIdentity& store, const std::string& problem,
-                        const std::filesystem::path& moved_to) {
+void ReportCorruptStore(sdk::Reporting report, const StoreIdentity& store,
+                        const std::string& problem, const std::filesystem::path& moved_to) {
   std::string summary = "whisper store " + store.name() + " was corrupt (" + problem +
                         "); moved aside to " + moved_to.string() +
                         " and recreated empty: its whispers and cursors are lost";
-  host.logger().error("%s", summary);
+  report.log.error("%s", summary);
   sdk::Issue issue;
   issue.type = "whisper_store_corrupt";
   issue.severity = sdk::Severity::Error;
   issue.repo = store.scope == kTeamScope ? store.team_id : std::string(kLedgerScope);
   issue.summary = summary;
-  host.issues().set(issue);
-  host.errors().add("whisper_store_corrupt", summary, sdk::Severity::Error);
+  report.issues.set(issue);
+  report.errors.add("whisper_store_corrupt", summary, sdk::Severity::Error);
 }
 
 Poco::JSON::Object::Ptr RunMaintenance(Runtime& runtime, Nanos now) {
@@ -41,7 +41,7 @@ Poco::JSON::Object::Ptr RunMaintenance(Runtime& runtime, Nanos now) {
     out->set("healed", item.healed);
     if (!item.error.empty()) {
       out->set("error", item.error);
-      runtime.host.logger().error("whisper store %s maintenance failed: %s", item.store.name(),
+      runtime.reporting.log.error("whisper store %s maintenance failed: %s", item.store.name(),
                                   item.error);
     }
     pruned += item.report.pruned;
@@ -52,7 +52,7 @@ Poco::JSON::Object::Ptr RunMaintenance(Runtime& runtime, Nanos now) {
     board.last_maintenance_pruned = pruned;
   });
   if (pruned > 0)
-    runtime.host.logger().information("whisper maintenance pruned %Ld entries", pruned);
+    runtime.reporting.log.information("whisper maintenance pruned %Ld entries", pruned);
   // The scalar fields are what `oxctl doctor` prints on the plugin's line; `errors` makes it a
   // failed check (a healed store lost its whispers: the user should know).
   Poco::JSON::Object::Ptr result = new Poco::JSON::Object(true);

@@ -11,8 +11,8 @@
 namespace oxd::whisper {
 
 // Raises the whisper_store_corrupt issue and stores the error: StoreSet's CorruptionHandler.
-void ReportCorruptStore(sdk::Host& host, const StoreIdentity& store, const std::string& problem,
-                        const std::filesystem::path& moved_to);
+void ReportCorruptStore(sdk::Reporting report, const StoreIdentity& store,
+                        const std::string& problem, const std::filesystem::path& moved_to);
 
 // Runs maintenance on every store; the doctor reply's whisper object: {stores_checked,
 // entries_pruned, stores_healed, errors?: [str], stores: [{name, pruned, size_before,

@@ -142,10 +142,9 @@ Reply SetPaused(Runtime& runtime, const PauseRequest& parsed, bool paused) {
 
 }  // namespace
 
-void RegisterMessages(Runtime& runtime) {
+void RegisterMessages(sdk::Host& host, Runtime& runtime) {
   using sdk::handleTyped;
   using sdk::Progress;
-  sdk::Host& host = runtime.host;
   handleTyped<WhispersRequest>(
       host, "whispers",
       [&runtime](const WhispersRequest& request, Progress&) { return Whispers(runtime, request); });

@@ -10,6 +10,6 @@
 
 namespace oxd::whisper {
 
-void RegisterMessages(Runtime& runtime);
+void RegisterMessages(sdk::Host& host, Runtime& runtime);
 
 }  // namespace oxd::whisper

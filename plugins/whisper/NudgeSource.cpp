@@ -17,7 +17,7 @@ int RunNudges(Runtime& runtime, Nanos now) {
   if (interval == 0) return 0;
   const Nanos first_delay = std::min<Nanos>(interval, 60LL * 1'000'000'000);
   std::vector<WhisperEntry> nudges;
-  for (const std::string& agent : ActiveAgentIds(runtime.host)) {
+  for (const std::string& agent : ActiveAgentIds(runtime.calls)) {
     if (runtime.agents->Paused(agent)) continue;
     runtime.agents->Seen(agent, now);
     Nanos last = 0;

@@ -1,6 +1,6 @@
-// What the plugin's parts share while it runs: the host, the settings, the stores, the local
-// agents, the relay and the status board. Built in WhisperPlugin::start(), destroyed after
-// stop(); every member is thread-safe on its own.
+// What the plugin's parts share while it runs: the host services they use, the settings, the
+// stores, the local agents, the relay and the status board. Built in WhisperPlugin::start(),
+// destroyed after stop(); every member is thread-safe on its own.
 #pragma once
 
 #include <oxd/disk_issue.h>
@@ -31,14 +31,21 @@ struct StatusBoard {
 };
 
 struct Runtime {
-  Runtime(sdk::Host& host_ref, WhisperSettings settings_value)
-      : host(host_ref),
+  Runtime(sdk::Reporting reporting_to, sdk::Caller& calls_to, sdk::Metrics& metrics_ref,
+          const sdk::Workspace& workspace_ref, WhisperSettings settings_value)
+      : reporting(reporting_to),
+        calls(calls_to),
+        metrics(metrics_ref),
+        workspace(workspace_ref),
         settings(settings_value),
-        deliveries(host_ref.metrics().counter("oxd_whisper_deliveries_total",
-                                              "Whisper entries handed to agents by `whispers`.")),
-        disk(host_ref.issues(), "whisper") {}
+        deliveries(metrics.counter("oxd_whisper_deliveries_total",
+                                   "Whisper entries handed to agents by `whispers`.")),
+        disk(reporting.issues, "whisper") {}
 
-  sdk::Host& host;
+  sdk::Reporting reporting;
+  sdk::Caller& calls;  // instances (active agents) and the sync plugin's murmur
+  sdk::Metrics& metrics;
+  const sdk::Workspace& workspace;
   const WhisperSettings settings;
   sdk::Counter& deliveries;
   sdk::DiskIssues disk;  // disk_full / read_only of the stores' dir

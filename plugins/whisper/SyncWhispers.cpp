@@ -36,7 +36,7 @@ std::optional<WhisperEntry> TeamChangeWhisper(const sdk::RepoPulledEvent& pulled
 bool WhisperTeamChange(Runtime& runtime, const sdk::RepoPulledEvent& pulled) {
   if (pulled.scope != "team-context") return false;
   std::string name = pulled.id;
-  for (const auto& team : runtime.host.workspace().team_contexts) {
+  for (const auto& team : runtime.workspace.team_contexts) {
     if (team.id == pulled.id && !team.name.empty()) name = team.name;
   }
   std::optional<WhisperEntry> entry = TeamChangeWhisper(pulled, name);

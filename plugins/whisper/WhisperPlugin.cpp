@@ -37,7 +37,8 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
     runtime_ =
-        std::make_unique<whisper::Runtime>(host, whisper::ReadWhisperSettings(host.config()));
+        std::make_unique<whisper::Runtime>(host.reporting(), host, host.metrics(), host.workspace(),
+                                           whisper::ReadWhisperSettings(host.config()));
     whisper::Runtime& runtime = *runtime_;
     const oxd::sdk::Workspace& workspace = host.workspace();
     std::vector<std::string> team_ids;
@@ -46,14 +47,14 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
         workspace.workspace_data_dir / "whispers", team_ids,
         [&host](const whisper::StoreIdentity& store, const std::string& problem,
                 const std::filesystem::path& moved_to) {
-          whisper::ReportCorruptStore(host, store, problem, moved_to);
+          whisper::ReportCorruptStore(host.reporting(), store, problem, moved_to);
         });
     runtime.agents = std::make_unique<whisper::LocalAgents>(*runtime.stores);
     runtime.relay = std::make_unique<whisper::MurmurRelay>(
         [&runtime] { return runtime.agents->Ids(); },
         [&host](const std::string& line) { host.logger().debug("%s", line); });
 
-    whisper::RegisterMessages(runtime);
+    whisper::RegisterMessages(host, runtime);
     Subscribe(host);
     Schedule(host);
     // Murmurs pulled just before a crash (pull done, relay not yet) are relayed now; the relay
@@ -144,9 +145,9 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
     try {
       body();
     } catch (const Poco::Exception& error) {
-      runtime_->host.logger().error("%s failed: %s", what, error.displayText());
+      runtime_->reporting.log.error("%s failed: %s", what, error.displayText());
     } catch (const std::exception& error) {
-      runtime_->host.logger().error("%s failed: %s", what, std::string(error.what()));
+      runtime_->reporting.log.error("%s failed: %s", what, std::string(error.what()));
     }
   }
 
@@ -166,7 +167,7 @@ class WhisperPlugin final : public oxd::sdk::Plugin {
         board.relayed_total += outcome.relayed;
       });
       if (outcome.relayed > 0) {
-        runtime.host.logger().information(
+        runtime.reporting.log.information(
             "relayed %d murmur(s) from %s (skipped: %d local, %d already relayed, %d invalid)",
             outcome.relayed, id, outcome.skipped_local, outcome.skipped_relayed,
             outcome.skipped_invalid);

@@ -34,7 +34,7 @@ Poco::Dynamic::Var WhisperStatusJson(Runtime& runtime) {
     item->set("entries", store->CachedEntryCount());
     auto bytes = store->FileBytes();
     item->set("bytes", bytes);
-    runtime.host.metrics()
+    runtime.metrics
         .gauge("oxd_whisper_store_bytes", "Bytes on disk of each whisper store (as of status).",
                {{"store", store->identity().name()}})
         .set(static_cast<double>(bytes));

@@ -49,10 +49,10 @@ Poco::JSON::Object::Ptr GcReport::ToJson() const {
   return data;
 }
 
-GarbageCollector::GarbageCollector(sdk::Host& host, RepoSet& repos, RepoStateFiles& files,
+GarbageCollector::GarbageCollector(sdk::Reporting report, RepoSet& repos, RepoStateFiles& files,
                                    EventPublisher& events, NetworkFactory network,
                                    int interval_days)
-    : host_(host),
+    : report_(report),
       repos_(repos),
       files_(files),
       events_(events),
@@ -79,7 +79,7 @@ bool GarbageCollector::Due(const Repo& repo) {
   if (last == Clock::time_point{}) {
     repos_.Update(repo.id, [now](RepoRuntime& state) { state.last_gc = now; });
     if (std::string error = files_.SaveLastGc(repo.id, now); !error.empty()) {
-      host_.logger().warning("%s: %s", repo.name, error);
+      report_.log.warning("%s: %s", repo.name, error);
     }
     return false;
   }
@@ -120,7 +120,7 @@ GcReport GarbageCollector::TriggerAll() {
 }
 
 GarbageCollector::Result GarbageCollector::Collect(const Repo& repo, GcReport& report) {
-  Poco::Logger& logger = host_.logger();
+  Poco::Logger& logger = report_.log;
   if (!repos_.TryBeginClone(repo.id)) {
     ++report.skipped;
     return Result::kSkipped;
@@ -139,7 +139,7 @@ GarbageCollector::Result GarbageCollector::Collect(const Repo& repo, GcReport& r
 
   RecoverLeftovers({repo}, logger);
   if (auto work = LocalWorkBlockingGc(repo.path)) {
-    host_.issues().set(sdk::Issue{kDirtyIssue,
+    report_.issues.set(sdk::Issue{kDirtyIssue,
                                   sdk::Severity::Warning,
                                   repo.id,
                                   "uncommitted changes blocking GC (commit or discard to allow "
@@ -163,7 +163,7 @@ GarbageCollector::Result GarbageCollector::Collect(const Repo& repo, GcReport& r
     if (std::string error = files_.SaveLastGc(repo.id, now); !error.empty()) {
       logger.warning("%s: %s", repo.name, error);
     }
-    host_.issues().clear(kDirtyIssue, repo.id);
+    report_.issues.clear(kDirtyIssue, repo.id);
     logger.information("%s: GC done: %s recloned at %s", repo.name, repo.path.string(), head);
     events_.RepoCloned(repo, head, true);
     ++report.triggered;

@@ -45,8 +45,8 @@ class GarbageCollector {
  public:
   using NetworkFactory = std::function<git::NetworkOptions()>;
 
-  GarbageCollector(sdk::Host& host, RepoSet& repos, RepoStateFiles& files, EventPublisher& events,
-                   NetworkFactory network, int interval_days);
+  GarbageCollector(sdk::Reporting report, RepoSet& repos, RepoStateFiles& files,
+                   EventPublisher& events, NetworkFactory network, int interval_days);
 
   // Before anything looks at the checkouts: undo or finish a swap a crash interrupted.
   static void RecoverLeftovers(const std::vector<Repo>& repos, Poco::Logger& logger);
@@ -59,7 +59,7 @@ class GarbageCollector {
   Result Collect(const Repo& repo, GcReport& report);
   bool Due(const Repo& repo);
 
-  sdk::Host& host_;
+  sdk::Reporting report_;
   RepoSet& repos_;
   RepoStateFiles& files_;
   EventPublisher& events_;

@@ -20,15 +20,17 @@ constexpr const char* kSpoolArea = "murmur_spool";
 
 }  // namespace
 
-DaemonWrites::DaemonWrites(sdk::Host& host, RepoSet& repos,
+DaemonWrites::DaemonWrites(sdk::Reporting report, sdk::KeepAlive& keep_alive,
+                           const sdk::Workspace& workspace, RepoSet& repos,
                            BackgroundClones::NetworkFactory network,
                            const std::atomic<bool>& stopping)
-    : host_(host),
+    : report_(report),
+      workspace_(workspace),
       repos_(repos),
       stopping_(stopping),
-      writer_(host, repos, std::move(network), stopping),
-      watches_(host, host.workspace().cache_dir / "sessions"),
-      spool_(host.workspace().workspace_data_dir / "murmur-spool") {
+      writer_(report, keep_alive, repos, std::move(network), stopping),
+      watches_(report, keep_alive, workspace.cache_dir / "sessions"),
+      spool_(workspace.workspace_data_dir / "murmur-spool") {
   watches_.ResumeAll();
   drain_ = std::thread([this] { DrainLoop(); });  // replays what the last run left at once
 }
@@ -46,20 +48,20 @@ void DaemonWrites::Stop() {
 }
 
 void DaemonWrites::Murmur(const sdk::MurmurRequest& request) {
-  if (!AcceptMurmur(host_, repos_, request)) return;
+  if (!AcceptMurmur(report_, repos_, request)) return;
   try {
     spool_.Add(request);
-    sdk::clearDiskIssues(host_.issues(), kSpoolArea);
+    sdk::clearDiskIssues(report_.issues, kSpoolArea);
   } catch (const std::exception& error) {
-    sdk::raiseDiskIssue(host_.issues(), kSpoolArea, sdk::diskProblemOf(error), "the murmur spool",
+    sdk::raiseDiskIssue(report_.issues, kSpoolArea, sdk::diskProblemOf(error), "the murmur spool",
                         error.what());
     // Not on disk (full, read-only): written from memory at once, as good as it gets.
-    host_.logger().error("murmur %s not spooled (%s): writing it without the spool",
-                         request.rel_path, std::string(error.what()));
-    host_.errors().add("murmur_not_spooled",
+    report_.log.error("murmur %s not spooled (%s): writing it without the spool", request.rel_path,
+                      std::string(error.what()));
+    report_.errors.add("murmur_not_spooled",
                        "murmur " + request.rel_path + " not spooled: " + error.what(),
                        sdk::Severity::Error);
-    WriteMurmur(host_, repos_, writer_, request);
+    WriteMurmur(report_, repos_, writer_, request);
     return;
   }
   {
@@ -73,9 +75,9 @@ bool DaemonWrites::DrainSpool() {
   std::vector<std::filesystem::path> unreadable;
   std::vector<MurmurSpool::Entry> entries = spool_.Pending(&unreadable);
   for (const auto& file : unreadable) {
-    host_.logger().error("murmur spool: %s cannot be read back; kept as %s.unreadable",
-                         file.string(), file.string());
-    host_.errors().add("murmur_unreadable", "murmur spool file " + file.string() + " unreadable",
+    report_.log.error("murmur spool: %s cannot be read back; kept as %s.unreadable", file.string(),
+                      file.string());
+    report_.errors.add("murmur_unreadable", "murmur spool file " + file.string() + " unreadable",
                        sdk::Severity::Error);
   }
   bool retry = false;
@@ -85,7 +87,7 @@ bool DaemonWrites::DrainSpool() {
       std::lock_guard lock(drain_mutex_);
       if (drain_stop_) return true;
     }
-    std::optional<WriteOutcome> outcome = WriteMurmur(host_, repos_, writer_, entry.request);
+    std::optional<WriteOutcome> outcome = WriteMurmur(report_, repos_, writer_, entry.request);
     // Committed (a failed push is retried by every later sync), already committed, or refused:
     // done with. Anything else (the repo busy or not cloned, a failing disk) is tried again.
     if (!outcome || outcome->committed || outcome->error.empty()) {
@@ -119,12 +121,12 @@ void DaemonWrites::DrainLoop() {
 }
 
 void DaemonWrites::Finalize(const SessionFinalizeRequest& request) {
-  HandleSessionFinalize(host_, repos_, writer_, watches_, request);
+  HandleSessionFinalize(report_, repos_, writer_, watches_, request);
 }
 
 void DaemonWrites::WatchStart(const SessionWatchStartRequest& request) {
   // The watched file is copied into the ledger and pushed: never one of the daemon's own.
-  if (std::string problem = sdk::clientPathProblem(host_.workspace(), request.session_file);
+  if (std::string problem = sdk::clientPathProblem(workspace_, request.session_file);
       !problem.empty()) {
     RefuseWatchStart("session_file: " + problem);
     return;
@@ -138,27 +140,26 @@ void DaemonWrites::WatchStart(const SessionWatchStartRequest& request) {
 
 void DaemonWrites::WatchStop(const SessionWatchStopRequest& request) {
   if (!watches_.Stop(request.session_name)) {
-    host_.logger().information("session_watch_stop: session %s was not watched",
-                               request.session_name);
+    report_.log.information("session_watch_stop: session %s was not watched", request.session_name);
   }
 }
 
 void DaemonWrites::RefuseMurmur(const sdk::BadPayload& invalid) {
-  sync::RefuseMurmur(host_, invalid);
+  sync::RefuseMurmur(report_, invalid);
 }
 
 void DaemonWrites::RefuseFinalize(const sdk::BadPayload& invalid) {
-  RefuseSessionFinalize(host_, invalid);
+  RefuseSessionFinalize(report_, invalid);
 }
 
 void DaemonWrites::RefuseWatchStart(const std::string& why) {
-  host_.logger().warning("session_watch_start refused: %s", why);
-  host_.errors().add("session_refused", "session_watch_start refused: " + why,
+  report_.log.warning("session_watch_start refused: %s", why);
+  report_.errors.add("session_refused", "session_watch_start refused: " + why,
                      sdk::Severity::Warning);
 }
 
 void DaemonWrites::RefuseWatchStop(const std::string& why) {
-  host_.logger().warning("session_watch_stop refused: %s", why);
+  report_.log.warning("session_watch_stop refused: %s", why);
 }
 
 }  // namespace oxd::sync

@@ -28,7 +28,8 @@ namespace oxd::sync {
 class DaemonWrites {
  public:
   // Resumes the session watches left active by the last run.
-  DaemonWrites(sdk::Host& host, RepoSet& repos, BackgroundClones::NetworkFactory network,
+  DaemonWrites(sdk::Reporting report, sdk::KeepAlive& keep_alive, const sdk::Workspace& workspace,
+               RepoSet& repos, BackgroundClones::NetworkFactory network,
                const std::atomic<bool>& stopping);
   ~DaemonWrites();
   // Ends the watch threads (they stay active on disk, resumed by the next start) and the murmur
@@ -51,7 +52,8 @@ class DaemonWrites {
   bool DrainSpool();
   void DrainLoop();
 
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  const sdk::Workspace& workspace_;
   RepoSet& repos_;
   const std::atomic<bool>& stopping_;
   RepoWriter writer_;

@@ -18,34 +18,34 @@ std::string Summary(const std::string& content, const std::string& rel_path) {
   return "murmur: " + (line.empty() ? rel_path : line);
 }
 
-void Refuse(sdk::Host& host, const std::string& why) {
-  host.logger().warning("murmur refused, nothing written: %s", why);
-  host.errors().add("murmur_refused", "murmur refused: " + why, sdk::Severity::Warning);
+void Refuse(sdk::Reporting report, const std::string& why) {
+  report.log.warning("murmur refused, nothing written: %s", why);
+  report.errors.add("murmur_refused", "murmur refused: " + why, sdk::Severity::Warning);
 }
 
 }  // namespace
 
-void RefuseMurmur(sdk::Host& host, const sdk::BadPayload& invalid) {
-  Refuse(host, std::string("invalid murmur payload: ") + invalid.what());
+void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid) {
+  Refuse(report, std::string("invalid murmur payload: ") + invalid.what());
 }
 
-bool AcceptMurmur(sdk::Host& host, const RepoSet& repos, const sdk::MurmurRequest& request) {
+bool AcceptMurmur(sdk::Reporting report, const RepoSet& repos, const sdk::MurmurRequest& request) {
   try {
     ResolveWriteTarget(repos, request.target_dir, request.rel_path);
     return true;
   } catch (const RefusedWrite& error) {
-    Refuse(host, error.what());
+    Refuse(report, error.what());
     return false;
   }
 }
 
-std::optional<WriteOutcome> WriteMurmur(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
-                                        const sdk::MurmurRequest& request) {
+std::optional<WriteOutcome> WriteMurmur(sdk::Reporting report, const RepoSet& repos,
+                                        RepoWriter& writer, const sdk::MurmurRequest& request) {
   WriteTarget target;
   try {
     target = ResolveWriteTarget(repos, request.target_dir, request.rel_path);
   } catch (const RefusedWrite& error) {
-    Refuse(host, error.what());
+    Refuse(report, error.what());
     return std::nullopt;
   }
   return writer.Write(

@@ -18,13 +18,13 @@
 namespace oxd::sync {
 
 // A payload sdk::MurmurRequest::Parse refused: logged and stored (`murmur_refused`).
-void RefuseMurmur(sdk::Host& host, const sdk::BadPayload& invalid);
+void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid);
 
 // False (and the refusal logged and stored) when the murmur may not be written where it asks.
-bool AcceptMurmur(sdk::Host& host, const RepoSet& repos, const sdk::MurmurRequest& request);
+bool AcceptMurmur(sdk::Reporting report, const RepoSet& repos, const sdk::MurmurRequest& request);
 
 // Writes, commits and pushes it; reports every failure itself. std::nullopt when refused.
-std::optional<WriteOutcome> WriteMurmur(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
-                                        const sdk::MurmurRequest& request);
+std::optional<WriteOutcome> WriteMurmur(sdk::Reporting report, const RepoSet& repos,
+                                        RepoWriter& writer, const sdk::MurmurRequest& request);
 
 }  // namespace oxd::sync

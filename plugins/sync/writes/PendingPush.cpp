@@ -6,22 +6,22 @@
 
 namespace oxd::sync {
 
-std::size_t PushLocalCommits(sdk::Host& host, const Repo& repo, const git::NetworkOptions& network,
-                             const StageSink& stages) {
+std::size_t PushLocalCommits(sdk::Reporting report, const Repo& repo,
+                             const git::NetworkOptions& network, const StageSink& stages) {
   std::size_t ahead = 0;
   try {
     ahead = git::CommitsAhead(repo.path);
     if (ahead == 0) return 0;
     if (stages) stages("pushing", "Pushing " + std::to_string(ahead) + " local commit(s)...");
-    git::CommitReport report = git::CommitAndPush(repo.path, git::CommitRequest{}, network);
-    host.logger().information("%s: pushed %?d local commit(s), now at %s", repo.name,
-                              static_cast<long>(ahead), report.commit.substr(0, 12));
+    git::CommitReport pushed = git::CommitAndPush(repo.path, git::CommitRequest{}, network);
+    report.log.information("%s: pushed %?d local commit(s), now at %s", repo.name,
+                           static_cast<long>(ahead), pushed.commit.substr(0, 12));
     return ahead;
   } catch (const git::GitError& error) {
     std::string text =
         repo.name + ": " + std::to_string(ahead) + " local commit(s) not pushed: " + error.what();
-    host.logger().warning("%s", text);
-    host.errors().add("push_failed", text, sdk::Severity::Warning);
+    report.log.warning("%s", text);
+    report.errors.add("push_failed", text, sdk::Severity::Warning);
     return 0;
   }
 }

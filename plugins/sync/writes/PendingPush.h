@@ -13,7 +13,7 @@
 namespace oxd::sync {
 
 // The commits pushed (0: nothing to push, or the push failed).
-std::size_t PushLocalCommits(sdk::Host& host, const Repo& repo, const git::NetworkOptions& network,
-                             const StageSink& stages);
+std::size_t PushLocalCommits(sdk::Reporting report, const Repo& repo,
+                             const git::NetworkOptions& network, const StageSink& stages);
 
 }  // namespace oxd::sync

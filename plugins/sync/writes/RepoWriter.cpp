@@ -22,14 +22,18 @@ bool IsNetworkKind(git::GitErrorKind kind) {
 
 }  // namespace
 
-RepoWriter::RepoWriter(sdk::Host& host, RepoSet& repos, BackgroundClones::NetworkFactory network,
-                       const std::atomic<bool>& stopping)
-    : host_(host), repos_(repos), network_(std::move(network)), stopping_(stopping) {}
+RepoWriter::RepoWriter(sdk::Reporting report, sdk::KeepAlive& keep_alive, RepoSet& repos,
+                       BackgroundClones::NetworkFactory network, const std::atomic<bool>& stopping)
+    : report_(report),
+      keep_alive_(keep_alive),
+      repos_(repos),
+      network_(std::move(network)),
+      stopping_(stopping) {}
 
 WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const WriteFiles& write,
                                const std::string& message) {
   WriteOutcome outcome;
-  sdk::PendingWork hold = host_.keepAlive(what);
+  sdk::PendingWork hold = keep_alive_.keepAlive(what);
   git::NetworkOptions network = network_();
 
   // The mark has no waiters' queue (pulls skip when it is taken); a write must not be skipped,
@@ -42,8 +46,8 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
     mark.reset();
     if (stopping_.load() || std::chrono::steady_clock::now() > give_up) {
       outcome.error = repo.name + " stayed busy with a pull";
-      host_.logger().warning("%s not written: %s", what, outcome.error);
-      host_.errors().add("commit_failed", what + " not written: " + outcome.error,
+      report_.log.warning("%s not written: %s", what, outcome.error);
+      report_.errors.add("commit_failed", what + " not written: " + outcome.error,
                          sdk::Severity::Error);
       return outcome;
     }
@@ -54,8 +58,8 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
   if (!std::filesystem::exists(repo.path / ".git", missing)) {
     // Writing first would leave a non-empty directory where the clone has to land.
     outcome.error = repo.name + " is not cloned yet";
-    host_.logger().warning("%s not written: %s", what, outcome.error);
-    host_.errors().add("commit_failed", what + " not written: " + outcome.error,
+    report_.log.warning("%s not written: %s", what, outcome.error);
+    report_.errors.add("commit_failed", what + " not written: " + outcome.error,
                        sdk::Severity::Error);
     return outcome;
   }
@@ -69,22 +73,22 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
     request.author_email = identity.email;
   } catch (const std::exception& error) {
     outcome.error = std::string("write failed: ") + error.what();
-    sdk::raiseDiskIssue(host_.issues(), repo.id, sdk::diskProblemOf(error),
+    sdk::raiseDiskIssue(report_.issues, repo.id, sdk::diskProblemOf(error),
                         "the checkout of " + repo.name, error.what());
-    host_.logger().error("%s: %s", what, outcome.error);
-    host_.errors().add("commit_failed", what + ": " + outcome.error, sdk::Severity::Error);
+    report_.log.error("%s: %s", what, outcome.error);
+    report_.errors.add("commit_failed", what + ": " + outcome.error, sdk::Severity::Error);
     return outcome;
   }
 
   try {
     git::CommitReport report = git::CommitAndPush(repo.path, request, network);
-    sdk::clearDiskIssues(host_.issues(), repo.id);
+    sdk::clearDiskIssues(report_.issues, repo.id);
     outcome.committed = report.committed;
     outcome.pushed = true;
     outcome.commit = report.commit;
-    host_.logger().information("%s: %s %s and pushed (%d push attempt(s))", what,
-                               std::string(report.committed ? "committed" : "already committed"),
-                               report.commit.substr(0, 12), report.push_attempts);
+    report_.log.information("%s: %s %s and pushed (%d push attempt(s))", what,
+                            std::string(report.committed ? "committed" : "already committed"),
+                            report.commit.substr(0, 12), report.push_attempts);
     return outcome;
   } catch (const git::GitError& error) {
     // CommitAndPush commits before it pushes: find out which of the two failed.
@@ -98,16 +102,16 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
     if (outcome.committed) {
       std::string text = what + ": committed locally, push failed (" + outcome.error +
                          "); the next sync of " + repo.name + " pushes it";
-      host_.logger().warning("%s", text);
-      host_.errors().add(
+      report_.log.warning("%s", text);
+      report_.errors.add(
           "push_failed", text,
           IsNetworkKind(error.kind()) ? sdk::Severity::Warning : sdk::Severity::Error);
     } else {
-      sdk::raiseDiskIssue(host_.issues(), repo.id, sdk::diskProblemOf(outcome.error),
+      sdk::raiseDiskIssue(report_.issues, repo.id, sdk::diskProblemOf(outcome.error),
                           "the checkout of " + repo.name, outcome.error);
       std::string text = what + ": commit failed: " + outcome.error;
-      host_.logger().error("%s", text);
-      host_.errors().add("commit_failed", text, sdk::Severity::Error);
+      report_.log.error("%s", text);
+      report_.errors.add("commit_failed", text, sdk::Severity::Error);
     }
   }
   return outcome;

@@ -32,8 +32,8 @@ class RepoWriter {
   // Puts the files in place (inside the lock) and returns their repo-relative paths.
   using WriteFiles = std::function<std::vector<std::string>()>;
 
-  RepoWriter(sdk::Host& host, RepoSet& repos, BackgroundClones::NetworkFactory network,
-             const std::atomic<bool>& stopping);
+  RepoWriter(sdk::Reporting report, sdk::KeepAlive& keep_alive, RepoSet& repos,
+             BackgroundClones::NetworkFactory network, const std::atomic<bool>& stopping);
 
   // `what` names the write in logs ("murmur notes/x.json"). Waits for a running pull of the repo
   // (at most the network timeout twice over). Never throws.
@@ -41,7 +41,8 @@ class RepoWriter {
                      const std::string& message);
 
  private:
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  sdk::KeepAlive& keep_alive_;
   RepoSet& repos_;
   BackgroundClones::NetworkFactory network_;
   const std::atomic<bool>& stopping_;

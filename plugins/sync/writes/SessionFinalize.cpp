@@ -85,9 +85,9 @@ std::vector<std::string> CopySession(const ResolvedFinalize& request) {
   return paths;
 }
 
-void Refuse(sdk::Host& host, const std::string& why) {
-  host.logger().warning("session_finalize refused, nothing written: %s", why);
-  host.errors().add("session_refused", "session_finalize refused: " + why, sdk::Severity::Warning);
+void Refuse(sdk::Reporting report, const std::string& why) {
+  report.log.warning("session_finalize refused, nothing written: %s", why);
+  report.errors.add("session_refused", "session_finalize refused: " + why, sdk::Severity::Warning);
 }
 
 }  // namespace
@@ -100,17 +100,17 @@ SessionFinalizeRequest SessionFinalizeRequest::Parse(const sdk::Payload& payload
   return request;
 }
 
-void RefuseSessionFinalize(sdk::Host& host, const sdk::BadPayload& invalid) {
-  Refuse(host, std::string("invalid session_finalize payload: ") + invalid.what());
+void RefuseSessionFinalize(sdk::Reporting report, const sdk::BadPayload& invalid) {
+  Refuse(report, std::string("invalid session_finalize payload: ") + invalid.what());
 }
 
-void HandleSessionFinalize(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
+void HandleSessionFinalize(sdk::Reporting report, const RepoSet& repos, RepoWriter& writer,
                            SessionWatches& watches, const SessionFinalizeRequest& asked) {
   ResolvedFinalize request;
   try {
     request = Resolve(repos, watches.sessions_root(), asked);
   } catch (const RefusedWrite& error) {
-    Refuse(host, error.what());
+    Refuse(report, error.what());
     return;
   }
   watches.Stop(request.name);  // raw.jsonl complete before it is copied
@@ -118,8 +118,8 @@ void HandleSessionFinalize(sdk::Host& host, const RepoSet& repos, RepoWriter& wr
       *request.ledger, "session " + request.name, [&] { return CopySession(request); },
       "session: " + request.name);
   if (outcome.pushed) {
-    host.logger().information("session %s finalized into the ledger at sessions/%s", request.name,
-                              request.name);
+    report.log.information("session %s finalized into the ledger at sessions/%s", request.name,
+                           request.name);
   }
 }
 

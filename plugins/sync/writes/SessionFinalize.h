@@ -28,9 +28,9 @@ struct SessionFinalizeRequest {
 };
 
 // A payload SessionFinalizeRequest::Parse refused: logged and stored (`session_refused`).
-void RefuseSessionFinalize(sdk::Host& host, const sdk::BadPayload& invalid);
+void RefuseSessionFinalize(sdk::Reporting report, const sdk::BadPayload& invalid);
 
-void HandleSessionFinalize(sdk::Host& host, const RepoSet& repos, RepoWriter& writer,
+void HandleSessionFinalize(sdk::Reporting report, const RepoSet& repos, RepoWriter& writer,
                            SessionWatches& watches, const SessionFinalizeRequest& request);
 
 }  // namespace oxd::sync

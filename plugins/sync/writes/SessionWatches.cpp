@@ -18,8 +18,9 @@ namespace fs = std::filesystem;
 
 class SessionWatches::Watch {
  public:
-  Watch(sdk::Host& host, std::string name, std::unique_ptr<SessionTail> tail)
-      : host_(host), name_(std::move(name)), tail_(std::move(tail)) {
+  Watch(sdk::Reporting report, sdk::KeepAlive& keep_alive, std::string name,
+        std::unique_ptr<SessionTail> tail)
+      : report_(report), keep_alive_(keep_alive), name_(std::move(name)), tail_(std::move(tail)) {
     fs::path file(tail_->state().session_file);
     basename_ = file.filename().string();
     inotify_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -38,7 +39,7 @@ class SessionWatches::Watch {
       throw std::system_error(saved, std::generic_category(),
                               "watch " + file.parent_path().string());
     }
-    hold_ = host_.keepAlive("session watch " + name_);
+    hold_ = keep_alive_.keepAlive("session watch " + name_);
   }
 
   ~Watch() { Close(); }
@@ -53,15 +54,15 @@ class SessionWatches::Watch {
   void End(bool active) {
     std::uint64_t one = 1;
     if (::write(stop_, &one, sizeof one) < 0) {
-      host_.logger().warning("session %s: cannot signal the watch thread", name_);
+      report_.log.warning("session %s: cannot signal the watch thread", name_);
     }
     if (thread_.joinable()) thread_.join();
     Copy(&SessionTail::CatchUp);
     try {
       tail_->Persist(active);
     } catch (const std::exception& error) {
-      host_.logger().error("session %s: cannot save the watch state: %s", name_,
-                           std::string(error.what()));
+      report_.log.error("session %s: cannot save the watch state: %s", name_,
+                        std::string(error.what()));
     }
     hold_.release();
   }
@@ -79,13 +80,13 @@ class SessionWatches::Watch {
     try {
       std::size_t lines = ((*tail_).*step)();
       if (lines > 0) {
-        host_.logger().debug("session %s: %?d line(s) copied", name_, static_cast<long>(lines));
+        report_.log.debug("session %s: %?d line(s) copied", name_, static_cast<long>(lines));
       }
     } catch (const std::exception& error) {
       // Logged once per failure kind would be nicer; a failing disk fails every event anyway.
-      host_.logger().error("session %s: copying %s failed: %s", name_, file(),
-                           std::string(error.what()));
-      host_.errors().add("session_watch_failed",
+      report_.log.error("session %s: copying %s failed: %s", name_, file(),
+                        std::string(error.what()));
+      report_.errors.add("session_watch_failed",
                          "session " + name_ + ": copying " + file() + " failed: " + error.what(),
                          sdk::Severity::Error);
     }
@@ -97,7 +98,7 @@ class SessionWatches::Watch {
     while (true) {
       if (::poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
-        host_.logger().error("session %s: poll failed, watch ended", name_);
+        report_.log.error("session %s: poll failed, watch ended", name_);
         return;
       }
       if (fds[1].revents != 0) return;
@@ -110,8 +111,8 @@ class SessionWatches::Watch {
           if (event->mask & IN_Q_OVERFLOW) relevant = true;
           if (event->len > 0 && basename_ == event->name) relevant = true;
           if (event->mask & IN_IGNORED) {
-            host_.logger().warning("session %s: the directory of %s is gone, watch ended", name_,
-                                   file());
+            report_.log.warning("session %s: the directory of %s is gone, watch ended", name_,
+                                file());
             return;
           }
           at += sizeof(inotify_event) + event->len;
@@ -121,7 +122,8 @@ class SessionWatches::Watch {
     }
   }
 
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  sdk::KeepAlive& keep_alive_;
   std::string name_;
   std::unique_ptr<SessionTail> tail_;
   std::string basename_;
@@ -131,8 +133,9 @@ class SessionWatches::Watch {
   sdk::PendingWork hold_;
 };
 
-SessionWatches::SessionWatches(sdk::Host& host, fs::path sessions_root)
-    : host_(host), root_(std::move(sessions_root)) {}
+SessionWatches::SessionWatches(sdk::Reporting report, sdk::KeepAlive& keep_alive,
+                               fs::path sessions_root)
+    : report_(report), keep_alive_(keep_alive), root_(std::move(sessions_root)) {}
 
 SessionWatches::~SessionWatches() { StopAll(); }
 
@@ -160,10 +163,11 @@ void SessionWatches::Start(const std::string& name, const std::string& session_f
   }
   state.adapter_name = adapter_name;
   state.active = true;
-  auto watch = std::make_unique<Watch>(host_, name, std::make_unique<SessionTail>(dir, state));
+  auto watch = std::make_unique<Watch>(report_, keep_alive_, name,
+                                       std::make_unique<SessionTail>(dir, state));
   watch->Begin(resume);
-  host_.logger().information("session %s: watching %s (%s)%s", name, file.string(), adapter_name,
-                             std::string(resume ? ", resumed" : ""));
+  report_.log.information("session %s: watching %s (%s)%s", name, file.string(), adapter_name,
+                          std::string(resume ? ", resumed" : ""));
   watches_.emplace(name, std::move(watch));
 }
 
@@ -173,7 +177,7 @@ bool SessionWatches::Stop(const std::string& name) {
   if (found == watches_.end()) return false;
   found->second->End(false);
   watches_.erase(found);
-  host_.logger().information("session %s: watch stopped", name);
+  report_.log.information("session %s: watch stopped", name);
   return true;
 }
 
@@ -186,8 +190,7 @@ void SessionWatches::ResumeAll() {
     try {
       Start(name, state->session_file, state->adapter_name);
     } catch (const std::exception& failure) {
-      host_.logger().warning("session %s: watch not resumed: %s", name,
-                             std::string(failure.what()));
+      report_.log.warning("session %s: watch not resumed: %s", name, std::string(failure.what()));
     }
   }
 }

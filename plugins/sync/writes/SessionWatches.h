@@ -41,7 +41,8 @@ struct SessionWatchStopRequest {
 class SessionWatches {
  public:
   // Sessions live in <sessions_root>/<name>/ (<cache_dir>/sessions).
-  SessionWatches(sdk::Host& host, std::filesystem::path sessions_root);
+  SessionWatches(sdk::Reporting report, sdk::KeepAlive& keep_alive,
+                 std::filesystem::path sessions_root);
   ~SessionWatches();
 
   // Throws RefusedWrite (bad name or file) or std::system_error (inotify).
@@ -59,7 +60,8 @@ class SessionWatches {
  private:
   class Watch;
 
-  sdk::Host& host_;
+  sdk::Reporting report_;
+  sdk::KeepAlive& keep_alive_;
   std::filesystem::path root_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Watch>> watches_;

@@ -479,8 +479,8 @@ concept BusEvent = requires(const Event& event, const Poco::Dynamic::Var& var) {
 };
 
 template <BusEvent Event>
-void publish(Host& host, const Event& event) {
-  host.publish(Event::kTopic, event.toVar());
+void publish(Publisher& publisher, const Event& event) {
+  publisher.publish(Event::kTopic, event.toVar());
 }
 
 // Registers `handler` for Event's topic (only inside Plugin::start()). A malformed event never

@@ -70,9 +70,48 @@ class PendingWork {
   std::shared_ptr<void> hold_;
 };
 
-class Host {
+// The slices of Host a plugin's components take instead of the whole Host, so each names the
+// few services it touches and a test can hand it just those (docs/sdk.md#services). The plugin
+// object itself keeps the Host: registering is its job alone.
+class Publisher {
  public:
-  virtual ~Host() = default;
+  virtual ~Publisher() = default;
+  // Delivered asynchronously to every subscriber on the worker pool; never blocks.
+  virtual void publish(const std::string& topic, Poco::Dynamic::Var event) = 0;
+};
+
+class Caller {
+ public:
+  virtual ~Caller() = default;
+  // Calls another plugin's (or a built-in) request handler in process, on this thread. Unknown
+  // type: Reply::fail("unknown message type").
+  virtual Reply call(const Request& request) = 0;
+};
+
+class KeepAlive {
+ public:
+  virtual ~KeepAlive() = default;
+  // Holds off the daemon's inactivity exit while the returned PendingWork lives.
+  virtual PendingWork keepAlive(const std::string& why) = 0;
+};
+
+class CredentialsSource {
+ public:
+  virtual ~CredentialsSource() = default;
+  // The latest unexpired credentials received in a heartbeat, if any.
+  virtual std::optional<Credentials> credentials() const = 0;
+};
+
+// Where a component reports: its log, the live issues of `status`, the stored errors.
+struct Reporting {
+  Poco::Logger& log;
+  IssueSink& issues;
+  ErrorSink& errors;
+};
+
+class Host : public Publisher, public Caller, public KeepAlive, public CredentialsSource {
+ public:
+  ~Host() override = default;
 
   // --- registration: only inside Plugin::start() -------------------------------------------
   // A request/response handler; it may stream progress lines before returning its reply.
@@ -91,26 +130,20 @@ class Host {
   // Called by `doctor`; its value appears under data.plugins.<plugin name>.
   virtual void doctor(StatusProvider hook) = 0;
 
-  // --- services ----------------------------------------------------------------------------
-  // Delivered asynchronously to every subscriber on the worker pool; never blocks.
-  virtual void publish(const std::string& topic, Poco::Dynamic::Var event) = 0;
-  // Calls another plugin's (or a built-in) request handler in process, on this thread. Unknown
-  // type: Reply::fail("unknown message type").
-  virtual Reply call(const Request& request) = 0;
+  // --- services (besides publish, call, keepAlive and credentials above) --------------------
   // This plugin's config section, already validated against its descriptor's keys.
   virtual const Poco::Util::AbstractConfiguration& config() const = 0;
   virtual Poco::Logger& logger() = 0;
   virtual const Workspace& workspace() const = 0;
   virtual IssueSink& issues() = 0;
   virtual ErrorSink& errors() = 0;
-  // The latest unexpired credentials received in a heartbeat, if any.
-  virtual std::optional<Credentials> credentials() const = 0;
   // Counts as activity against the daemon's inactivity exit (e.g. a user-visible event).
   virtual void activity() = 0;
-  virtual PendingWork keepAlive(const std::string& why) = 0;
   // This plugin's metrics (see oxd/metrics.h for the naming rules). The series it hands out
   // outlive the plugin: they stay valid, with their counts, for the daemon's life.
   virtual Metrics& metrics() = 0;
+
+  Reporting reporting() { return {logger(), issues(), errors()}; }
 };
 
 }  // namespace oxd::sdk
