@@ -6,6 +6,8 @@
 #include <Poco/Data/DataException.h>
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
+
 #include "Maintenance.h"
 #include "Requests.h"
 #include "WhisperStatus.h"
@@ -83,6 +85,7 @@ Reply History(Runtime& runtime, const HistoryRequest& parsed) {
     std::map<std::string, std::optional<Nanos>> cursors;
     std::optional<Nanos> earliest;
     if (!parsed.agent_id.empty()) {
+      runtime.stores->AwaitDelivery(parsed.agent_id, std::chrono::seconds(6));
       for (const auto& store : runtime.stores->All()) {
         std::optional<Nanos> cursor = store->Cursor(parsed.agent_id);
         cursors[store->identity().name()] = cursor;

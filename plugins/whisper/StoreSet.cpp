@@ -158,6 +158,11 @@ std::unique_ptr<StoreSet::Delivery> StoreSet::Deliver(const std::string& agent_i
   return delivery;
 }
 
+void StoreSet::AwaitDelivery(const std::string& agent_id, std::chrono::milliseconds wait) {
+  std::unique_lock lock(delivering_mutex_);
+  delivery_done_.wait_for(lock, wait, [&] { return !delivering_.contains(agent_id); });
+}
+
 void StoreSet::Delivery::Commit(Nanos now) {
   for (const auto& [store, through] : advances_) store->Advance(agent_id_, through, now);
   advances_.clear();

@@ -80,6 +80,9 @@ class StoreSet {
     std::vector<WhisperEntry> entries_;
     std::vector<std::pair<std::shared_ptr<WhisperStore>, Nanos>> advances_;
   };
+  // Waits (at most `wait`) until no delivery to `agent_id` is in flight: a client that has read
+  // a `whispers` reply may ask before its cursor moved, and must see those entries delivered.
+  void AwaitDelivery(const std::string& agent_id, std::chrono::milliseconds wait);
   // Waits up to `wait` for a delivery to the same agent still in flight; throws
   // std::runtime_error when it does not end by then.
   std::unique_ptr<Delivery> Deliver(const std::string& agent_id, const DeliveryFilter& filter,
