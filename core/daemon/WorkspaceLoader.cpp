@@ -108,6 +108,8 @@ sdk::Workspace loadWorkspace(const fs::path& project_root) {
   workspace.workspace_data_dir = paths::workspaceDataDir(workspace.workspace_id);
   workspace.cache_dir = paths::cacheDir() / workspace.workspace_id;
   workspace.config_dir = paths::configDir();
+  workspace.state_dir = paths::stateDir();
+  workspace.runtime_dir = paths::runtimeDir();
 
   auto ledger = optionalObject(project, "ledger", where);
   workspace.ledger_url = optionalString(ledger, "url", where + " ledger");

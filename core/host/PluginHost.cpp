@@ -214,13 +214,16 @@ sdk::Reply PluginHost::call(const sdk::Request& request) {
   if (!route) return sdk::Reply::fail("unknown message type");
   sdk::Request copy = request;
   if (copy.caller_id.empty()) copy.caller_id = "plugin:" + name_;
+  copy.calling_plugin = name_;
   if (!copy.payload) copy.payload = new Poco::JSON::Object;
   if (route->kind == Route::Kind::OneWay) {
     invokeOneWay(*route, copy);
     return sdk::Reply::ok();
   }
   NullProgress progress;
-  return invokeRequest(*route, copy, progress);
+  sdk::Reply reply = invokeRequest(*route, copy, progress);
+  replySent(*route, reply, true);  // handed back: as delivered as it gets in process
+  return reply;
 }
 
 std::optional<sdk::Credentials> PluginHost::credentials() const {

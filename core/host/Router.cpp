@@ -86,7 +86,23 @@ sdk::Reply invokeRequest(const Route& route, const sdk::Request& request, sdk::P
   return guarded(route, [&] { return route.handler(request, progress); });
 }
 
-void invokeOneWay(const Route& route, const sdk::Request& request) {
+void replySent(const Route& route, sdk::Reply& reply, bool written) {
+  if (!reply.on_sent) return;
+  GateEntry entry(route.gate.get());  // first: the hook is destroyed inside the gate too
+  auto hook = std::move(reply.on_sent);
+  reply.on_sent = nullptr;
+  if (!entry.entered()) return;
+  try {
+    hook(written);
+  } catch (const std::exception& exception) {
+    Poco::Logger::get("oxd.router")
+        .error("after the %s reply: %s", route.owner, std::string(exception.what()));
+  } catch (...) {
+    Poco::Logger::get("oxd.router").error("after the %s reply: unknown exception", route.owner);
+  }
+}
+
+sdk::Reply invokeOneWay(const Route& route, const sdk::Request& request) {
   sdk::Reply reply = guarded(route, [&] {
     route.one_way(request);
     return sdk::Reply::ok();
@@ -94,6 +110,7 @@ void invokeOneWay(const Route& route, const sdk::Request& request) {
   if (!reply.success) {
     Poco::Logger::get("oxd.router").warning("one-way %s failed: %s", request.type, reply.error);
   }
+  return reply;
 }
 
 }  // namespace oxd::core

@@ -59,8 +59,13 @@ class Router {
 // "plugin <name> is not running"), exception capture (BadPayload → "invalid payload: …",
 // anything else → its what()), counters and the route's metrics. Never throws.
 sdk::Reply invokeRequest(const Route& route, const sdk::Request& request, sdk::Progress& progress);
-// Same guards for a one-way route; errors are counted and logged, never answered.
-void invokeOneWay(const Route& route, const sdk::Request& request);
+// Runs the reply's on_sent hook (sdk::Reply) once its fate is known: `written` when the whole
+// reply reached the client's socket. Inside the plugin's gate (skipped once the plugin is
+// stopping); an exception is logged. Never throws; clears the hook.
+void replySent(const Route& route, sdk::Reply& reply, bool written);
+// Same guards for a one-way route; errors are counted and logged. The outcome is answered only
+// to a client that asked for a confirmation (docs/protocol.md#one-way-messages).
+sdk::Reply invokeOneWay(const Route& route, const sdk::Request& request);
 
 // A Progress that discards everything: for in-process calls and one-way messages.
 class NullProgress final : public sdk::Progress {

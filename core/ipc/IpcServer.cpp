@@ -325,23 +325,42 @@ void IpcServer::dispatch(int fd, bool registered, std::string_view line) {
     if (RequestMetrics* metrics = router_.metrics()) metrics->unknownType();
     replyAndClose(fd, registered, encodeReply(sdk::Reply::fail(std::string(kUnknownMessageType))));
   } else if (route->kind == Route::Kind::OneWay) {
-    dispatchOneWay(fd, std::move(route), std::move(decoded.request));
+    dispatchOneWay(fd, registered, std::move(route), std::move(decoded));
   } else if (route->run_inline) {
     NullProgress progress;
+    // Inline routes are the core's, whose replies carry no on_sent hook.
     replyAndClose(fd, registered, encodeReply(invokeRequest(*route, decoded.request, progress)));
   } else {
     dispatchToWorker(fd, registered, std::move(route), std::move(decoded.request));
   }
 }
 
-void IpcServer::dispatchOneWay(int fd, RoutePtr route, sdk::Request request) {
-  closeConnection(fd);  // the client never reads: free it before the handler runs
-  auto ticket = std::make_shared<Ticket>(*this, -1);
-  std::string type = request.type;
+void IpcServer::dispatchOneWay(int fd, bool registered, RoutePtr route, DecodedRequest decoded) {
+  std::string type = decoded.request.type;
   const std::string& owner = route->owner;
-  bool submitted = workers_.submit(
-      owner, [ticket, route, request = std::move(request)] { invokeOneWay(*route, request); });
-  if (!submitted) logger().warning("one-way message %s dropped: the worker queue is full", type);
+  if (!decoded.confirm) {
+    closeConnection(fd);  // the client never reads: free it before the handler runs
+    auto ticket = std::make_shared<Ticket>(*this, -1);
+    bool submitted = workers_.submit(owner, [ticket, route, request = std::move(decoded.request)] {
+      invokeOneWay(*route, request);
+    });
+    if (!submitted) logger().warning("one-way message %s dropped: the worker queue is full", type);
+    return;
+  }
+  // "confirm": the client waits for the handler to return and reads its outcome as a reply
+  // (docs/protocol.md#one-way-messages): for a murmur, that it is on disk.
+  if (registered) unregister(fd);
+  auto ticket = std::make_shared<Ticket>(*this, fd);
+  bool submitted =
+      workers_.submit(owner, [this, ticket, route, request = std::move(decoded.request)] {
+        writeUntil(ticket->fd(), encodeReply(invokeOneWay(*route, request)),
+                   SteadyClock::now() + options_.reply_write_deadline);
+      });
+  if (!submitted) {
+    logger().warning("one-way message %s dropped: the worker queue is full", type);
+    static const std::string busy = encodeReply(sdk::Reply::fail(std::string(kDaemonBusy)));
+    sendOnce(fd, busy);  // the ticket, now ours alone, closes fd as it goes
+  }
 }
 
 void IpcServer::dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request) {
@@ -349,13 +368,19 @@ void IpcServer::dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::R
   auto ticket = std::make_shared<Ticket>(*this, fd);
   const std::string& owner = route->owner;  // the plugin's lane, or the core's for built-ins
   bool submitted = workers_.submit(owner, [this, ticket, route, request = std::move(request)] {
+    // The reply may carry plugin code (its on_sent hook): the plugin is not stopped until the
+    // hook has run and is gone.
+    GateEntry plugin_running(route->gate.get());
     SocketProgress progress(ticket->fd(), stopping_,
                             {options_.progress_write_deadline, options_.reply_write_deadline});
     sdk::Reply reply = invokeRequest(*route, request, progress);
+    bool written = false;
     if (!progress.broken()) {
-      writeUntil(ticket->fd(), encodeReply(reply),
-                 SteadyClock::now() + options_.reply_write_deadline);
+      WriteResult result = writeUntil(ticket->fd(), encodeReply(reply),
+                                      SteadyClock::now() + options_.reply_write_deadline);
+      written = result.status == WriteResult::Status::Complete;
     }
+    replySent(*route, reply, written);
   });
   if (!submitted) {
     static const std::string busy = encodeReply(sdk::Reply::fail(std::string(kDaemonBusy)));

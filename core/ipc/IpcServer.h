@@ -16,6 +16,7 @@
 
 #include "common/Mutex.h"
 #include "host/Router.h"
+#include "ipc/Protocol.h"
 #include "ipc/UnixListener.h"
 #include "runtime/WorkerPool.h"
 
@@ -96,7 +97,7 @@ class IpcServer {
   ReadResult readFirstLine(int fd, std::string& buffer, std::string_view& line);
   void dispatch(int fd, bool registered, std::string_view line);
   void dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request);
-  void dispatchOneWay(int fd, RoutePtr route, sdk::Request request);
+  void dispatchOneWay(int fd, bool registered, RoutePtr route, DecodedRequest decoded);
   void replyAndClose(int fd, bool registered, std::string bytes);
   void refuseWrongUser(int fd, uid_t uid);
   void closeConnection(int fd);

@@ -132,6 +132,8 @@ DecodedRequest decodeRequest(std::string_view line) {
     return failure(kUnknownMessageType);
   }
   out.request.type = type.extract<std::string>();
+  const Poco::Dynamic::Var& confirm = object->get("confirm");
+  out.confirm = confirm.type() == typeid(bool) && confirm.extract<bool>();
 
   const Poco::Dynamic::Var& payload = object->get("payload");
   if (!payload.isEmpty()) {

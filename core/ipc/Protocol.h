@@ -30,7 +30,10 @@ inline constexpr std::size_t kMaxNestingDepth = 128;
 struct DecodedRequest {
   bool ok = false;
   sdk::Request request;  // meaningful only when ok
-  std::string error;     // the reply's error text when !ok
+  // The envelope's optional "confirm": true. A one-way message then gets one reply line, once
+  // its handler has returned (docs/protocol.md#one-way-messages); ignored by other kinds.
+  bool confirm = false;
+  std::string error;  // the reply's error text when !ok
 };
 
 // `line` excludes the terminating '\n'. Rules, in order:

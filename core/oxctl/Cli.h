@@ -30,6 +30,8 @@ inline constexpr int kExitCancelled = 130;  // 128 + SIGINT, what a shell report
 inline constexpr std::chrono::milliseconds kPingTimeout{2000};
 inline constexpr std::chrono::milliseconds kRequestIdleTimeout{30000};
 inline constexpr std::chrono::milliseconds kOneWayTimeout{200};
+// A murmur's one-way send waits for the daemon to have spooled it (an fsync, behind the queue).
+inline constexpr std::chrono::milliseconds kMurmurConfirmTimeout{10000};
 
 // Bad command line: main prints the message and the command's usage, exits 2.
 struct UsageError : std::runtime_error {

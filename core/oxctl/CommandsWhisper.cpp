@@ -185,7 +185,11 @@ int runMurmur(Invocation& invocation) {
                            {"content", text},
                            {"rel_path", "murmurs/" + stamp.date + "/" + id + ".json"},
                            {"murmur_json", encoding::base64Encode(file.dump())}};
-  invocation.client().sendOneWay(invocation.message("murmur", murmur), kOneWayTimeout);
+  // Exit 0 promises the murmur reaches the remote: with "confirm" the daemon answers once it has
+  // the murmur in its spool on disk (docs/reliability.md#murmurs).
+  nlohmann::json message = invocation.message("murmur", murmur);
+  message["confirm"] = true;
+  requireSuccess(invocation.client().request(message, kMurmurConfirmTimeout));
   if (invocation.json) {
     printOut(nlohmann::json{{"id", id}, {"rel_path", murmur["rel_path"]}}.dump());
   } else {

@@ -2,6 +2,7 @@
 
 #include "common/ProjectFile.h"
 
+#include <oxd/client_path.h>
 #include <oxd/payload.h>
 
 #include <Poco/JSON/Parser.h>
@@ -79,9 +80,15 @@ struct HeartbeatHandler::Parsed {
     auto text = [&](const char* key, std::string& into) {
       field([&] { into = payload.optionalString(key).value_or(""); });
     };
-    text("repo_path", repo_path);
+    // A path with a NUL or a control character names no real directory: dropped, like any
+    // malformed field (sdk/include/oxd/client_path.h).
+    auto path = [&](const char* key, std::string& into) {
+      text(key, into);
+      if (!sdk::clientPathTextProblem(into).empty()) into.clear();
+    };
+    path("repo_path", repo_path);
     text("workspace_id", workspace_id);
-    text("caller_path", caller_path);
+    path("caller_path", caller_path);
     text("agent_id", agent_id);
     text("cli_version", cli_version);
     text("command_name", command_name);

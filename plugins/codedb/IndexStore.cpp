@@ -126,6 +126,7 @@ SearchResult IndexStore::Search(const SearchQuery& query) {
     }
   }
   SearchResult result = connection->Search(query);
+  if (connection->immutable()) return result;
   std::lock_guard pool(pool_mutex_);
   if (pool_.size() < kMaxPooledConnections) pool_.push_back(std::move(connection));
   return result;

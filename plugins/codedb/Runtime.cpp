@@ -1,5 +1,8 @@
 #include "Runtime.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -54,7 +57,8 @@ Runtime::Runtime(sdk::Reporting reporting_to, sdk::Caller& calls_to, sdk::Publis
       metrics(metrics_ref),
       workspace(workspace_ref),
       settings(std::move(settings_value)),
-      data_dir(workspace_ref.workspace_data_dir / "codedb") {}
+      data_dir(workspace_ref.workspace_data_dir / "codedb"),
+      disk(reporting_to.issues, "codedb") {}
 
 IndexStore& Runtime::Remote(const std::string& url) {
   std::lock_guard lock(remotes_mutex_);
@@ -130,7 +134,16 @@ void Runtime::Report(const IndexStore& store, const IndexOptions& options,
   std::string issue_repo = &store == project.get() ? "" : name;
   if (report.ok || report.cancelled) {
     reporting.issues.clear(kIndexFailed, issue_repo);
+    if (report.ok) disk.succeeded();
   } else {
+    // SQLite often says only "unable to open database file" where it cannot create the WAL's
+    // files: the index dir itself tells a read-only or full disk apart.
+    sdk::DiskProblem problem = sdk::diskProblemOf(report.error);
+    std::string index_dir = store.target().index.parent_path().string();
+    if (problem == sdk::DiskProblem::None && ::access(index_dir.c_str(), W_OK) != 0) {
+      problem = sdk::diskProblemOf(errno);
+    }
+    disk.failed(problem, "the code index of " + name, report.error);
     reporting.log.warning("codedb: indexing %s failed: %s", name, report.error);
     reporting.issues.set(sdk::Issue{kIndexFailed, sdk::Severity::Warning, issue_repo,
                                     "code index of " + name + " failed: " + report.error});

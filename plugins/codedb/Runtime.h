@@ -3,6 +3,7 @@
 // Built in CodedbPlugin::start(), destroyed after stop(); every member is thread-safe on its own.
 #pragma once
 
+#include <oxd/disk_issue.h>
 #include <oxd/host.h>
 
 #include <map>
@@ -38,6 +39,7 @@ class Runtime {
   std::unique_ptr<LiveOverlay> overlay;  // null when off, or no project index
   IndexRuns runs;
   std::unique_ptr<BackgroundIndexer> background;
+  sdk::DiskIssues disk;  // disk_full / read_only of the index files
 
   // The index of a remote repository (code_index {url}); created on first use. Its clone
   // lives in <data>/remotes/<hash of url>/repo, beside its index.

@@ -1,5 +1,7 @@
 #include "SearchRequest.h"
 
+#include <oxd/client_path.h>
+
 namespace oxd::codedb {
 
 SearchRequest SearchRequest::Parse(const sdk::Payload& payload) {
@@ -19,6 +21,10 @@ SearchRequest SearchRequest::Parse(const sdk::Payload& payload) {
     throw sdk::BadPayload("kind: expected text, symbol, comment or commit, got '" + kind + "'");
   }
   query.path = payload.optionalString("path").value_or("");
+  // A filter on indexed paths, not a file the daemon opens; a NUL still never matches a path.
+  if (std::string problem = sdk::clientPathTextProblem(query.path); !problem.empty()) {
+    throw sdk::BadPayload("path: " + problem);
+  }
   query.lang = payload.optionalString("lang").value_or("");
   if (auto limit = payload.optionalInt("limit")) {
     if (*limit < 1 || *limit > static_cast<std::int64_t>(kMaxSearchLimit)) {

@@ -1,5 +1,7 @@
 #include "Checkout.h"
 
+#include <oxd/client_path.h>
+
 #include <atomic>
 #include <stdexcept>
 #include <system_error>
@@ -58,9 +60,18 @@ Checkout::Checkout(sdk::Reporting report, const sdk::Workspace& workspace, RepoS
       network_(std::move(network)),
       policy_(std::move(policy)) {}
 
-Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, sdk::Progress& progress) {
+Poco::JSON::Object::Ptr Checkout::Run(const CheckoutRequest& request, bool from_plugin,
+                                      sdk::Progress& progress) {
   // Everything that can refuse the request runs before the first change on disk.
+  if (std::string problem = sdk::clientPathTextProblem(request.repo_path); !problem.empty()) {
+    throw InvalidRepoPath("the path " + problem);
+  }
   fs::path path = ValidateRepoPath(request.repo_path, policy_);
+  if (!from_plugin) {
+    if (std::string problem = sdk::daemonDirProblem(workspace_, path); !problem.empty()) {
+      throw InvalidRepoPath(problem);
+    }
+  }
   std::error_code error;
   if (fs::exists(path / ".git", error)) {
     progress.stage("verifying", "Already checked out at " + path.string());

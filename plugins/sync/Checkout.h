@@ -49,7 +49,10 @@ class Checkout {
            RepoPathPolicy policy);
 
   // The reply data {path, already_exists, cloned}; throws std::runtime_error with the wire error.
-  Poco::JSON::Object::Ptr Run(const CheckoutRequest& request, sdk::Progress& progress);
+  // A client's path never reaches the daemon's own dirs (sdk/include/oxd/client_path.h); a
+  // plugin's may (codedb keeps its mirrors in its data dir).
+  Poco::JSON::Object::Ptr Run(const CheckoutRequest& request, bool from_plugin,
+                              sdk::Progress& progress);
 
  private:
   sdk::Reporting report_;

@@ -46,11 +46,12 @@ void RegisterMessages(sdk::Host& host, const MessageParts& parts) {
   sdk::handleTyped<NoPayload>(host, "sync_history", [&history](const NoPayload&, Progress&) {
     return Reply::ok(HistoryJson(history));
   });
-  sdk::handleTyped<CheckoutRequest>(
-      host, CheckoutRequest::kType,
-      [&checkout](const CheckoutRequest& request, Progress& progress) {
-        return Reply::ok(checkout.Run(request, progress));
-      });
+  // Not handleTyped: whether a plugin asked (Host::call) decides where the clone may land.
+  host.handle(CheckoutRequest::kType, [&checkout](const sdk::Request& request, Progress& progress) {
+    CheckoutRequest parsed = CheckoutRequest::Parse(sdk::Payload(request.payload));
+    bool from_plugin = !request.calling_plugin.empty();
+    return Reply::ok(checkout.Run(parsed, from_plugin, progress));
+  });
   sdk::handleTyped<NoPayload>(host, "trigger_gc",
                               [&gc](const NoPayload&, Progress&) { return TriggerGc(gc); });
 

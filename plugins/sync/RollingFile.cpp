@@ -64,6 +64,15 @@ void ReplaceFileAtomically(const fs::path& path, const std::string& text) {
   if (::rename(temporary.c_str(), path.c_str()) != 0) fail("rename onto " + path.string());
 }
 
+void SyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + dir.string());
+  int result = ::fsync(fd);
+  int saved = errno;
+  ::close(fd);
+  if (result != 0) throw std::system_error(saved, std::generic_category(), "sync " + dir.string());
+}
+
 std::vector<std::string> ReadJsonLines(const fs::path& path) {
   std::error_code error;
   fs::file_status status = fs::status(path, error);

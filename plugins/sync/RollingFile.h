@@ -18,6 +18,10 @@ namespace oxd::sync {
 // not create a stray `.git` where the fresh clone is about to be renamed.
 void ReplaceFileAtomically(const std::filesystem::path& path, const std::string& text);
 
+// fsyncs the directory itself, so that a rename or a new file in it survives a power cut.
+// Throws std::system_error.
+void SyncDirectory(const std::filesystem::path& dir);
+
 // A JSON object file: nullptr when missing or corrupt (a zero state for the caller).
 Poco::JSON::Object::Ptr ReadJsonFile(const std::filesystem::path& path);
 

@@ -1,5 +1,7 @@
 #include "SyncEngine.h"
 
+#include <oxd/disk_issue.h>
+
 #include <ctime>
 #include <filesystem>
 #include <system_error>
@@ -181,9 +183,12 @@ PullResult SyncEngine::SyncRepo(const Repo& repo, SyncMode mode, const StageSink
       break;
     case PullResult::Status::kPulled:
       RecordSuccess(repo, result);
+      sdk::clearDiskIssues(report_.issues, repo.id);  // it wrote to the checkout
       break;
     case PullResult::Status::kFailed:
       if (result.error_kind != git::GitErrorKind::kCancelled) RecordFailure(repo, result);
+      sdk::raiseDiskIssue(report_.issues, repo.id, sdk::diskProblemOf(result.message),
+                          "the checkout of " + repo.name, result.message);
       break;
   }
   CountSync(repo, result);

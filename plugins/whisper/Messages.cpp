@@ -6,6 +6,8 @@
 #include <Poco/Data/DataException.h>
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
+
 #include "Maintenance.h"
 #include "Requests.h"
 #include "WhisperStatus.h"
@@ -31,6 +33,7 @@ Reply Guarded(Runtime& runtime, Body&& body) {
     return body();
   } catch (const Poco::Exception& error) {
     std::string text = error.displayText();
+    runtime.disk.failed(error, "the whisper store");
     if (IsCorruption(error)) {
       Poco::JSON::Object::Ptr healing = RunMaintenance(runtime, NowNanos());
       if (healing->optValue<int>("stores_healed", 0) > 0) {
@@ -48,12 +51,24 @@ Reply Whispers(Runtime& runtime, const WhispersRequest& parsed) {
     Nanos now = NowNanos();
     runtime.agents->Seen(parsed.agent_id, now);
     Nanos floor = now - runtime.settings.new_agent_backlog.count();
-    std::vector<WhisperEntry> entries =
+    std::shared_ptr<StoreSet::Delivery> delivery =
         runtime.stores->Deliver(parsed.agent_id, parsed.filter, now, floor);
-    runtime.deliveries.increment(static_cast<double>(entries.size()));
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
-    data->set("entries", EntriesJson(entries));
-    return Reply::ok(data);
+    data->set("entries", EntriesJson(delivery->entries()));
+    Reply reply = Reply::ok(data);
+    // The cursors move once the reply is in the agent's socket: a reply a crash or a hang-up
+    // cuts off leaves its entries for the next poll (docs/reliability.md#whispers).
+    reply.on_sent = [&runtime, delivery](bool written) {
+      if (!written) return;  // dropped: the agent's next poll gets the same entries
+      try {
+        delivery->Commit(NowNanos());
+      } catch (const std::exception& error) {
+        runtime.disk.failed(error, "the whisper store");
+        throw;  // logged by the host; the entries come again with the next poll
+      }
+      runtime.deliveries.increment(static_cast<double>(delivery->entries().size()));
+    };
+    return reply;
   });
 }
 
@@ -70,6 +85,7 @@ Reply History(Runtime& runtime, const HistoryRequest& parsed) {
     std::map<std::string, std::optional<Nanos>> cursors;
     std::optional<Nanos> earliest;
     if (!parsed.agent_id.empty()) {
+      runtime.stores->AwaitDelivery(parsed.agent_id, std::chrono::seconds(6));
       for (const auto& store : runtime.stores->All()) {
         std::optional<Nanos> cursor = store->Cursor(parsed.agent_id);
         cursors[store->identity().name()] = cursor;
@@ -112,6 +128,7 @@ Reply Add(Runtime& runtime, const AddRequest& parsed) {
     std::vector<std::string> relayed;
     if (!parsed.murmur_id.empty()) relayed.push_back(parsed.murmur_id);
     store->Append(entries, runtime.Clock(), relayed);
+    runtime.disk.succeeded();
     return Reply::ok(ToJson(entries.front()));
   });
 }

@@ -3,6 +3,7 @@
 // destroyed after stop(); every member is thread-safe on its own.
 #pragma once
 
+#include <oxd/disk_issue.h>
 #include <oxd/host.h>
 
 #include <memory>
@@ -38,7 +39,8 @@ struct Runtime {
         workspace(workspace_ref),
         settings(settings_value),
         deliveries(metrics.counter("oxd_whisper_deliveries_total",
-                                   "Whisper entries handed to agents by `whispers`.")) {}
+                                   "Whisper entries handed to agents by `whispers`.")),
+        disk(reporting.issues, "whisper") {}
 
   sdk::Reporting reporting;
   sdk::Caller& calls;  // instances (active agents) and the sync plugin's murmur
@@ -46,6 +48,7 @@ struct Runtime {
   const sdk::Workspace& workspace;
   const WhisperSettings settings;
   sdk::Counter& deliveries;
+  sdk::DiskIssues disk;  // disk_full / read_only of the stores' dir
   std::unique_ptr<StoreSet> stores;
   std::unique_ptr<LocalAgents> agents;
   std::unique_ptr<MurmurRelay> relay;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <system_error>
 
 namespace oxd::whisper {
@@ -135,16 +136,44 @@ Nanos StoreSet::NextCreatedAt() {
   return next;
 }
 
-std::vector<WhisperEntry> StoreSet::Deliver(const std::string& agent_id,
-                                            const DeliveryFilter& filter, Nanos now,
-                                            Nanos new_agent_floor) {
-  std::vector<WhisperEntry> merged;
+std::unique_ptr<StoreSet::Delivery> StoreSet::Deliver(const std::string& agent_id,
+                                                      const DeliveryFilter& filter, Nanos now,
+                                                      Nanos new_agent_floor,
+                                                      std::chrono::milliseconds wait) {
+  {
+    std::unique_lock lock(delivering_mutex_);
+    if (!delivery_done_.wait_for(lock, wait, [&] { return !delivering_.contains(agent_id); })) {
+      throw std::runtime_error("whispers for " + agent_id +
+                               " are still being handed out by another poll; try again");
+    }
+    delivering_.insert(agent_id);
+  }
+  std::unique_ptr<Delivery> delivery(new Delivery(*this, agent_id));  // releases the agent
   for (const auto& store : All()) {
     DeliveryResult result = store->Deliver(agent_id, filter, now, new_agent_floor);
-    std::move(result.entries.begin(), result.entries.end(), std::back_inserter(merged));
+    std::move(result.entries.begin(), result.entries.end(), std::back_inserter(delivery->entries_));
+    if (result.advance_to) delivery->advances_.emplace_back(store, *result.advance_to);
   }
-  std::sort(merged.begin(), merged.end(), DeliveryOrder);
-  return merged;
+  std::sort(delivery->entries_.begin(), delivery->entries_.end(), DeliveryOrder);
+  return delivery;
+}
+
+void StoreSet::AwaitDelivery(const std::string& agent_id, std::chrono::milliseconds wait) {
+  std::unique_lock lock(delivering_mutex_);
+  delivery_done_.wait_for(lock, wait, [&] { return !delivering_.contains(agent_id); });
+}
+
+void StoreSet::Delivery::Commit(Nanos now) {
+  for (const auto& [store, through] : advances_) store->Advance(agent_id_, through, now);
+  advances_.clear();
+}
+
+StoreSet::Delivery::~Delivery() {
+  {
+    std::lock_guard lock(set_.delivering_mutex_);
+    set_.delivering_.erase(agent_id_);
+  }
+  set_.delivery_done_.notify_all();
 }
 
 HistoryPage StoreSet::Page(const std::string& agent_id, Nanos before, int limit) {

@@ -14,10 +14,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -55,9 +59,35 @@ class StoreSet {
 
   Nanos NextCreatedAt();
 
-  // Merged across stores in delivery order (WhisperEntry.h).
-  std::vector<WhisperEntry> Deliver(const std::string& agent_id, const DeliveryFilter& filter,
-                                    Nanos now, Nanos new_agent_floor);
+  // What one `whispers` poll hands an agent, merged across stores in delivery order
+  // (WhisperEntry.h). The cursors move only with Commit(), once the reply has reached the agent;
+  // dropped uncommitted, the entries are handed out again by the agent's next poll. While it
+  // lives, the agent's next Deliver waits (one delivery an agent at a time), so no entry is
+  // handed out twice by concurrent polls.
+  class Delivery {
+   public:
+    ~Delivery();
+    Delivery(const Delivery&) = delete;
+    Delivery& operator=(const Delivery&) = delete;
+    const std::vector<WhisperEntry>& entries() const { return entries_; }
+    void Commit(Nanos now);  // moves every store's cursor; throws on a store error
+
+   private:
+    friend class StoreSet;
+    Delivery(StoreSet& set, std::string agent_id) : set_(set), agent_id_(std::move(agent_id)) {}
+    StoreSet& set_;
+    const std::string agent_id_;
+    std::vector<WhisperEntry> entries_;
+    std::vector<std::pair<std::shared_ptr<WhisperStore>, Nanos>> advances_;
+  };
+  // Waits (at most `wait`) until no delivery to `agent_id` is in flight: a client that has read
+  // a `whispers` reply may ask before its cursor moved, and must see those entries delivered.
+  void AwaitDelivery(const std::string& agent_id, std::chrono::milliseconds wait);
+  // Waits up to `wait` for a delivery to the same agent still in flight; throws
+  // std::runtime_error when it does not end by then.
+  std::unique_ptr<Delivery> Deliver(const std::string& agent_id, const DeliveryFilter& filter,
+                                    Nanos now, Nanos new_agent_floor,
+                                    std::chrono::milliseconds wait = std::chrono::seconds(10));
   HistoryPage Page(const std::string& agent_id, Nanos before, int limit);
   // The earliest of the agent's cursors (docs/protocol.md#whisper_history: the display uses the
   // earliest), if any.
@@ -86,6 +116,9 @@ class StoreSet {
   std::shared_ptr<WhisperStore> ledger_;
   std::map<std::string, std::shared_ptr<WhisperStore>> teams_;
   std::atomic<Nanos> last_created_at_{0};
+  std::mutex delivering_mutex_;
+  std::condition_variable delivery_done_;
+  std::set<std::string> delivering_;  // GUARDED_BY(delivering_mutex_): agents with a Delivery
 };
 
 }  // namespace oxd::whisper

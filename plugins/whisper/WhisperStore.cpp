@@ -84,7 +84,7 @@ struct WhisperStore::RequestStatements {
         move_cursor(db,
                     "INSERT INTO cursors (agent_id, delivered_through, updated_at) VALUES (?, ?, ?)"
                     " ON CONFLICT(agent_id) DO UPDATE SET"
-                    " delivered_through = excluded.delivered_through,"
+                    " delivered_through = MAX(delivered_through, excluded.delivered_through),"
                     " updated_at = excluded.updated_at"),
         insert(db,
                "INSERT INTO whispers (id, source, target_agent, author_agent, topics, importance,"
@@ -230,20 +230,14 @@ DeliveryResult WhisperStore::Deliver(const std::string& agent_id, const Delivery
                                      Nanos now_nanos, Nanos new_agent_floor) {
   std::lock_guard lock(mutex_);
   RequestStatements& statements = *requests_;
-  // The common poll finds nothing new: one read, no transaction. The mutex keeps any append of
-  // this process out until we return; the store has no other writer.
+  // Reads only, no transaction: the mutex keeps any append of this process out until we return,
+  // and the store has no other writer. The common poll finds nothing new in one read.
   {
     CachedStatement::Run poll(statements.poll);
     poll.Bind(agent_id).Step();
     std::int64_t known_cursor = poll.Int64(0), newest_entry = poll.Int64(1);
     if (known_cursor >= 0 && newest_entry <= known_cursor) return {};
   }
-  // A cursor move is committed without its own fsync: in WAL mode that survives a crash of
-  // the process (the frames are in the OS before COMMIT returns) and becomes power-cut proof
-  // with the next append, whose FULL commit syncs the whole WAL. Only a power cut in between
-  // can hand an agent the same whispers again; no crash can.
-  RelaxedSync relaxed(*transactions_);
-  ImmediateTransaction transaction(*transactions_);
   std::optional<Nanos> cursor;
   {
     CachedStatement::Run read(statements.cursor);
@@ -261,25 +255,32 @@ DeliveryResult WhisperStore::Deliver(const std::string& agent_id, const Delivery
     }
   }
   // Everything up to the newest entry has now been considered for this agent, including what
-  // was meant for others: the next call starts after it.
+  // was meant for others: once delivered, the next call starts after it.
   Nanos advanced = through;
   {
     CachedStatement::Run newest(statements.newest);
     if (newest.Step()) advanced = std::max(through, newest.Int64(0));
   }
-  if (!cursor || advanced != through) {
-    CachedStatement::Run(statements.move_cursor)
-        .Bind(agent_id)
-        .Bind(advanced)
-        .Bind(now_nanos)
-        .StepToEnd();
-  }
-  transaction.Commit();
-  if (!cursor) {
-    std::lock_guard cache(cache_mutex_);
-    cached_cursor_agents_.insert(agent_id);
-  }
+  if (!cursor || advanced != through) result.advance_to = advanced;
   return result;
+}
+
+void WhisperStore::Advance(const std::string& agent_id, Nanos through, Nanos now_nanos) {
+  std::lock_guard lock(mutex_);
+  // A cursor move is committed without its own fsync: in WAL mode that survives a crash of
+  // the process (the frames are in the OS before COMMIT returns) and becomes power-cut proof
+  // with the next append, whose FULL commit syncs the whole WAL. Only a power cut in between
+  // can hand an agent the same whispers again; no crash can.
+  RelaxedSync relaxed(*transactions_);
+  ImmediateTransaction transaction(*transactions_);
+  CachedStatement::Run(requests_->move_cursor)
+      .Bind(agent_id)
+      .Bind(through)
+      .Bind(now_nanos)
+      .StepToEnd();
+  transaction.Commit();
+  std::lock_guard cache(cache_mutex_);
+  cached_cursor_agents_.insert(agent_id);
 }
 
 std::vector<WhisperEntry> WhisperStore::Page(const std::string& agent_id, Nanos before, int limit) {

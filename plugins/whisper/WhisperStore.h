@@ -8,9 +8,10 @@
 // Delivery model: each agent has one cursor a store, `delivered_through` (a created_at). An
 // entry is pending for an agent when it is newer than the cursor, meant for it (no target, or
 // the agent is the target), not its own (author ≠ agent) and not expired. Deliver() reads the
-// pending entries and moves the cursor in one IMMEDIATE transaction, so two concurrent calls
-// for one agent never both see an entry. created_at values are unique and increase with every
-// append (the caller's clock, see StoreSet), which is what makes a time a sound cursor.
+// pending entries and says where the cursor goes; Advance() moves it there once the entries have
+// reached the agent (StoreSet serialises an agent's deliveries, docs/reliability.md). created_at
+// values are unique and increase with every append (the caller's clock, see StoreSet), which is
+// what makes a time a sound cursor.
 #pragma once
 
 #include <Poco/Data/Session.h>
@@ -59,6 +60,7 @@ using CreatedAtClock = std::function<Nanos()>;
 struct DeliveryResult {
   std::vector<WhisperEntry> entries;  // pending entries that passed the filter
   std::size_t considered = 0;         // pending entries, filtered out ones included
+  std::optional<Nanos> advance_to;    // the cursor once these are delivered; none: stays
 };
 
 struct MaintenanceReport {
@@ -84,9 +86,11 @@ class WhisperStore {
   // id. `relayed_murmur_ids` are recorded as relayed in the same transaction.
   void Append(std::vector<WhisperEntry>& entries, const CreatedAtClock& clock,
               const std::vector<std::string>& relayed_murmur_ids = {});
-  // A cursor that does not exist yet starts at `new_agent_floor`.
+  // A cursor that does not exist yet starts at `new_agent_floor`. Reads only.
   DeliveryResult Deliver(const std::string& agent_id, const DeliveryFilter& filter, Nanos now,
                          Nanos new_agent_floor);
+  // Moves the agent's cursor to `through` (never back), after the entries reached the agent.
+  void Advance(const std::string& agent_id, Nanos through, Nanos now);
   // Up to `limit` entries with created_at < before (0: no bound), newest first; agent "" = all.
   std::vector<WhisperEntry> Page(const std::string& agent_id, Nanos before, int limit);
   std::optional<Nanos> Cursor(const std::string& agent_id);

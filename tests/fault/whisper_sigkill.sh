@@ -4,11 +4,12 @@
 # restart it, and check what a user relies on:
 #   - `PRAGMA integrity_check` of the store is "ok" after every kill;
 #   - no acknowledged whisper is lost: every id whisper_add answered is in the store;
-#   - none is delivered twice: no agent ever receives an id it received before (the logs of
-#     all iterations together).
-# A poll whose reply the kill cut off may have moved the agent's cursor (its entries count as
-# delivered, the client never read them): the script counts those "in flight" and prints them;
-# exactly-once is about never twice, and the README says so.
+#   - none is lost to an agent: every acknowledged id reaches every agent, by the end (a final
+#     poll after the last restart), also when a kill cut off the reply that carried it — the
+#     cursor moves only once the reply is written (docs/reliability.md#whispers);
+#   - none is delivered twice while the daemon lives: an agent receives an id a second time only
+#     in a later daemon life than the first time (the kill fell between the reply's write and
+#     the cursor's move); those repeats are counted and printed.
 #
 #   tests/fault/whisper_sigkill.sh [BUILD_DIR]      (default ./build)
 #   WHISPER_SIGKILL_ITERATIONS=200 (default)   WHISPER_SIGKILL_SEED=N
@@ -88,7 +89,7 @@ def poller(agent):
         while True:
             reply = call("whispers", {"agent_id": agent})
             for entry in reply["data"]["entries"]:
-                out.write(entry["id"] + "\n")
+                out.write(tag + " " + entry["id"] + "\n")
             out.flush()
 def guard(f, *a):
     try: f(*a)
@@ -126,27 +127,26 @@ sqlite3 "$store" "SELECT id FROM whispers" | sort >"$world/stored"
 sort -u "$world/logs/acked" >"$world/acked.sorted"
 lost=$(comm -23 "$world/acked.sorted" "$world/stored" | wc -l)
 ((lost == 0)) || fail end "$lost acknowledged whisper(s) missing from the store"
-in_flight=0
+# A final poll (daemon up again) brings what a kill cut off, and nothing received in an earlier
+# life than the last: ids are compared as "<life> <id>" lines, the final poll being life "final".
+start_daemon || fail end "oxd did not start for the final poll"
+repeats=0
 for agent in A1 A2 A3; do
   log=$world/logs/received-$agent
   touch "$log"
-  twice=$(sort "$log" | uniq -d | wc -l)
-  ((twice == 0)) || fail end "$agent received $twice whisper(s) twice"
-  # What the agent never read although acked: cut off by a kill mid-reply.
-  missing=$(comm -23 "$world/acked.sorted" <(sort -u "$log") | wc -l)
-  in_flight=$((in_flight + missing))
-done
-# A final poll (daemon up again) must bring nothing already received.
-start_daemon || fail end "oxd did not start for the final poll"
-for agent in A1 A2 A3; do
   "$oxctl" --json whispers --agent "$agent" | python3 -c '
 import json, sys
-ids = [e["id"] for e in json.load(sys.stdin)["data"]["entries"]]
-print("\n".join(ids))' >"$world/final-$agent"
-  dup=$(sort "$world/final-$agent" "$world/logs/received-$agent" | grep -v '^$' | uniq -d | wc -l)
-  ((dup == 0)) || fail end "$agent: the final poll repeated $dup whisper(s)"
+for e in json.load(sys.stdin)["data"]["entries"]: print("final " + e["id"])' >>"$log"
+  # The same id twice in one life: a real duplicate.
+  twice=$(sort "$log" | uniq -d | wc -l)
+  ((twice == 0)) || fail end "$agent received $twice whisper(s) twice in one daemon life"
+  # The same id in two lives: the kill fell between a reply's write and its cursor's move.
+  again=$(awk '{print $2}' "$log" | sort | uniq -d | wc -l)
+  repeats=$((repeats + again))
+  missing=$(comm -23 "$world/acked.sorted" <(awk '{print $2}' "$log" | sort -u) | wc -l)
+  ((missing == 0)) || fail end "$agent never received $missing acknowledged whisper(s)"
 done
 acked=$(wc -l <"$world/acked.sorted")
-echo "$iterations iterations, $failures failures ($acked acknowledged whispers, 0 lost required;" \
-  "$in_flight deliveries cut off by a kill across 3 agents)"
+echo "$iterations iterations, $failures failures ($acked acknowledged whispers, 0 lost and 0" \
+  "missing for any agent required; $repeats repeated to an agent after a kill)"
 ((failures == 0))

@@ -2,6 +2,7 @@
 // file:// remotes, and what a user sees through the socket, `oxctl` and the daemon's log.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -353,6 +354,66 @@ TEST_F(SyncPluginTest, CheckoutRefusesTraversalAndSymlinkEscapesWithoutTouchingA
   EXPECT_TRUE(elsewhere.value("error", "").starts_with("invalid repo path: "));
   EXPECT_TRUE(fs::is_empty(outside)) << "nothing may be created outside the allowed roots";
   EXPECT_FALSE(fs::exists("/etc/sageox"));
+}
+
+// Every file under `dir`, relative: what a checkout into the daemon's own dirs would move away.
+std::vector<std::string> FilesBelow(const fs::path& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    files.push_back(fs::relative(entry.path(), dir).string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST_F(SyncPluginTest, CheckoutRefusesTheDaemonsOwnDirsAndMovesNothing) {
+  std::string url = MakeRemote("other");
+  ASSERT_NO_FATAL_FAILURE(Start());
+  fs::path own = oxd::paths::workspaceDataDir(workspaceId());
+  // The whisper plugin's stores are open in there from the start.
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(own / "whispers"); })) << daemonDiagnostics();
+  std::vector<std::string> before = FilesBelow(own);
+
+  // The fixture's world sits in the project's parent dir (an allowed root for a sibling
+  // ledger), so each of these passed the old checks.
+  for (const fs::path& target :
+       {own, own / "whispers", own / "new-repo", oxd::paths::dataDir() / "workspaces/other/repo",
+        oxd::paths::cacheDir() / "repo", oxd::paths::stateDir() / "repo",
+        oxd::paths::runtimeDir() / "repo", oxd::paths::configDir() / "repo"}) {
+    json reply = request(
+        "checkout", {{"repo_path", target.string()}, {"clone_url", url}, {"repo_type", "ledger"}});
+    EXPECT_FALSE(reply["success"]) << target;
+    std::string error = reply.value("error", "");
+    EXPECT_TRUE(error.starts_with("invalid repo path: " + target.string() + " is inside oxd's own"))
+        << error;
+    EXPECT_FALSE(fs::exists(target / ".git")) << target;
+  }
+  for (const std::string& file : before) {
+    EXPECT_TRUE(fs::exists(own / file)) << file << " was moved";
+  }
+  for (const std::string& file : FilesBelow(own)) {
+    EXPECT_EQ(file.find(".bak."), std::string::npos) << file << ": something was moved aside";
+  }
+  // The stores still serve.
+  json added = request("whisper_add", {{"content", "still here"}});
+  EXPECT_TRUE(added["success"]) << added.dump();
+}
+
+TEST_F(SyncPluginTest, CheckoutRefusesNulAndControlCharactersInThePath) {
+  std::string url = MakeRemote("other");
+  ASSERT_NO_FATAL_FAILURE(Start());
+  fs::path data = oxd::paths::dataDir();
+  for (const auto& [suffix, problem] :
+       {std::pair{std::string("\0x", 2), "holds a NUL byte"},
+        std::pair{std::string("\nx"), "holds a control character"},
+        std::pair{std::string("\x1bx"), "holds a control character"}}) {
+    std::string path = (data / "nul-X").string() + suffix;
+    json reply =
+        request("checkout", {{"repo_path", path}, {"clone_url", url}, {"repo_type", "ledger"}});
+    EXPECT_FALSE(reply["success"]);
+    EXPECT_EQ(reply.value("error", ""), std::string("invalid repo path: the path ") + problem);
+    EXPECT_FALSE(fs::exists(data / "nul-X")) << "cloned to the truncated path";
+  }
 }
 
 TEST_F(SyncPluginTest, CheckoutStreamsPercentagesAndClones) {

@@ -1,6 +1,10 @@
 // Whispers through the real oxd: each is given to an agent once — across a restart and with
 // eight agents polling at once —, attention and topic filters, history pages over 10 000
 // entries in three stores, and the answer to every bad payload.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -30,6 +34,32 @@ TEST_F(WhisperDeliveryTest, EachWhisperIsGivenOnceAlsoAcrossARestart) {
   EXPECT_EQ(Contents(Take("Ox1")), (std::vector<std::string>{"three"}));
   EXPECT_EQ(Contents(Take("Ox2")), (std::vector<std::string>{"one", "two", "three"}))
       << "another agent has its own cursor";
+}
+
+// A poll whose client is gone before its reply is written moves no cursor: the entries come
+// with the next poll (docs/reliability.md#whispers).
+TEST_F(WhisperDeliveryTest, AClientThatHangsUpBeforeTheReplyGetsTheEntriesAtItsNextPoll) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  AddText("one");
+  AddText("two");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::string path = socketPath().string();
+    std::copy(path.begin(), path.end(), address.sun_path);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    std::string line = R"({"type":"whispers","payload":{"agent_id":"Ox1"}})"
+                       "\n";
+    ASSERT_EQ(::send(fd, line.data(), line.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(line.size()));
+    ::close(fd);  // hangs up without reading
+  }
+  // Each cut-off poll ran (the daemon serves on), and none of them counted.
+  EXPECT_TRUE(WaitFor([&] { return request("ping").value("success", false); }));
+  EXPECT_EQ(Contents(Take("Ox1")), (std::vector<std::string>{"one", "two"}));
+  EXPECT_TRUE(Take("Ox1").empty()) << "delivered once the reply was written";
 }
 
 TEST_F(WhisperDeliveryTest, EightAgentsPollingWhileWhispersArriveEachGetEveryOneOnce) {

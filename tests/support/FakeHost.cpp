@@ -129,8 +129,9 @@ sdk::Reply FakeHost::invoke(const sdk::Request& request, sdk::Progress& progress
   }
   if (!handler) return sdk::Reply::fail("unknown message type");
   // As core/host/Router.cpp answers.
+  sdk::Reply reply;
   try {
-    return handler(request, progress);
+    reply = handler(request, progress);
   } catch (const sdk::BadPayload& bad) {
     return sdk::Reply::fail("invalid payload: " + std::string(bad.what()));
   } catch (const std::exception& exception) {
@@ -138,6 +139,17 @@ sdk::Reply FakeHost::invoke(const sdk::Request& request, sdk::Progress& progress
   } catch (...) {
     return sdk::Reply::fail("handler failed with an unknown exception");
   }
+  // The test reads every reply whole, as a client that reads does: the hook hears "written".
+  if (reply.on_sent) {
+    auto hook = std::move(reply.on_sent);
+    reply.on_sent = nullptr;
+    try {
+      hook(true);
+    } catch (const std::exception& error) {
+      logger_.error("after the %s reply: %s", request.type, std::string(error.what()));
+    }
+  }
+  return reply;
 }
 
 Answer FakeHost::send(const sdk::Request& request, bool cancelled) {
@@ -404,7 +416,9 @@ sdk::Reply FakeHost::call(const sdk::Request& request) {
     return sdk::Reply::ok();
   }
   NullProgress progress;
-  return invoke(request, progress);
+  sdk::Request copy = request;
+  copy.calling_plugin = "test";  // as the daemon marks an in-process call
+  return invoke(copy, progress);
 }
 
 std::optional<sdk::Credentials> FakeHost::credentials() const {

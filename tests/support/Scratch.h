@@ -45,8 +45,10 @@ inline sdk::Workspace WorkspaceIn(const Scratch& scratch) {
   workspace.workspace_id = "abcd1234";
   workspace.data_dir = scratch / "data";
   workspace.workspace_data_dir = scratch / "data/workspaces/abcd1234";
-  workspace.cache_dir = scratch / "cache";
+  workspace.cache_dir = scratch / "cache/abcd1234";  // as $XDG_CACHE_HOME/oxd/<workspace id>
   workspace.config_dir = scratch / "config";
+  workspace.state_dir = scratch / "state";
+  workspace.runtime_dir = scratch / "run";
   workspace.ledger_path = scratch / "data/ledgers/abcd1234";
   return workspace;
 }

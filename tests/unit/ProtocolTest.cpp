@@ -95,7 +95,8 @@ TEST(ProtocolTest, EncodesRepliesInGoFieldOrderWithOmitEmpty) {
   EXPECT_EQ(encodeReply(sdk::Reply::ok()), "{\"success\":true}\n");
   EXPECT_EQ(encodeReply(sdk::Reply::fail("unknown message type")),
             "{\"success\":false,\"error\":\"unknown message type\"}\n");
-  sdk::Reply both{false, "partial", Poco::Dynamic::Var(7)};
+  sdk::Reply both = sdk::Reply::fail("partial");
+  both.data = Poco::Dynamic::Var(7);
   EXPECT_EQ(encodeReply(both), "{\"success\":false,\"error\":\"partial\",\"data\":7}\n");
 }
 

@@ -1,5 +1,7 @@
 #include "index/Search.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -17,8 +19,13 @@ std::unique_ptr<SearchIndex> SearchIndex::Open(const std::string& index_path, st
     error = "no index at " + index_path;
     return nullptr;
   }
+  // A search only reads. On a read-only medium (a full disk is still writable) SQLite cannot
+  // create the WAL's -shm file: read the index as it is on disk instead.
+  std::string dir = std::filesystem::path(index_path).parent_path().string();
+  bool writable = ::access(dir.c_str(), W_OK) == 0 && ::access(index_path.c_str(), W_OK) == 0;
   try {
-    auto db = std::make_unique<Database>(index_path);
+    auto db = std::make_unique<Database>(
+        index_path, writable ? Database::Mode::kReadWrite : Database::Mode::kImmutable);
     Statement version(*db, "PRAGMA user_version");
     version.Step();
     if (version.Int(0) != kSchemaVersion) {
@@ -27,15 +34,15 @@ std::unique_ptr<SearchIndex> SearchIndex::Open(const std::string& index_path, st
       return nullptr;
     }
     db->Exec("PRAGMA query_only=1");
-    return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(db)));
+    return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(db), !writable));
   } catch (const SqliteError& failure) {
     error = failure.what();
     return nullptr;
   }
 }
 
-SearchIndex::SearchIndex(std::unique_ptr<Database> db)
-    : db_(std::move(db)), head_(std::make_unique<HeadFiles>()) {}
+SearchIndex::SearchIndex(std::unique_ptr<Database> db, bool immutable)
+    : db_(std::move(db)), immutable_(immutable), head_(std::make_unique<HeadFiles>()) {}
 SearchIndex::~SearchIndex() = default;
 
 SearchResult SearchIndex::Search(const SearchQuery& query) {

@@ -87,6 +87,9 @@ class SearchIndex {
   static std::unique_ptr<SearchIndex> Open(const std::string& index_path, std::string& error);
   ~SearchIndex();
   SearchIndex(const SearchIndex&) = delete;
+  // Opened immutable (a read-only index dir): valid only while the file does not change, so
+  // never kept for a later search.
+  bool immutable() const { return immutable_; }
   SearchIndex& operator=(const SearchIndex&) = delete;
 
   SearchResult Search(const SearchQuery& query);
@@ -94,8 +97,9 @@ class SearchIndex {
   IndexStats ReadStats();
 
  private:
-  explicit SearchIndex(std::unique_ptr<Database> db);
+  SearchIndex(std::unique_ptr<Database> db, bool immutable);
   std::unique_ptr<Database> db_;
+  const bool immutable_;
   std::unique_ptr<HeadFiles> head_;  // HEAD's files by path, cached for this connection
 };
 

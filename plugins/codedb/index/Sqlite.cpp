@@ -1,5 +1,7 @@
 #include "index/Sqlite.h"
 
+#include <cstdio>
+
 namespace oxd::codedb {
 namespace {
 
@@ -9,11 +11,28 @@ namespace {
 
 }  // namespace
 
-Database::Database(const std::string& path) {
+Database::Database(const std::string& path, Mode mode) {
   sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = SQLITE_OK;
+  if (mode == Mode::kImmutable) {
+    // A URI, so that "immutable" applies; the path's own '?' and '#' must not end it.
+    std::string uri = "file:";
+    for (char c : path) {
+      if (c == '?' || c == '#' || c == '%') {
+        char escaped[4];
+        std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+        uri += escaped;
+      } else {
+        uri += c;
+      }
+    }
+    uri += "?immutable=1";
+    rc = sqlite3_open_v2(uri.c_str(), &raw,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  } else {
+    rc = sqlite3_open_v2(path.c_str(), &raw,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  }
   db_.reset(raw);
   if (rc != SQLITE_OK) {
     Fail(raw, "cannot open " + path);

@@ -23,8 +23,14 @@ class SqliteError : public std::runtime_error {
 
 class Database {
  public:
-  // Opens (creating if needed) the file at `path` read-write, with a 5 s busy timeout.
-  explicit Database(const std::string& path);
+  enum class Mode {
+    kReadWrite,  // creating the file if needed
+    // An existing file on a medium nothing writes to (read-only): read as it is, without locks,
+    // -shm or WAL (what a WAL holds that was never checkpointed is not seen).
+    kImmutable,
+  };
+  // Opens the file at `path`, with a 5 s busy timeout.
+  explicit Database(const std::string& path, Mode mode = Mode::kReadWrite);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 

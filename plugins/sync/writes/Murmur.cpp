@@ -29,16 +29,26 @@ void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid) {
   Refuse(report, std::string("invalid murmur payload: ") + invalid.what());
 }
 
-void HandleMurmur(sdk::Reporting report, const RepoSet& repos, RepoWriter& writer,
-                  const sdk::MurmurRequest& request) {
+bool AcceptMurmur(sdk::Reporting report, const RepoSet& repos, const sdk::MurmurRequest& request) {
+  try {
+    ResolveWriteTarget(repos, request.target_dir, request.rel_path);
+    return true;
+  } catch (const RefusedWrite& error) {
+    Refuse(report, error.what());
+    return false;
+  }
+}
+
+std::optional<WriteOutcome> WriteMurmur(sdk::Reporting report, const RepoSet& repos,
+                                        RepoWriter& writer, const sdk::MurmurRequest& request) {
   WriteTarget target;
   try {
     target = ResolveWriteTarget(repos, request.target_dir, request.rel_path);
   } catch (const RefusedWrite& error) {
     Refuse(report, error.what());
-    return;
+    return std::nullopt;
   }
-  writer.Write(
+  return writer.Write(
       target.repo, "murmur " + target.repo_relative + " in " + target.repo.name,
       [&] {
         WriteFileAtomically(target.file, request.bytes);

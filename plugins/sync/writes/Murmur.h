@@ -9,6 +9,7 @@
 #include <oxd/calls.h>
 #include <oxd/host.h>
 
+#include <optional>
 #include <string>
 
 #include "RepoSet.h"
@@ -19,8 +20,11 @@ namespace oxd::sync {
 // A payload sdk::MurmurRequest::Parse refused: logged and stored (`murmur_refused`).
 void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid);
 
-// Runs on the caller's (worker) thread; reports every failure itself.
-void HandleMurmur(sdk::Reporting report, const RepoSet& repos, RepoWriter& writer,
-                  const sdk::MurmurRequest& request);
+// False (and the refusal logged and stored) when the murmur may not be written where it asks.
+bool AcceptMurmur(sdk::Reporting report, const RepoSet& repos, const sdk::MurmurRequest& request);
+
+// Writes, commits and pushes it; reports every failure itself. std::nullopt when refused.
+std::optional<WriteOutcome> WriteMurmur(sdk::Reporting report, const RepoSet& repos,
+                                        RepoWriter& writer, const sdk::MurmurRequest& request);
 
 }  // namespace oxd::sync

@@ -1,5 +1,7 @@
 #include "writes/RepoWriter.h"
 
+#include <oxd/disk_issue.h>
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -71,6 +73,8 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
     request.author_email = identity.email;
   } catch (const std::exception& error) {
     outcome.error = std::string("write failed: ") + error.what();
+    sdk::raiseDiskIssue(report_.issues, repo.id, sdk::diskProblemOf(error),
+                        "the checkout of " + repo.name, error.what());
     report_.log.error("%s: %s", what, outcome.error);
     report_.errors.add("commit_failed", what + ": " + outcome.error, sdk::Severity::Error);
     return outcome;
@@ -78,6 +82,7 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
 
   try {
     git::CommitReport report = git::CommitAndPush(repo.path, request, network);
+    sdk::clearDiskIssues(report_.issues, repo.id);
     outcome.committed = report.committed;
     outcome.pushed = true;
     outcome.commit = report.commit;
@@ -102,6 +107,8 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
           "push_failed", text,
           IsNetworkKind(error.kind()) ? sdk::Severity::Warning : sdk::Severity::Error);
     } else {
+      sdk::raiseDiskIssue(report_.issues, repo.id, sdk::diskProblemOf(outcome.error),
+                          "the checkout of " + repo.name, outcome.error);
       std::string text = what + ": commit failed: " + outcome.error;
       report_.log.error("%s", text);
       report_.errors.add("commit_failed", text, sdk::Severity::Error);

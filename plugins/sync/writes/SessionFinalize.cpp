@@ -1,5 +1,6 @@
 #include "writes/SessionFinalize.h"
 
+#include <oxd/client_path.h>
 #include <oxd/payload.h>
 
 #include <system_error>
@@ -27,6 +28,12 @@ ResolvedFinalize Resolve(const RepoSet& repos, const fs::path& sessions_root,
   const std::string& ledger_path = asked.ledger_path;
   const std::string& cache_path = asked.cache_path;
   CheckSessionName(request.name);
+  for (const auto& [field, path] :
+       {std::pair{"ledger_path", &ledger_path}, std::pair{"cache_path", &cache_path}}) {
+    if (std::string problem = sdk::clientPathTextProblem(*path); !problem.empty()) {
+      throw RefusedWrite(std::string(field) + " " + problem);
+    }
+  }
   request.ledger = repos.Find("ledger");
   if (!request.ledger) throw RefusedWrite("no ledger configured");
   std::error_code error;

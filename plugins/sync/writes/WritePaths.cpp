@@ -1,5 +1,7 @@
 #include "writes/WritePaths.h"
 
+#include <oxd/client_path.h>
+
 #include "RollingFile.h"
 
 #include <fcntl.h>
@@ -24,6 +26,13 @@ bool HasDotDot(const fs::path& path) {
   return false;
 }
 
+// NUL or control characters: refused before any other look (sdk/include/oxd/client_path.h).
+void CheckText(const char* field, const std::string& path) {
+  if (std::string problem = sdk::clientPathTextProblem(path); !problem.empty()) {
+    throw RefusedWrite(std::string(field) + " " + problem);
+  }
+}
+
 fs::path Canonical(const fs::path& path) {
   std::error_code error;
   fs::path resolved = fs::canonical(path, error);
@@ -34,6 +43,7 @@ fs::path Canonical(const fs::path& path) {
 }  // namespace
 
 WriteTarget ResolveInRepo(const Repo& repo, const std::string& relative) {
+  CheckText("path", relative);
   fs::path rel(relative);
   if (relative.empty() || rel.is_absolute() || HasDotDot(rel)) {
     throw RefusedWrite("path must be relative without '..': '" + relative + "'");
@@ -87,6 +97,7 @@ void CheckSessionName(const std::string& name) {
 }
 
 fs::path CheckSessionFile(const std::string& path) {
+  CheckText("session_file", path);
   fs::path file(path);
   if (path.empty() || !file.is_absolute() || HasDotDot(file) || !file.has_filename()) {
     throw RefusedWrite("session_file must be an absolute path without '..': '" + path + "'");

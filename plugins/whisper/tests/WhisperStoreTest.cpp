@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -59,12 +60,42 @@ class WhisperStoreTest : public ::testing::Test {
   std::vector<WhisperEntry> Deliver(StoreSet& stores, const std::string& agent,
                                     DeliveryFilter filter = {}) {
     Nanos now = NowNanos();
-    return stores.Deliver(agent, filter, now, now - 3'600'000'000'000LL);
+    auto delivery = stores.Deliver(agent, filter, now, now - 3'600'000'000'000LL);
+    delivery->Commit(NowNanos());  // as after a reply the agent's socket took
+    return delivery->entries();
   }
 
   fs::path directory_;
   std::vector<std::string> healed_;
 };
+
+TEST_F(WhisperStoreTest, ADeliveryDroppedUncommittedIsHandedOutAgain) {
+  auto stores = Open();
+  Add(*stores, {Entry("one"), Entry("two")});
+  Nanos now = NowNanos();
+  {
+    auto cut_off = stores->Deliver("A", {}, now, now - 3'600'000'000'000LL);
+    EXPECT_EQ(Contents(cut_off->entries()), (std::vector<std::string>{"one", "two"}));
+  }  // the reply never reached the agent: no Commit
+  EXPECT_EQ(Contents(Deliver(*stores, "A")), (std::vector<std::string>{"one", "two"}));
+  EXPECT_TRUE(Deliver(*stores, "A").empty());
+}
+
+TEST_F(WhisperStoreTest, ASecondPollOfTheSameAgentWaitsForTheFirstDelivery) {
+  auto stores = Open();
+  Add(*stores, {Entry("one")});
+  Nanos now = NowNanos();
+  auto first = stores->Deliver("A", {}, now, now - 3'600'000'000'000LL);
+  EXPECT_THROW(stores->Deliver("A", {}, now, 0, std::chrono::milliseconds(50)), std::runtime_error);
+  EXPECT_EQ(Deliver(*stores, "B").size(), 1u) << "other agents do not wait";
+  std::thread commit([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    first->Commit(NowNanos());
+    first.reset();
+  });
+  EXPECT_TRUE(Deliver(*stores, "A").empty()) << "waited for the first, then saw it delivered";
+  commit.join();
+}
 
 TEST_F(WhisperStoreTest, EachEntryIsDeliveredOnceAndAgainAfterReopenNothing) {
   {

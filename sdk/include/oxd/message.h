@@ -8,6 +8,7 @@
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,15 +23,34 @@ struct Request {
   // Never null: an absent payload is an empty object. A payload that is not a JSON object is
   // refused by the host with "invalid payload: …" before any handler sees it.
   Poco::JSON::Object::Ptr payload = new Poco::JSON::Object;
+  // Set by the host on Host::call: the calling plugin's name. Empty for a request that came
+  // over the socket, whatever its caller_id says (a client cannot forge it).
+  std::string calling_plugin;
 };
 
 struct Reply {
   bool success = true;
   std::string error;
   Poco::Dynamic::Var data;  // empty: no "data" key on the wire
+  // Optional. The host calls it exactly once after the handler returned, on a worker thread and
+  // inside the plugin's call gate: with true once the reply's last byte is in the client's
+  // socket (Host::call: once the reply is handed back), with false when it never will be (the
+  // client left, the write deadline passed, a progress line was torn). Not called when the
+  // plugin is stopping by then. A handler uses it to commit what the reply hands out only
+  // once the client can read it (docs/sdk.md#after-the-reply-is-written).
+  std::function<void(bool written)> on_sent;
 
-  static Reply ok(Poco::Dynamic::Var data = {}) { return Reply{true, {}, std::move(data)}; }
-  static Reply fail(std::string error) { return Reply{false, std::move(error), {}}; }
+  static Reply ok(Poco::Dynamic::Var data = {}) {
+    Reply reply;
+    reply.data = std::move(data);
+    return reply;
+  }
+  static Reply fail(std::string error) {
+    Reply reply;
+    reply.success = false;
+    reply.error = std::move(error);
+    return reply;
+  }
 };
 
 // Streamed to the client as ProgressResponse lines before the final reply. Writing is best

@@ -28,6 +28,8 @@ struct Workspace {
   std::filesystem::path workspace_data_dir;  // <data_dir>/workspaces/<workspace id>: this one's
   std::filesystem::path cache_dir;           // $XDG_CACHE_HOME/oxd/<workspace id>
   std::filesystem::path config_dir;          // $XDG_CONFIG_HOME/oxd
+  std::filesystem::path state_dir;           // $XDG_STATE_HOME/oxd: logs, restart history
+  std::filesystem::path runtime_dir;         // $XDG_RUNTIME_DIR/oxd: sockets, pid files, registry
   std::string ledger_url;                    // may be empty: no ledger configured
   std::filesystem::path ledger_path;         // default <data_dir>/ledgers/<workspace id>
   std::vector<TeamContext> team_contexts;

@@ -174,10 +174,19 @@ TEST_F(SyncMessagesTest, AMurmurIsCommittedAndPushed) {
                             "murmurs/2026-11-23/m_1.json", "hello team", "{\"id\":\"m_1\"}\n"};
   sdk::Reply reply = host_->call(murmur.toRequest());
   ASSERT_TRUE(reply.success);
+  // The handler returns once the murmur is spooled; the drain thread commits and pushes it.
+  std::string log;
+  EXPECT_TRUE(oxd::testing::eventually(
+      [&] {
+        log = Shell("git --git-dir " + Quoted(scratch_ / "remote.git") + " log --format=%s main");
+        return log.find("murmur: hello team") != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << log;
   EXPECT_TRUE(host_->storedErrors().empty());
-  std::string log =
-      Shell("git --git-dir " + Quoted(scratch_ / "remote.git") + " log --format=%s main");
-  EXPECT_NE(log.find("murmur: hello team"), std::string::npos) << log;
+  EXPECT_TRUE(oxd::testing::eventually([&] {
+    return fs::is_empty(scratch_ / "data/workspaces/abcd1234/murmur-spool");
+  })) << "the spool file goes once its murmur is committed";
 }
 
 TEST_F(SyncMessagesTest, OneWayWritesReportABadPayloadWhereTheUserLooks) {
