@@ -268,6 +268,15 @@ void Collector::exportDue(bool all, bool final_flush) {
   if (metrics_due) sendMetrics();
 }
 
+void Collector::noteSent(Exporter& exporter, std::size_t events) {
+  exporter.sent += events;
+  exporter.last_send = System::now();
+  exporter.backoff.reset();
+  exporter.backoff_until.reset();
+  exporter.last_error.clear();
+  exporter.last_logged.clear();
+}
+
 void Collector::noteFailure(Exporter& exporter, const std::string& what) {
   exporter.failures++;
   exporter.last_error = what;
@@ -312,12 +321,7 @@ void Collector::sendEvents(Exporter& exporter, bool final_flush) {
   }
   if (response.ok()) {
     ring_.delivered(exporter.consumer, last_seq);
-    exporter.sent += batch.size();
-    exporter.last_send = System::now();
-    exporter.backoff.reset();
-    exporter.backoff_until.reset();
-    exporter.last_error.clear();
-    exporter.last_logged.clear();
+    noteSent(exporter, batch.size());
     if (exporter.format == Format::Otlp) {
       if (auto partial = ParsePartialSuccess(response.body, "rejectedLogRecords")) {
         exporter.rejected +=
@@ -403,12 +407,7 @@ void Collector::sendFriction(bool final_flush) {
   if (response.ok()) {
     friction_.removeThrough(last_seq);
     friction_sent_ += batch.size();
-    exporter.sent += batch.size();
-    exporter.last_send = System::now();
-    exporter.backoff.reset();
-    exporter.backoff_until.reset();
-    exporter.last_error.clear();
-    exporter.last_logged.clear();
+    noteSent(exporter, batch.size());
     // A 2xx body may carry the friction catalog; the cache changes only with its version.
     try {
       if (!response.body.empty()) {

@@ -116,6 +116,8 @@ class Collector {
   void sendEvents(Exporter& exporter, bool final_flush);
   void sendFriction(bool final_flush);
   void sendMetrics();
+  // Records a delivered batch: the backoff and the last error end.
+  void noteSent(Exporter& exporter, std::size_t events);
   // Records a failed or refused request; logs it when it differs from the last logged one.
   void noteFailure(Exporter& exporter, const std::string& what);
   std::optional<Steady::time_point> nextWake() const;  // REQUIRES: mutex_
