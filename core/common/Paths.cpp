@@ -57,6 +57,10 @@ fs::path pidPath(const std::string& workspace_id) {
 
 fs::path registryPath() { return runtimeDir() / "registry.json"; }
 
+fs::path spoolPath(const std::string& workspace_id) {
+  return stateDir() / "spool" / (workspace_id + ".ndjson");
+}
+
 fs::path logPath(const std::string& workspace_id) {
   return stateDir() / "logs" / ("oxd-" + workspace_id + ".log");
 }

@@ -22,6 +22,9 @@ std::filesystem::path socketPath(const std::string& workspace_id);
 std::filesystem::path pidPath(const std::string& workspace_id);
 std::filesystem::path registryPath();
 std::filesystem::path logPath(const std::string& workspace_id);
+// <state>/spool/<wsid>.ndjson: one-way messages oxctl could not deliver while the daemon was
+// starting (docs/reliability.md#spooled-messages).
+std::filesystem::path spoolPath(const std::string& workspace_id);
 std::filesystem::path workspaceDataDir(
     const std::string& workspace_id);  // <data>/workspaces/<wsid>
 

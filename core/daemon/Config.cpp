@@ -40,6 +40,9 @@ const std::vector<ConfigKeyInfo>& daemonKeys() {
       {"daemon", "max_connections", "100", "open client connections at most (1-10000)",
        "int, 1 to 10000"},
       {"daemon", "parent_pid", "0", "exit when this process exits (0 = none)", "int, at least 0"},
+      {"daemon", "autostart_wait", "2s",
+       "how long a hook's oxctl waits for a daemon it started before spooling its message",
+       "duration"},
       {"daemon", "restart_throttle", "true", "delay start-up after repeated quick restarts",
        "bool"},
       {"daemon", "log_level", "information",
@@ -144,6 +147,7 @@ DaemonSettings readDaemonSettings(const AbstractConfiguration& config,
   settings.pending_work_grace = durationSetting(config, "pending_work_grace");
   settings.shutdown_timeout = durationSetting(config, "shutdown_timeout");
   settings.first_line_deadline = durationSetting(config, "first_line_deadline");
+  settings.autostart_wait = durationSetting(config, "autostart_wait");
   settings.workers = static_cast<std::size_t>(integerSetting(config, "workers", 1, 64));
   settings.max_connections =
       static_cast<std::size_t>(integerSetting(config, "max_connections", 1, 10000));

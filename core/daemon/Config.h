@@ -51,6 +51,8 @@ struct DaemonSettings {
   std::chrono::milliseconds pending_work_grace{std::chrono::minutes(10)};
   std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds first_line_deadline{std::chrono::seconds(5)};
+  // Read by oxctl (docs/behavior.md#auto-start); here only so a bad value is reported.
+  std::chrono::milliseconds autostart_wait{std::chrono::seconds(2)};
   std::size_t workers = 4;
   std::size_t max_connections = 100;
   int parent_pid = 0;

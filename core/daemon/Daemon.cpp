@@ -6,6 +6,7 @@
 #include "common/IpcClient.h"
 #include "common/Paths.h"
 #include "common/ProjectFile.h"
+#include "common/Spool.h"
 #include "daemon/Builtins.h"
 #include "daemon/InstanceLock.h"
 #include "daemon/SdNotify.h"
@@ -86,6 +87,8 @@ int Daemon::run() {
   started_at_ = Clock::now();
   noteActivity();
   main_thread_ = std::this_thread::get_id();
+  inherited_ = takeInherited();
+  executable_ = ExecutableIdentity::current();
   loop_ = std::make_unique<MainLoop>();
   try {
     fs::path root = project::findRoot(options_.project_dir);
@@ -98,7 +101,29 @@ int Daemon::run() {
     setUpLogging();
     paths::ensurePrivateDir(paths::runtimeDir());
     paths::ensurePrivateDir(paths::socketPath(workspace_.workspace_id).parent_path());
-    if (settings_.restart_throttle) {
+    fs::path socket = paths::socketPath(workspace_.workspace_id);
+    if (inherited_) {
+      lock_ = std::make_unique<InstanceLock>(
+          InstanceLock::adopt(inherited_->lock_fd, paths::pidPath(workspace_.workspace_id)));
+      log().information("restarted into %s (oxd %s, was %s): the socket stayed open",
+                        executable_.path().string(), std::string(OXD_VERSION),
+                        inherited_->previous_version);
+    } else {
+      // The lock decides before the throttle counts: of ten hooks starting oxd at once, one
+      // wins and nine leave here, and none of them is a restart (docs/behavior.md#auto-start).
+      lock_ = std::make_unique<InstanceLock>(InstanceLock::acquire(
+          {paths::pidPath(workspace_.workspace_id), socket, [socket] {
+             try {
+               return ipc::IpcClient(socket)
+                   .request({{"type", "ping"}}, std::chrono::milliseconds(500))
+                   .value("success", false);
+             } catch (const std::exception&) {
+               return false;
+             }
+           }}));
+    }
+    // An upgrade's exec is not a restart loop: only real starts count.
+    if (settings_.restart_throttle && !inherited_) {
       RestartThrottle throttle(paths::stateDir() /
                                ("restarts-" + workspace_.workspace_id + ".json"));
       auto delay = throttle.recordStart();
@@ -109,18 +134,17 @@ int Daemon::run() {
         throttle_ms_ = delay.count();
       }
     }
-    fs::path socket = paths::socketPath(workspace_.workspace_id);
-    lock_ = std::make_unique<InstanceLock>(
-        InstanceLock::acquire({paths::pidPath(workspace_.workspace_id), socket, [socket] {
-                                 try {
-                                   return ipc::IpcClient(socket)
-                                       .request({{"type", "ping"}}, std::chrono::milliseconds(500))
-                                       .value("success", false);
-                                 } catch (const std::exception&) {
-                                   return false;
-                                 }
-                               }}));
+    // Test hook: a daemon slow to start, for the tests of oxctl's spool (tests/integration).
+    if (const char* delay = std::getenv("OXD_TEST_START_DELAY_MS"); delay && *delay) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+    }
     startParts();
+  } catch (const AlreadyRunning& error) {
+    // The usual end of a hook-started daemon that lost the race: not an error worth a line in
+    // red, and nothing of the winner's may be touched.
+    std::cerr << "oxd: " << error.what() << std::endl;
+    log().information("not starting: %s", std::string(error.what()));
+    return 1;
   } catch (const std::exception& error) {
     std::cerr << "oxd: " << error.what() << std::endl;
     log().error("cannot start: %s", std::string(error.what()));
@@ -134,8 +158,7 @@ int Daemon::run() {
     return 1;
   }
   serve();
-  shutDown();
-  return 0;
+  return shutDown();
 }
 
 void Daemon::setUpLogging() {
@@ -208,8 +231,7 @@ void Daemon::startParts() {
   HeartbeatCallbacks callbacks;
   callbacks.on_activity = [this] { noteActivity(); };
   callbacks.on_version_mismatch = [this](const std::string& cli, const std::string& ours) {
-    requestStop(StopReason::VersionMismatch, "version mismatch: CLI " + cli + ", daemon " + ours +
-                                                 " (the next oxctl start runs the new one)");
+    onVersionMismatch(cli, ours);
   };
   callbacks.on_new_teams = [this](const std::vector<std::string>& team_ids) {
     for (const auto& team_id : team_ids) {
@@ -254,6 +276,7 @@ void Daemon::startParts() {
   ipc_options.socket_path = paths::socketPath(workspace_.workspace_id);
   ipc_options.max_connections = settings_.max_connections;
   ipc_options.first_line_deadline = settings_.first_line_deadline;
+  if (inherited_) ipc_options.inherited_listen_fd = inherited_->listen_fd;
   ipc_ = std::make_unique<IpcServer>(
       ipc_options, *router_, *workers_, [this](const sdk::Request& request) {
         noteActivity();
@@ -278,6 +301,80 @@ void Daemon::startParts() {
                     ipc_options.socket_path.string(), workspace_.workspace_id,
                     static_cast<int>(startup_ms_));
   sdnotify::ready("serving " + workspace_.project_root.string());
+  spool_thread_ = std::thread([this] { replaySpool(); });
+}
+
+// docs/reliability.md#spooled-messages: what hooks spooled while no daemon answered, sent to
+// our own socket one at a time, each confirmed before the next, so they arrive in order and go
+// through exactly the path a live message takes.
+void Daemon::replaySpool() {
+  ::pthread_setname_np(::pthread_self(), "oxd-spool");
+  const fs::path file = paths::spoolPath(workspace_.workspace_id);
+  std::vector<std::string> lines;
+  try {
+    lines = spool::takeAll(file);
+  } catch (const std::exception& error) {
+    log().error("cannot read the spool: %s", std::string(error.what()));
+    return;
+  }
+  if (lines.empty()) return;
+  ipc::IpcClient self(paths::socketPath(workspace_.workspace_id));
+  std::size_t replayed = 0, rejected = 0, index = 0;
+  for (; index < lines.size() && !spool_stop_.load(); ++index) {
+    nlohmann::json message = nlohmann::json::parse(lines[index], nullptr, false);
+    if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
+      ++rejected;
+      log().warning("spool: dropping a line that is not a message (%z bytes)", lines[index].size());
+      continue;
+    }
+    message["confirm"] = true;
+    try {
+      self.request(message, std::chrono::seconds(10));
+      ++replayed;
+    } catch (const std::exception& error) {
+      log().warning("spool: replay stopped at %s: %s", message["type"].get<std::string>(),
+                    std::string(error.what()));
+      break;
+    }
+  }
+  // Stopping (or a failed send): what is left goes back for the next start, not lost.
+  std::size_t returned = 0;
+  for (; index < lines.size(); ++index, ++returned) {
+    try {
+      spool::append(file, lines[index], nullptr);
+    } catch (const std::exception& error) {
+      log().error("spool: %z message(s) lost: %s", lines.size() - index, std::string(error.what()));
+      break;
+    }
+  }
+  log().information("replayed %z spooled message(s)%s%s", replayed,
+                    rejected ? ", dropped " + std::to_string(rejected) + " unreadable" : "",
+                    returned ? ", kept " + std::to_string(returned) + " for the next start" : "");
+}
+
+// docs/architecture.md#upgrades: another CLI version restarts the daemon only when an upgraded
+// binary is there to restart into; otherwise it is a client of another version, and is served.
+void Daemon::onVersionMismatch(const std::string& cli_version, const std::string& daemon_version) {
+  if (executable_.replaced()) {
+    if (!restart_for_upgrade_.exchange(true)) {
+      log().information(
+          "CLI %s, daemon %s: %s is a new oxd; restarting into it after the work "
+          "in flight",
+          cli_version, daemon_version, executable_.path().string());
+    }
+    requestStop(StopReason::VersionMismatch, "version change: CLI " + cli_version + ", daemon " +
+                                                 daemon_version + "; restarting into " +
+                                                 executable_.path().string());
+    return;
+  }
+  MutexLock lock(version_mutex_);
+  constexpr std::size_t kVersionsLogged = 32;  // clients choose the text: bounded
+  if (versions_logged_.size() < kVersionsLogged && versions_logged_.insert(cli_version).second) {
+    log().warning(
+        "CLI %s differs from daemon %s, and %s is unchanged: serving it (logged once "
+        "per CLI version)",
+        cli_version, daemon_version, executable_.path().string());
+  }
 }
 
 void Daemon::serve() {
@@ -355,7 +452,7 @@ bool Daemon::idleExpired(Clock::time_point now) {
   return true;
 }
 
-void Daemon::shutDown() {
+int Daemon::shutDown() {
   std::string reason;
   StopReason kind;
   {
@@ -363,6 +460,9 @@ void Daemon::shutDown() {
     reason = stop_reason_;
     kind = stop_kind_;
   }
+  const bool upgrade = kind == StopReason::VersionMismatch && restart_for_upgrade_.load();
+  // Under a service manager the manager starts the new binary, on our failing exit status.
+  const bool exec_in_place = upgrade && !supervised();
   log().information("stopping: %s", reason);
   sdnotify::stopping();
   // A plugin that ignores cancellation must not keep the process up: past the bound, clean up
@@ -385,11 +485,35 @@ void Daemon::shutDown() {
     fs::remove(paths::pidPath(workspace_.workspace_id), ignored);
     ::_exit(1);
   });
-  ipc_->stop();
+  // Before the socket stops: a replay in flight finishes through it; the rest is kept.
+  spool_stop_.store(true);
+  if (spool_thread_.joinable()) spool_thread_.join();
+  int listen_fd = exec_in_place ? ipc_->stopKeepingListener() : -1;
+  if (!exec_in_place) ipc_->stop();
   announceStop(kind);
   plugins_->stopAll();
   scheduler_->stop();
   workers_->stop();
+  if (exec_in_place) {
+    {
+      std::lock_guard lock(done_mutex);
+      done = true;
+    }
+    done_signal.notify_all();
+    guard.join();
+    log().information("drained; exec %s", executable_.path().string());
+    std::string error = execWithHandover(executable_.path(), options_.command_line, listen_fd,
+                                         lock_->descriptor(), OXD_VERSION);
+    // Still the old image: stop for good; the next hook starts whatever is installed.
+    log().error("cannot restart into the new oxd (%s); stopping", error);
+    ::close(listen_fd);
+    std::error_code ignored;
+    fs::remove(paths::socketPath(workspace_.workspace_id), ignored);
+    registry::DaemonRegistry(paths::registryPath())
+        .removeIfPid(workspace_.workspace_id, ::getpid());
+    lock_.reset();
+    return 1;
+  }
   registry::DaemonRegistry(paths::registryPath()).removeIfPid(workspace_.workspace_id, ::getpid());
   lock_.reset();
   {
@@ -398,7 +522,13 @@ void Daemon::shutDown() {
   }
   done_signal.notify_all();
   guard.join();
+  if (upgrade) {
+    log().information("stopped for the service manager to start the new oxd (exit status %d)",
+                      kExitRestart);
+    return kExitRestart;
+  }
   log().information("stopped");
+  return 0;
 }
 
 // Plugins hear why before their stop() runs; a subscriber that takes longer than the bound

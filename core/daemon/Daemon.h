@@ -7,6 +7,7 @@
 #include "common/Mutex.h"
 #include "daemon/Config.h"
 #include "daemon/MainLoop.h"
+#include "daemon/Reexec.h"
 
 #include <oxd/events.h>
 #include <oxd/host.h>
@@ -51,7 +52,7 @@ enum class StopReason {
   Signal,           // SIGTERM or SIGINT
   Stop,             // a client's `stop` message (oxctl stop)
   Inactivity,       // no message for daemon.inactivity_timeout
-  VersionMismatch,  // a heartbeat from a newer or older CLI
+  VersionMismatch,  // a heartbeat from another CLI version while an upgraded oxd is installed
   ParentExit,       // the process given with --parent-pid exited
 };
 const char* stopReasonWord(StopReason reason);
@@ -61,6 +62,7 @@ struct DaemonOptions {
   std::filesystem::path config_file;           // --config
   std::map<std::string, std::string> defines;  // --define
   std::filesystem::path default_plugin_dir;
+  std::vector<std::string> command_line;  // argv as started, for the exec of an upgrade
 };
 
 class Daemon {
@@ -117,7 +119,10 @@ class Daemon {
   void runQueuedReloads();
   void reportUnknownSections(const Poco::Util::AbstractConfiguration& config);
   std::vector<std::string> applyReload();
-  void shutDown();
+  // Returns the exit code; for an upgrade it may exec the new binary and not return.
+  int shutDown();
+  void onVersionMismatch(const std::string& cli_version, const std::string& daemon_version);
+  void replaySpool();
   void announceStop(StopReason kind);
   std::optional<std::chrono::steady_clock::time_point> nextDeadline() const;
   bool idleExpired(std::chrono::steady_clock::time_point now);
@@ -167,6 +172,14 @@ class Daemon {
   std::unique_ptr<PluginManager> plugins_;
   std::unique_ptr<IpcServer> ipc_;
   bool superseded_ = false;
+
+  ExecutableIdentity executable_;  // set at start, before anything can replace the file
+  std::optional<Inherited> inherited_;
+  std::atomic<bool> restart_for_upgrade_{false};
+  Mutex version_mutex_;
+  std::set<std::string> versions_logged_ GUARDED_BY(version_mutex_);
+  std::thread spool_thread_;
+  std::atomic<bool> spool_stop_{false};
 };
 
 }  // namespace oxd::core

@@ -105,6 +105,15 @@ InstanceLock InstanceLock::acquire(const Options& options) {
   return InstanceLock(fd, options.pid_file);
 }
 
+InstanceLock InstanceLock::adopt(int fd, const fs::path& pid_file) {
+  // flock on the description we already hold succeeds at once; on any other it would fail.
+  if (!tryLock(fd) || !lockedFileIsCurrent(fd, pid_file)) {
+    ::close(fd);
+    throw std::runtime_error("the inherited instance lock is not " + pid_file.string());
+  }
+  return InstanceLock(fd, pid_file);
+}
+
 InstanceLock::InstanceLock(InstanceLock&& other) noexcept
     : fd_(other.fd_), path_(std::move(other.path_)) {
   other.fd_ = -1;

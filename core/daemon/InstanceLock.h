@@ -33,12 +33,18 @@ class InstanceLock {
   // lock is retried once; a holder that survives SIGTERM is an error.
   static InstanceLock acquire(const Options& options);
 
+  // The lock a previous image of this process held and handed over across exec
+  // (daemon/Reexec.h): `fd` must be the locked pid file. Throws if it is not locked by us.
+  static InstanceLock adopt(int fd, const std::filesystem::path& pid_file);
+
   InstanceLock(InstanceLock&& other) noexcept;
   InstanceLock& operator=(InstanceLock&&) = delete;
   ~InstanceLock();  // removes the pid file and releases the lock
 
   // For a superseded daemon: release without deleting what now belongs to the newcomer.
   void abandon();
+  // The locked pid file's descriptor, for handing it over across exec.
+  int descriptor() const { return fd_; }
 
  private:
   InstanceLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}

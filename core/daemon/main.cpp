@@ -26,6 +26,11 @@ fs::path defaultPluginDir() {
 }
 
 class OxdApplication : public Poco::Util::ServerApplication {
+ public:
+  explicit OxdApplication(std::vector<std::string> command_line) {
+    options_.command_line = std::move(command_line);
+  }
+
  protected:
   void defineOptions(Poco::Util::OptionSet& options) override {
     ServerApplication::defineOptions(options);
@@ -159,6 +164,7 @@ int main(int argc, char** argv) {
   // Before any thread exists (Poco's included), so every thread inherits the mask and the
   // main loop alone receives termination and reload signals through its signalfd.
   oxd::core::MainLoop::blockSignals();
-  OxdApplication application;
+  // Kept whole for the exec into an upgraded binary (daemon/Reexec.h).
+  OxdApplication application(std::vector<std::string>(argv, argv + argc));
   return application.run(argc, argv);
 }

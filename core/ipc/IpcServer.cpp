@@ -87,7 +87,11 @@ IpcServer::~IpcServer() { stop(); }
 void IpcServer::start() {
   if (started_) throw std::logic_error("IpcServer::start called twice");
   const std::string where = " (IPC socket " + options_.socket_path.string() + ")";
-  listener_ = listenOnUnixSocket(options_.socket_path);
+  if (options_.inherited_listen_fd >= 0) {
+    listener_ = adoptUnixListener(options_.socket_path, options_.inherited_listen_fd);
+  } else {
+    listener_ = listenOnUnixSocket(options_.socket_path);
+  }
   listen_fd_ = listener_.fd;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -128,6 +132,26 @@ void IpcServer::stop() {
   ::close(wake_fd_);
   epoll_fd_ = wake_fd_ = -1;
   removeSocketFileIfOurs(options_.socket_path, listener_);
+}
+
+int IpcServer::stopKeepingListener() {
+  if (!started_ || stopped_) return -1;
+  int listen_fd = listen_fd_;
+  keep_listener_.store(true, std::memory_order_release);
+  stopped_ = true;
+  stopping_.store(true, std::memory_order_release);
+  std::uint64_t one = 1;
+  while (::write(wake_fd_, &one, sizeof one) < 0 && errno == EINTR) {
+  }
+  io_thread_.join();
+  {
+    MutexLock lock(inflight_mutex_);
+    while (inflight_ != 0) inflight_idle_.wait(inflight_mutex_);
+  }
+  ::close(epoll_fd_);
+  ::close(wake_fd_);
+  epoll_fd_ = wake_fd_ = -1;
+  return listen_fd;
 }
 
 void IpcServer::enterInflight() {
@@ -171,7 +195,21 @@ void IpcServer::loop() {
     expireDeadlines(now);
     if (!listener_armed_ && now >= accept_resume_) setListenerArmed(true);
   }
-  ::close(listen_fd_);
+  if (keep_listener_.load(std::memory_order_acquire)) {
+    // An exec follows: a client that connected and wrote its line is served now rather than
+    // cut off (the next image serves only what is still in the backlog).
+    std::vector<int> waiting;
+    for (const auto& [fd, pending] : pending_) waiting.push_back(fd);
+    for (int fd : waiting) {
+      try {
+        if (pending_.count(fd)) onReadable(fd);
+      } catch (const std::exception& exception) {
+        logger().error("IPC event handling failed: %s", std::string(exception.what()));
+      }
+    }
+  } else {
+    ::close(listen_fd_);
+  }
   listen_fd_ = -1;
   for (auto& [fd, pending] : pending_) closeConnection(fd);
   pending_.clear();

@@ -48,6 +48,9 @@ struct IpcServerOptions {
   std::chrono::milliseconds first_line_deadline{5000};
   std::chrono::milliseconds progress_write_deadline{100};
   std::chrono::milliseconds reply_write_deadline{5000};
+  // A listening socket already bound to socket_path, inherited from the previous image of
+  // this daemon across an upgrade's exec (daemon/Reexec.h); -1 to create the socket.
+  int inherited_listen_fd = -1;
 };
 
 class IpcServer {
@@ -69,6 +72,10 @@ class IpcServer {
   // handler in flight (each finishes and writes its reply), then unlinks the socket file — unless
   // another process has replaced it meanwhile. Idempotent; no-op before start().
   void stop();
+  // Like stop(), but for an exec into an upgraded binary: the listening socket stays open and
+  // its file in place, so connections keep queueing in its backlog for the next image. Returns
+  // the listening descriptor (the caller hands it over); -1 before start().
+  int stopKeepingListener();
 
   std::size_t openConnections() const { return open_.load(std::memory_order_relaxed); }
   const std::filesystem::path& socketPath() const { return options_.socket_path; }
@@ -125,6 +132,7 @@ class IpcServer {
   bool stopped_ = false;  // controlling thread only
 
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> keep_listener_{false};
   std::atomic<std::size_t> open_{0};
 
   Mutex inflight_mutex_;

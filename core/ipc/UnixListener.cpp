@@ -51,6 +51,21 @@ UnixListener listenOnUnixSocket(const std::filesystem::path& path) {
   return listener;
 }
 
+UnixListener adoptUnixListener(const std::filesystem::path& path, int fd) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    int error = errno;
+    ::close(fd);
+    throw std::runtime_error("inherited IPC socket " + path.string() +
+                             " is gone: " + std::system_category().message(error));
+  }
+  UnixListener listener;
+  listener.fd = fd;
+  listener.device = info.st_dev;
+  listener.inode = info.st_ino;
+  return listener;
+}
+
 void removeSocketFileIfOurs(const std::filesystem::path& path, const UnixListener& listener) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0 && info.st_dev == listener.device &&

@@ -18,6 +18,10 @@ struct UnixListener {
 // std::runtime_error naming the path and the failing step.
 UnixListener listenOnUnixSocket(const std::filesystem::path& path);
 
+// Takes over `fd`, a listening socket already bound to `path` (inherited across exec). Throws
+// std::runtime_error when `path` is gone.
+UnixListener adoptUnixListener(const std::filesystem::path& path, int fd);
+
 // Unlinks `path` if it is still the file `listener` created: a successor daemon may have put its
 // own socket there meanwhile (docs/behavior.md#one-daemon-per-workspace), and that one must survive
 // our shutdown.

@@ -164,8 +164,9 @@ sdk::HeartbeatEvent HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payl
 
     if (!heartbeat.cli_version.empty() &&
         semverOf(heartbeat.cli_version) != semverOf(options_.daemon_version)) {
-      logger().warning("CLI/daemon version mismatch: cli %s, daemon %s", heartbeat.cli_version,
-                       options_.daemon_version);
+      // The daemon decides what a mismatch means and logs it once (docs/architecture.md#upgrades).
+      logger().debug("CLI/daemon version mismatch: cli %s, daemon %s", heartbeat.cli_version,
+                     options_.daemon_version);
       invoke("version mismatch", callbacks_.on_version_mismatch, heartbeat.cli_version,
              options_.daemon_version);
     }

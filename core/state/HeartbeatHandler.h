@@ -31,8 +31,8 @@ namespace oxd::core {
 struct HeartbeatCallbacks {
   // Every heartbeat: resets the inactivity clock.
   std::function<void()> on_activity;
-  // cli_version's semver (the part before '+') differs from the daemon's. The daemon stops
-  // itself asynchronously; this callback must not block.
+  // cli_version's semver (the part before '+') differs from the daemon's. The daemon restarts
+  // into an upgraded binary if one is installed, asynchronously; this callback must not block.
   std::function<void(const std::string& cli_version, const std::string& daemon_version)>
       on_version_mismatch;
   // Team ids the handler had not tracked before, in payload order (the daemon publishes
