@@ -67,7 +67,7 @@ struct Command {
 };
 
 std::span<const Command> commands();
-std::span<const OptionSpec> globalOptions();  // --project, --json, --socket, --help
+std::span<const OptionSpec> globalOptions();  // --project, --json, --socket, --no-start, --help
 const Command* findCommand(std::string_view name);
 
 class Invocation {
@@ -77,6 +77,7 @@ class Invocation {
   std::optional<std::string> socket_flag;
   bool json = false;
   bool help = false;
+  bool no_start = false;  // --no-start: never start oxd (docs/behavior.md#auto-start)
 
   const Command* command = nullptr;
   std::vector<std::string> positional;
@@ -94,7 +95,9 @@ class Invocation {
   // OXD_SOCKET, else --socket, else derived from the workspace id.
   const std::filesystem::path& socketPath();
 
-  ipc::IpcClient client() { return ipc::IpcClient(socketPath()); }
+  // A client for the daemon's socket. For a command hooks run, the first call starts oxd when
+  // nothing answers and auto-start is on (oxctl/AutoStart.h).
+  ipc::IpcClient client();
   // {"type", "workspace_id", "payload"?}.
   nlohmann::json message(std::string_view type, std::optional<nlohmann::json> payload = {});
 
@@ -102,6 +105,7 @@ class Invocation {
   std::optional<std::filesystem::path> root_;
   std::optional<std::string> workspace_id_;
   std::optional<std::filesystem::path> socket_;
+  bool daemon_ensured_ = false;
 };
 
 // Parses argv[1..] into `invocation`; throws UsageError, leaving what was parsed so far (main

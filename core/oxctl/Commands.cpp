@@ -105,10 +105,11 @@ constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", 
 constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
 constexpr std::size_t kAnyNumber = static_cast<std::size_t>(-1);
 
-constexpr std::array<OptionSpec, 4> kGlobalOptions{{
+constexpr std::array<OptionSpec, 5> kGlobalOptions{{
     {"--project", "DIR", "find the project (and so the daemon) from DIR"},
     {"--json", "", "machine-readable output"},
     {"--socket", "PATH", "use this socket (the OXD_SOCKET environment variable wins)"},
+    {"--no-start", "", "do not start oxd when it is not running (also: OXD_NO_AUTOSTART=1)"},
     {"--help", "", "this text; COMMAND --help for one command", "-h"},
 }};
 

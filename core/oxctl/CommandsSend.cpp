@@ -6,9 +6,12 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 #include "common/DaemonRegistry.h"
+#include "oxctl/AutoStart.h"
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
 #include "oxctl/Progress.h"
@@ -109,6 +112,31 @@ void addCredentials(const Invocation& invocation, nlohmann::json& payload) {
   if (given) payload["credentials"] = std::move(credentials);
 }
 
+// The process a heartbeat speaks for: our parent, unless that is a shell running the hook (it
+// exits as soon as the hook is done); then the shell's parent, the agent that ran the hook.
+long agentProcess() {
+  pid_t parent = ::getppid();
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(parent));
+  std::FILE* file = std::fopen(path, "re");
+  if (!file) return parent;
+  char text[512] = {};
+  std::size_t length = std::fread(text, 1, sizeof text - 1, file);
+  std::fclose(file);
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read from the last ')'.
+  std::string_view stat(text, length);
+  std::size_t open = stat.find('('), close = stat.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+    return parent;
+  std::string_view name = stat.substr(open + 1, close - open - 1);
+  constexpr std::array<std::string_view, 6> kShells{"sh", "bash", "dash", "zsh", "ksh", "fish"};
+  if (std::find(kShells.begin(), kShells.end(), name) == kShells.end()) return parent;
+  long grandparent = 0;
+  if (std::sscanf(text + close + 1, " %*c %ld", &grandparent) != 1 || grandparent <= 1)
+    return parent;
+  return grandparent;
+}
+
 nlohmann::json heartbeatPayload(Invocation& invocation) {
   nlohmann::json payload = invocation.has("--stdin") ? parsePayload(readStandardInput(), "--stdin")
                                                      : nlohmann::json::object();
@@ -125,6 +153,15 @@ nlohmann::json heartbeatPayload(Invocation& invocation) {
   }
   if (auto timestamp = timeOption(invocation, "--timestamp")) payload["timestamp"] = *timestamp;
   addCredentials(invocation, payload);
+  // Without flags, what the original's CLI sends too: its own version, so the daemon restarts
+  // into an upgrade (docs/architecture.md#upgrades), and the agent's process, so a dead agent
+  // shows as exited (docs/behavior.md#instances).
+  if (!payload.contains("cli_version")) payload["cli_version"] = OXD_VERSION;
+  if (!payload.contains("parent_pid")) payload["parent_pid"] = agentProcess();
+  if (!payload.contains("agent_id")) {
+    if (const char* agent = std::getenv("OXD_AGENT_ID"); agent && *agent)
+      payload["agent_id"] = agent;
+  }
   // What the reference CLI always sends: the daemon tracks workspaces and repos by these.
   if (!payload.contains("workspace_id")) payload["workspace_id"] = invocation.workspaceId();
   if (!payload.contains("repo_path")) payload["repo_path"] = invocation.root().string();
@@ -138,12 +175,12 @@ int runSend(Invocation& invocation) {
   std::optional<nlohmann::json> payload;
   if (invocation.positional.size() > 1) payload = parsePayload(invocation.positional[1], "send");
   nlohmann::json message = invocation.message(type, std::move(payload));
-  ipc::IpcClient client = invocation.client();
 
   if (invocation.has("--one-way") || isOneWay(type)) {
-    client.sendOneWay(message, kOneWayTimeout);
+    deliverOneWay(invocation, message);
     return kExitOk;
   }
+  ipc::IpcClient client = invocation.client();
   ProgressRenderer progress(ProgressRenderer::chooseMode(invocation.json));
   nlohmann::json reply =
       client.request(message, kRequestIdleTimeout,
@@ -157,8 +194,7 @@ int runSend(Invocation& invocation) {
 
 int runHeartbeat(Invocation& invocation) {
   nlohmann::json payload = heartbeatPayload(invocation);
-  invocation.client().sendOneWay(invocation.message("heartbeat", std::move(payload)),
-                                 kOneWayTimeout);
+  deliverOneWay(invocation, invocation.message("heartbeat", std::move(payload)));
   return kExitOk;
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Paths.h"
+#include "oxctl/AutoStart.h"
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
 #include "oxctl/ServiceUnit.h"
@@ -338,6 +339,36 @@ int uninstall(Invocation& invocation, bool now) {
 #endif
 
 }  // namespace
+
+#ifndef __APPLE__
+bool startInstalledService(Invocation& invocation) {
+  try {
+    const std::string instance = service::systemdInstance(invocation.root());
+    const fs::path unit_dir = userUnitDir();
+    if (!fs::exists(unit_dir / "oxd@.service")) return false;
+    std::vector<std::string> enabled = enabledInstances(unit_dir);
+    if (std::find(enabled.begin(), enabled.end(), instance) == enabled.end()) return false;
+    // --no-block: the hook must not wait for READY; oxctl polls the socket itself.
+    return runTool(systemctl({"start", "--no-block", instance}), ToolOutput::Discarded) == 0;
+  } catch (const std::exception&) {
+    return false;  // no usable service manager: oxctl starts oxd itself
+  }
+}
+#else
+bool startInstalledService(Invocation& invocation) {
+  try {
+    Agent agent = agentFor(invocation);
+    if (!fs::exists(agent.plist)) return false;
+    if (!loaded(agent) && runTool(launchctl({"bootstrap", agent.domain, agent.plist.string()}),
+                                  ToolOutput::Discarded) != 0) {
+      return false;
+    }
+    return runTool(launchctl({"kickstart", agent.target}), ToolOutput::Discarded) == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+#endif
 
 int runService(Invocation& invocation) {
   const std::string& action = invocation.positional[0];

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <fstream>
 
@@ -71,6 +72,8 @@ AbsentDaemon describeAbsent(Invocation& invocation, const ipc::ClientError& erro
   AbsentDaemon absent;
   absent.socket = invocation.socketPath();
   absent.inside_project = insideProject(invocation);
+  const char* no_autostart = std::getenv("OXD_NO_AUTOSTART");
+  absent.autostart_off = no_autostart && *no_autostart && std::string_view(no_autostart) != "0";
   std::optional<Claimant> claimant = findClaimant(invocation);
   if (claimant) absent.pid = claimant->pid;
   if (error.kind() == ipc::ClientError::Kind::Unresponsive) {

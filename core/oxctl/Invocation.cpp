@@ -5,6 +5,7 @@
 
 #include "common/Paths.h"
 #include "common/ProjectFile.h"
+#include "oxctl/AutoStart.h"
 #include "oxctl/Cli.h"
 
 namespace oxd::cli {
@@ -20,6 +21,11 @@ bool takeGlobal(Invocation& invocation, std::string_view name,
   if (name == "--json" || name == "--help") {
     if (inline_value) throw UsageError(std::string(name) + " takes no value");
     (name == "--json" ? invocation.json : invocation.help) = true;
+    return true;
+  }
+  if (name == "--no-start") {
+    if (inline_value) throw UsageError("--no-start takes no value");
+    invocation.no_start = true;
     return true;
   }
   if (name == "--project") {
@@ -160,6 +166,14 @@ const fs::path& Invocation::socketPath() {
     }
   }
   return *socket_;
+}
+
+ipc::IpcClient Invocation::client() {
+  if (!daemon_ensured_ && command && commandStartsDaemon(command->name)) {
+    ensureDaemon(*this);
+    daemon_ensured_ = true;
+  }
+  return ipc::IpcClient(socketPath());
 }
 
 nlohmann::json Invocation::message(std::string_view type, std::optional<nlohmann::json> payload) {

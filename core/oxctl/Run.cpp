@@ -1,3 +1,4 @@
+#include "oxctl/AutoStart.h"
 #include "oxctl/Cli.h"
 #include "oxctl/Output.h"
 #include "oxctl/Progress.h"
@@ -32,7 +33,10 @@ int run(int argc, char** argv) {
   } catch (const ipc::ClientError& error) {
     std::string socket = socketForMessages(invocation);
     if (error.kind() == ipc::ClientError::Kind::NotRunning) {
-      printErr("oxd is not running (socket " + socket + "); start it with: oxctl start");
+      bool would_start = invocation.command && commandStartsDaemon(invocation.command->name);
+      printErr("oxd is not running (socket " + socket + ")" +
+               (would_start ? "; auto-start is off (--no-start or OXD_NO_AUTOSTART)" : "") +
+               "; start it with: oxctl start");
       return kExitNotRunning;
     }
     printErr("error: oxd is not responding (socket " + socket + "): " + error.what());

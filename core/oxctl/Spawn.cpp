@@ -1,5 +1,6 @@
 #include "oxctl/Spawn.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -62,6 +63,23 @@ struct SpawnSetup {
   }
 };
 
+// A hook's runner may leave descriptors open without close-on-exec (a pipe it reads to EOF):
+// a daemon holding one would keep the hook "running" for as long as the daemon lives.
+void closeInheritedDescriptors(posix_spawn_file_actions_t& actions) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return;
+  int own = ::dirfd(dir);
+  while (dirent* entry = ::readdir(dir)) {
+    char* end = nullptr;
+    long fd = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || fd <= STDERR_FILENO || fd == own) continue;
+    int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC))
+      posix_spawn_file_actions_addclose(&actions, static_cast<int>(fd));
+  }
+  ::closedir(dir);
+}
+
 }  // namespace
 
 fs::path findDaemonBinary() {
@@ -81,6 +99,7 @@ pid_t spawnDaemon(const fs::path& binary, const fs::path& root,
   posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);
+  closeInheritedDescriptors(setup.actions);
   // Its own session: the daemon must outlive the hook's shell and its terminal's SIGHUP.
   sigset_t no_signals;
   sigemptyset(&no_signals);

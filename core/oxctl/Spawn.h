@@ -1,5 +1,5 @@
 #pragma once
-// Launching the daemon for `oxctl start`. Runs on the client.
+// Launching the daemon for `oxctl start` and auto-start (oxctl/AutoStart.h). Runs on the client.
 
 #include <sys/types.h>
 
@@ -13,8 +13,9 @@ namespace oxd::cli {
 // together), else the first `oxd` on $PATH. Throws CommandError when none is found.
 std::filesystem::path findDaemonBinary();
 
-// Starts `binary --project <root>` in its own session with stdin, stdout and stderr on
-// /dev/null (the daemon writes its own log). `socket_override`, when set, is passed as
+// Starts `binary --project <root>` in its own session (no controlling terminal) with stdin,
+// stdout and stderr on /dev/null (the daemon writes its own log) and no other inherited
+// descriptor. `socket_override`, when set, is passed as
 // OXD_SOCKET so the daemon listens where the client will look. Returns the child's pid; the
 // caller may reap it with waitpid to notice an early exit.
 pid_t spawnDaemon(const std::filesystem::path& binary, const std::filesystem::path& root,

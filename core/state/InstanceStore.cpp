@@ -26,8 +26,11 @@ sdk::Time InstanceStore::now() const { return currentTime(options_.clock); }
 
 std::string InstanceStore::statusOf(const InstanceInfo& info, sdk::Time now) const {
   auto elapsed = now - info.last_heartbeat;
+  // oxctl sends the agent's process, not the hook's shell (docs/behavior.md#instances), so a
+  // dead one means the agent is gone: at once, as the seed has it.
+  if (info.parent_pid > 0 && !process::isAlive(info.parent_pid)) return "exited";
   if (elapsed <= options_.idle_threshold) return "active";
-  if (info.parent_pid > 0) return process::isAlive(info.parent_pid) ? "idle" : "exited";
+  if (info.parent_pid > 0) return "idle";
   return elapsed <= options_.stale_threshold ? "idle" : "stale";
 }
 

@@ -3,9 +3,9 @@
 // and what plugins ask for "which agents are alive" (docs/behavior.md#instances).
 //
 // Status of an agent, from the time since its last heartbeat (`elapsed`):
+//   exited   its parent_pid is confirmed dead (kill 0 → ESRCH), however recent the heartbeat:
+//            oxctl heartbeat sends the agent's process, skipping a hook's shell
 //   active   elapsed ≤ idle threshold (5 min)
-//   exited   elapsed > idle threshold and its parent_pid is confirmed dead (kill 0 → ESRCH).
-//            Not earlier: hook heartbeats carry short-lived shell PIDs that die at once.
 //   idle     elapsed ≤ stale threshold (15 min), or later while its parent_pid is alive
 //            (a live process is better evidence than a quiet one)
 //   stale    otherwise

@@ -66,11 +66,13 @@ TEST_F(InstanceStoreTest, ThresholdsAreInjectable) {
   EXPECT_EQ(statusOf(store, "a"), "stale");
 }
 
-TEST_F(InstanceStoreTest, DeadParentPidMeansExitedOnlyAfterTheIdleThreshold) {
+TEST_F(InstanceStoreTest, DeadParentPidMeansExitedAtOnce) {
   InstanceStore store(options());
   pid_t dead = testing::deadPid();
   store.recordHeartbeat(agent("gone", dead));
-  EXPECT_EQ(statusOf(store, "gone"), "active");  // hook PIDs die at once: not yet exited
+  EXPECT_EQ(statusOf(store, "gone"), "exited");  // the seed's instant detection
+  store.recordHeartbeat(agent("alive", ::getpid()));
+  EXPECT_EQ(statusOf(store, "alive"), "active");
   clock.advance(6min);
   EXPECT_EQ(statusOf(store, "gone"), "exited");
   clock.advance(1h);

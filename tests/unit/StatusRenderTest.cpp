@@ -322,6 +322,10 @@ TEST_F(StatusRenderTest, NotRunningStartingStuck) {
   absent.inside_project = true;
   expectBothGoldens("not-running-inside",
                     [&](const RenderContext& c) { return renderAbsent(absent, c); });
+  absent.autostart_off = true;
+  EXPECT_NE(renderAbsent(absent, context(false)).find("Auto-start is off (OXD_NO_AUTOSTART)"),
+            std::string::npos);
+  absent.autostart_off = false;
   absent.inside_project = false;
   expectGolden("not-running-outside.txt", renderAbsent(absent, context(false)));
 

@@ -28,10 +28,13 @@ std::string renderAbsent(const AbsentDaemon& absent, const RenderContext& contex
   }
   std::string out = style.grey("○ Daemon: Not running") + "\n\n";
   if (absent.inside_project) {
+    // docs/behavior.md#auto-start: true only because hooks' oxctl commands start it.
+    out += "  No active AI coworker session detected.\n";
     out +=
-        "  No active AI coworker session detected.\n"
-        "  The daemon auto-starts when a coding agent begins working.\n\n"
-        "  To start manually: oxctl start\n";
+        absent.autostart_off
+            ? "  Auto-start is off (OXD_NO_AUTOSTART): agent hooks do not start the daemon.\n\n"
+            : "  The daemon starts when an agent's hook runs oxctl (heartbeat, whispers, …).\n\n";
+    out += "  To start manually: oxctl start\n";
   } else {
     out +=
         "  Not inside a project (no .oxd/ or .git found).\n"

@@ -44,6 +44,7 @@ nlohmann::ordered_json statusJson(const StatusView& view, const RenderContext& c
 struct AbsentDaemon {
   enum class Kind { NotRunning, Starting, Stuck } kind = Kind::NotRunning;
   bool inside_project = false;  // a `.oxd/` or `.git` was found above the working directory
+  bool autostart_off = false;   // OXD_NO_AUTOSTART=1: hooks do not start the daemon
   std::filesystem::path socket;
   std::optional<long long> pid;
   std::string detail;  // Stuck: what the client saw ("no reply from daemon within 2000 ms")
