@@ -185,6 +185,7 @@ sdk::HeartbeatEvent HeartbeatHandler::handle(const Poco::JSON::Object::Ptr& payl
       agent.agent_type = heartbeat.agent_type;
       agent.parent_pid = heartbeat.parent_pid;
       agent.context_tokens = heartbeat.context_tokens;
+      agent.cli_version = heartbeat.cli_version;
       instances_.recordHeartbeat(agent);
     }
     std::vector<std::string> new_teams;

@@ -53,6 +53,7 @@ bool InstanceStore::recordHeartbeat(const AgentHeartbeat& heartbeat) {
   if (!heartbeat.parent_agent_id.empty()) info.parent_agent_id = heartbeat.parent_agent_id;
   if (!heartbeat.agent_type.empty()) info.agent_type = heartbeat.agent_type;
   if (heartbeat.parent_pid > 0) info.parent_pid = heartbeat.parent_pid;
+  if (!heartbeat.cli_version.empty()) info.cli_version = heartbeat.cli_version;
   if (heartbeat.context_tokens > 0) {
     // Clients choose the numbers: saturate rather than wrap (or trap under UBSan).
     if (__builtin_add_overflow(info.cumulative_context_tokens, heartbeat.context_tokens,
@@ -178,6 +179,7 @@ Poco::JSON::Object::Ptr InstanceStore::toJson(const InstanceInfo& info) {
   if (!info.parent_agent_id.empty()) out->set("parent_agent_id", info.parent_agent_id);
   if (!info.agent_type.empty()) out->set("agent_type", info.agent_type);
   if (info.parent_pid > 0) out->set("parent_pid", static_cast<int>(info.parent_pid));
+  if (!info.cli_version.empty()) out->set("cli_version", info.cli_version);
   // Go's omitempty does not omit a zero time.Time, but docs/protocol.md#instance marks last_whisper
   // optional (a *time.Time in 0.6): absent until the agent has been whispered to.
   if (info.last_whisper != sdk::Time{})

@@ -50,6 +50,7 @@ struct AgentHeartbeat {
   std::string agent_type;
   pid_t parent_pid = 0;
   std::int64_t context_tokens = 0;  // > 0: added to the total and counted as one command
+  std::string cli_version;
 };
 
 struct InstanceInfo {
@@ -65,6 +66,7 @@ struct InstanceInfo {
   std::string parent_agent_id;
   std::string agent_type;
   pid_t parent_pid = 0;
+  std::string cli_version;  // oxd's extra: the version of the CLI that sent the last heartbeat
   sdk::Time last_whisper{};
   std::string status;  // filled in by the listing calls
 };

@@ -181,15 +181,18 @@ TEST_F(CliSyncTest, WithoutTheSyncPluginEachCommandSaysSo) {
 }
 
 TEST_F(CliSyncTest, NotRunningExitsThreeAndBadArgumentsExitTwo) {
-  for (std::vector<std::string> args : {std::vector<std::string>{"sync"},
-                                        {"sync", "--team"},
-                                        {"history"},
-                                        {"gc"},
-                                        {"checkout", "file:///nowhere.git", "/tmp/nowhere"}}) {
+  // sync, gc and checkout would start the daemon (docs/behavior.md#auto-start): --no-start.
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--no-start", "sync"},
+        {"--no-start", "sync", "--team"},
+        {"history"},
+        {"--no-start", "gc"},
+        {"--no-start", "checkout", "file:///nowhere.git", "/tmp/nowhere"}}) {
     ProcessResult result = oxctl(args);
-    EXPECT_EQ(result.exit_code, 3) << args[0] << ": " << result.out << result.err;
+    EXPECT_EQ(result.exit_code, 3) << args.back() << ": " << result.out << result.err;
     EXPECT_TRUE(contains(result.err, "oxd is not running")) << result.err;
   }
+  EXPECT_FALSE(std::filesystem::exists(socketPath())) << "--no-start started a daemon";
   for (std::vector<std::string> args : {std::vector<std::string>{"sync", "--tem"},
                                         {"sync", "extra"},
                                         {"checkout", "only-url"},

@@ -236,7 +236,8 @@ std::map<std::string, std::string> DaemonFixture::childEnvironment() const {
 void DaemonFixture::startDaemon(const DaemonLaunch& launch) {
   ASSERT_EQ(daemon_pid_, -1) << "startDaemon() called while a daemon runs";
   fs::path plugins = launch.plugin_dir.value_or(empty_plugin_dir_);
-  std::vector<std::string> argv{kDaemonBinary, "--project", project_dir_.string(), "--define",
+  std::vector<std::string> argv{launch.binary ? launch.binary->string() : kDaemonBinary,
+                                "--project", project_dir_.string(), "--define",
                                 "daemon.plugin_dir=" + plugins.string()};
   argv.insert(argv.end(), launch.args.begin(), launch.args.end());
   std::map<std::string, std::string> env = childEnvironment();

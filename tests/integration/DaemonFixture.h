@@ -50,6 +50,8 @@ struct DaemonLaunch {
   // or OXD_TEST_PLUGIN_DIR for the test plugins.
   std::optional<std::filesystem::path> plugin_dir{};
   std::chrono::milliseconds ready_timeout{5000};
+  // Default: OXD_BIN_DIR "/oxd". A copy lets a test replace the binary under a running daemon.
+  std::optional<std::filesystem::path> binary{};
 };
 
 struct RunOptions {

@@ -60,9 +60,22 @@ TEST_F(StopReasonTest, Inactivity) {
 }
 
 TEST_F(StopReasonTest, VersionMismatch) {
-  ASSERT_NO_FATAL_FAILURE(start());
+  // An upgrade installed over the running binary, under a service manager (NOTIFY_SOCKET): the
+  // daemon stops with the reason and exit status 75 for the manager to start the new one.
+  std::filesystem::path binary = tempDir() / "bin" / "oxd";
+  std::filesystem::create_directories(binary.parent_path());
+  std::filesystem::copy_file(OXD_BIN_DIR "/oxd", binary);
+  ASSERT_NO_FATAL_FAILURE(
+      startDaemon({.env = {{"OXD_TEST_STOPPING_LOG", log().string()},
+                           {"NOTIFY_SOCKET", (tempDir() / "no-manager").string()}},
+                   .plugin_dir = pluginDirWith({"test_plugin"}),
+                   .binary = binary}));
+  std::filesystem::copy_file(OXD_BIN_DIR "/oxd", binary.string() + ".new");
+  std::filesystem::rename(binary.string() + ".new", binary);
   sendOneWay("heartbeat", {{"agent_id", "a1"}, {"cli_version", "9.9.9+20300101"}});
-  expectExitedCleanly(waitForDaemonExit(10s));
+  std::optional<int> status = waitForDaemonExit(10s);
+  ASSERT_TRUE(status) << daemonDiagnostics();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 75) << *status;
   EXPECT_EQ(logged(), "version_mismatch before stop()\n") << daemonDiagnostics();
 }
 
