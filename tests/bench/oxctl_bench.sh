@@ -6,7 +6,11 @@
 #
 #   tests/bench/oxctl_bench.sh [BUILD_DIR]      (default: ./build; RUNS=500 by default)
 #
-# Without <build>/bin/oxd only the daemon-less commands are measured.
+# Without <build>/bin/oxd only the daemon-less commands are measured. With it, a second part
+# measures auto-start (docs/behavior.md#auto-start), COLD_RUNS times each (default 20): with no
+# daemon, how long `oxctl heartbeat` takes against its budget autostart_wait + 50 ms, and how long
+# after the daemon starts serving the heartbeat shows in `instances` (budget 1 s) — for a daemon
+# that starts at once, and for one slower than autostart_wait (the heartbeat is spooled).
 set -euo pipefail
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
@@ -65,3 +69,51 @@ jq -r '
   awk -F'\t' 'BEGIN { printf "%-44s %9s %7s %9s %7s %9s\n", "command", "median", "ratio",
                        "mean", "ratio", "min-ratio" }
               { printf "%-44s %6s ms %7s %6s ms %7s %9s\n", $1, $2, $3, $4, $5, $6 }'
+
+[[ -x $oxd ]] || exit 0
+
+# --- auto-start ---------------------------------------------------------------------------
+"$oxctl" stop >/dev/null
+wait "$daemon_pid" 2>/dev/null || true
+daemon_pid=
+cold_runs=${COLD_RUNS:-20}
+now_ns() { date +%s%N; }
+# Starts are many and quick here: no throttle, no plugins (as above).
+export OXD_DAEMON__RESTART_THROTTLE=false OXD_DAEMON__PLUGIN_DIR=$world/no-plugins
+wait_ms=2000
+
+# One cold heartbeat; prints "<oxctl ms> <visible after serving ms>". The daemon's start is the
+# first moment `oxctl ping` answers (polled every 5 ms, so up to 5 ms late).
+cold_heartbeat() {
+  local agent=$1 start end serving visible
+  start=$(now_ns)
+  "$oxctl" heartbeat --agent-id "$agent"
+  end=$(now_ns)
+  if "$oxctl" ping >/dev/null 2>&1; then
+    serving=$start  # it served before oxctl returned: count from the start, an upper bound
+  else
+    until "$oxctl" ping >/dev/null 2>&1; do sleep 0.005; done
+    serving=$(now_ns)
+  fi
+  until "$oxctl" --json instances 2>/dev/null | grep -q "\"$agent\""; do sleep 0.005; done
+  visible=$(now_ns)
+  "$oxctl" stop >/dev/null
+  echo "$(( (end - start) / 1000000 )) $(( (visible - serving) / 1000000 ))"
+}
+
+summarize() {  # stdin: "<oxctl ms> <visible ms>" lines, sorted here by the first; $1: label
+  sort -n | awk -v label="$1" -v budget=$((wait_ms + 50)) '
+    { took[NR] = $1; if ($2 > seen) seen = $2; sum += $1 }
+    END { n = NR;
+          printf "%-34s oxctl median %5d ms (%.2fx of %d ms), max %5d ms (%.2fx); in instances <= %4d ms after serving (%.2fx of 1 s)\n",
+                 label, took[int((n + 1) / 2)], took[int((n + 1) / 2)] / budget, budget,
+                 took[n], took[n] / budget, seen, seen / 1000 }'
+}
+
+echo
+echo "auto-start ($cold_runs runs each; budgets: oxctl returns within autostart_wait + 50 ms," \
+  "the heartbeat is in instances within 1 s of the daemon serving)"
+for i in $(seq "$cold_runs"); do cold_heartbeat "cold$i"; done | summarize "no daemon, starts at once"
+export OXD_TEST_START_DELAY_MS=$((wait_ms + 500))
+for i in $(seq "$cold_runs"); do cold_heartbeat "slow$i"; done |
+  summarize "no daemon, slower than the wait"
