@@ -105,8 +105,9 @@ fs::path claimedPath(const fs::path& file) {
 AppendOutcome append(const fs::path& file, const std::string& line,
                      const std::function<bool()>& daemon_serving) {
   files::makeMissingDirs(file.parent_path());
-  // The daemon renames the file aside at most once per start; a few retries cover it.
-  for (int attempt = 0; attempt < 8; ++attempt) {
+  // Each retry means the file was claimed meanwhile, which a daemon does once per start: the
+  // bound only guards against a loop that something else causes.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
     Fd handle{::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)};
     if (handle.fd < 0) fail("cannot open", file, errno);
     lockExclusive(handle.fd, file);

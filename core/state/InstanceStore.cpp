@@ -155,7 +155,10 @@ std::vector<std::string> InstanceStore::evictExited() {
   std::vector<std::string> removed;
   MutexLock lock(mutex_);
   for (auto it = agents_.begin(); it != agents_.end();) {
-    if (statusOf(it->second, stamp) == "exited") {
+    // Shown as exited at once, evicted only after the idle threshold: a grace for the agent's
+    // last hooks, whose sessions are finalized then.
+    if (statusOf(it->second, stamp) == "exited" &&
+        stamp - it->second.last_heartbeat > options_.idle_threshold) {
       removed.push_back(it->first);
       it = agents_.erase(it);
     } else {

@@ -93,7 +93,8 @@ class InstanceStore {
   // a day of silence means abandoned, even if a recycled PID looks alive. Returns the ids
   // removed. Meant to run every minute (docs/behavior.md#instances).
   std::vector<std::string> cleanup();
-  // Removes every agent whose status is `exited` and returns their ids, so the daemon can
+  // Removes every agent whose status is `exited` and whose last heartbeat is older than the idle
+  // threshold (a grace period), and returns their ids, so the daemon can
   // finalize their orphaned sessions (docs/behavior.md#instances).
   std::vector<std::string> evictExited();
 
