@@ -95,7 +95,8 @@ cold_heartbeat() {
     until "$oxctl" ping >/dev/null 2>&1; do sleep 0.005; done
     serving=$(now_ns)
   fi
-  until "$oxctl" --json instances 2>/dev/null | grep -q "\"$agent\""; do sleep 0.005; done
+  # No pipe into grep -q: with pipefail, an oxctl cut off by SIGPIPE would fail the test.
+  until [[ $("$oxctl" --json instances 2>/dev/null) == *"\"$agent\""* ]]; do sleep 0.005; done
   visible=$(now_ns)
   "$oxctl" stop >/dev/null
   echo "$(( (end - start) / 1000000 )) $(( (visible - serving) / 1000000 ))"

@@ -120,6 +120,35 @@ TEST_F(AutoStartTest, TenConcurrentHeartbeatsStartOneDaemon) {
   EXPECT_FALSE(fs::exists(spoolFile()));
 }
 
+// Without oxctl's start gate (several `oxd` started at once by hand or by different tools), the
+// instance lock alone decides, and the losers never count as restarts.
+TEST_F(AutoStartTest, RacingDaemonsLeaveOneAndNeverTripTheThrottle) {
+  std::vector<std::unique_ptr<BackgroundProcess>> daemons;
+  for (int i = 0; i < 6; ++i) {
+    daemons.push_back(std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{OXD_BIN_DIR "/oxd", "--project", projectDir().string()},
+        childEnvironment(), projectDir(), BackgroundProcess::Output::Pipe));
+  }
+  int exited = 0;
+  for (auto& daemon : daemons) {
+    if (daemon->wait(3s)) ++exited;  // the losers leave at once; the winner keeps serving
+  }
+  EXPECT_EQ(exited, 5);
+  EXPECT_EQ(daemonsForProject().size(), 1u);
+  EXPECT_EQ(request("ping")["data"], "pong");
+  nlohmann::json history = nlohmann::json::parse(
+      readFile(paths::stateDir() / ("restarts-" + workspaceId() + ".json")), nullptr, false);
+  EXPECT_EQ(history.value("restarts", nlohmann::json::array()).size(), 1u) << history.dump();
+  EXPECT_EQ(log().find("restarted often"), std::string::npos) << log();
+  // A sixth start, after the race, is refused the same way and is not counted either.
+  ProcessResult late = runProgram(OXD_BIN_DIR "/oxd", {"--project", projectDir().string()});
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_TRUE(contains(late.err, "already running")) << late.err;
+  history = nlohmann::json::parse(
+      readFile(paths::stateDir() / ("restarts-" + workspaceId() + ".json")), nullptr, false);
+  EXPECT_EQ(history.value("restarts", nlohmann::json::array()).size(), 1u) << history.dump();
+}
+
 TEST_F(AutoStartTest, ADaemonSlowToStartGetsTheSpooledHeartbeatsOnceInOrder) {
   RunOptions slow;
   slow.env["OXD_TEST_START_DELAY_MS"] = "2000";
