@@ -2,7 +2,10 @@
 // "Stopped" means the socket no longer accepts and "started" that it answers ping, so scripts
 // can run the next command at once.
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <thread>
@@ -55,14 +58,26 @@ std::string exitDescription(int status) {
   return "stopped";
 }
 
-// Sends stop and waits until the socket no longer accepts (the reply comes before shutdown).
-// Throws ipc::ClientError when nothing listens, CommandError when it does not go away.
+// True once no process holds the workspace's instance lock (the pid file's flock): the daemon
+// closes its socket first and releases the lock last, and a start in between would lose to it.
+bool instanceLockFree(const std::string& workspace_id) {
+  int fd = ::open(paths::pidPath(workspace_id).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  bool free = ::flock(fd, LOCK_SH | LOCK_NB) == 0;
+  ::close(fd);
+  return free;
+}
+
+// Sends stop and waits until the socket no longer accepts (the reply comes before shutdown) and
+// the instance lock is released. Throws ipc::ClientError when nothing listens, CommandError when
+// it does not go away.
 void stopAndWait(const ipc::IpcClient& client, const std::string& workspace_id) {
   requireSuccess(client.request(messageFor("stop", workspace_id), kRequestIdleTimeout));
   auto deadline = Clock::now() + kStopWait;
   for (;;) {
     if (probe(client, workspace_id, std::min(kProbeTimeout, remaining(deadline))) ==
-        Presence::Absent) {
+            Presence::Absent &&
+        instanceLockFree(workspace_id)) {
       return;
     }
     if (Clock::now() >= deadline) {

@@ -168,7 +168,7 @@ TEST_F(CliStreamingTest, BashCompletionCompletesCommandsSubcommandsAndOptions) {
             "plugins\n"
             "list enable disable\n"
             "\n"
-            "--follow -f --lines -n --project --json --socket --help -h\n"
+            "--follow -f --lines -n --project --json --socket --no-start --help -h\n"
             "status start\n"
             "\n");
 }
