@@ -8,8 +8,9 @@ namespace {
 
 // Backtracking match over suffixes of one pattern and one text. Whether a pattern suffix
 // matches a text suffix depends on nothing else, so a pair that failed once is remembered and
-// never tried again: the work is bounded by pattern length times text length. Without that,
-// stars backtracked exponentially ("*a*a*a*a*…b" against "aaaa…", found by tests/fuzz).
+// never searched again: at most (pattern + 1) x (text + 1) searches of at most text + 1 steps
+// each. Without that, stars backtracked exponentially ("*a*a*a*a*…b" against "aaaa…", found by
+// tests/fuzz).
 class Matcher {
  public:
   Matcher(std::string_view pattern, std::string_view text)

@@ -10,8 +10,8 @@
 
 namespace oxd::codedb {
 
-// Longer path filters are refused (CheckSearchQuery): matching costs pattern length times path
-// length for every candidate file.
+// Longer path filters are refused (CheckSearchQuery): matching one candidate file costs up to
+// pattern length x path length squared steps (PathGlob.cpp).
 inline constexpr std::size_t kMaxPathGlobBytes = 1024;
 
 bool MatchPathGlob(std::string_view pattern, std::string_view path);
