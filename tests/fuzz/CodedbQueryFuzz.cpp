@@ -46,9 +46,10 @@ Index& index() {
   static Index* instance = nullptr;
   if (!instance) {
     instance = new Index;
-    char pattern[] = "/tmp/oxd-fuzz-codedb-XXXXXX";
-    if (!mkdtemp(pattern)) std::abort();
-    instance->dir = pattern;
+    // Under $TMPDIR: run.sh points it at a dir it removes (libFuzzer ends without atexit).
+    std::string pattern = (fs::temp_directory_path() / "oxd-fuzz-codedb-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) std::abort();
+    instance->dir = pattern.c_str();
     std::string path = (instance->dir / "index.sqlite").string();
     instance->db = std::make_unique<Database>(path);
     PrepareSchema(*instance->db);

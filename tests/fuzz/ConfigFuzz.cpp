@@ -108,9 +108,10 @@ void primitives(std::string_view value) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  char pattern[] = "/tmp/oxd-fuzz-config-XXXXXX";
-  if (!mkdtemp(pattern)) std::abort();
-  workDir() = pattern;
+  // Under $TMPDIR: run.sh points it at a dir it removes (libFuzzer ends without atexit).
+  std::string pattern = (fs::temp_directory_path() / "oxd-fuzz-config-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) std::abort();
+  workDir() = pattern.c_str();
   fs::create_directories(workDir() / "project" / ".oxd");
   fs::create_directories(workDir() / "xdg");
   // The user's own config layer: an empty dir, never the machine's.

@@ -135,9 +135,10 @@ void murmurSpool(std::string_view content) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  char pattern[] = "/tmp/oxd-fuzz-files-XXXXXX";
-  if (!mkdtemp(pattern)) std::abort();
-  workDir() = pattern;
+  // Under $TMPDIR: run.sh points it at a dir it removes (libFuzzer ends without atexit).
+  std::string pattern = (fs::temp_directory_path() / "oxd-fuzz-files-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) std::abort();
+  workDir() = pattern.c_str();
   // loadWorkspace computes the daemon's dirs: under the scratch dir, never the machine's.
   for (const char* variable : {"XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
                                "XDG_STATE_HOME", "XDG_RUNTIME_DIR"}) {

@@ -27,6 +27,10 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DOXD_BUILD_FUZZ=ON -DOXD_BUILD_TESTS=OFF -DOXD_BUILD_BENCH=OFF >/dev/null
 ninja -C "$build" "${targets[@]/#/oxd_fuzz_}"
 
+# The targets' scratch files (an index, ini and state files) go under a dir removed at the end.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 status=0
 for target in "${targets[@]}"; do
   corpus=$(mktemp -d)
