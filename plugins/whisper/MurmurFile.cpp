@@ -82,8 +82,12 @@ std::optional<MurmurFile> MurmurFile::Parse(const std::string& text, std::string
     }
   }
   if (object->has("importance") && object->get("importance").isInteger()) {
-    murmur.importance =
-        std::clamp(object->getValue<int>("importance"), kImportanceAmbient, kImportanceUrgent);
+    // Any integer is clamped; one past int's range threw Poco::RangeException out of Parse
+    // (found by tests/fuzz). As a double every JSON integer converts without throwing.
+    double importance = object->get("importance").convert<double>();
+    murmur.importance = importance < kImportanceAmbient  ? kImportanceAmbient
+                        : importance > kImportanceUrgent ? kImportanceUrgent
+                                                         : static_cast<int>(importance);
   }
   return murmur;
 }
