@@ -24,17 +24,23 @@ nlohmann::json requestWhisper(Invocation& invocation, std::string_view type,
   return requestPlugin(invocation, type, std::move(payload), kNoWhisperPlugin);
 }
 
-// "[2026-11-23T14:03:11+01:00] murmur Oxa7b3 (parser): text"
+std::string textField(const nlohmann::json& entry, const char* key) {
+  auto found = entry.find(key);
+  return found != entry.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// "[2026-11-23T14:03:11+01:00] murmur Oxa7b3 (parser) !critical: text". The entry is the
+// original's shape (docs/protocol.md#whisperentry): agent_id is the agent the entry is about, its
+// author when author_agent_id says the same; importance is shown unless normal.
 std::string entryLine(const nlohmann::json& entry, bool with_delivery) {
-  std::string line = "[" + entry.value("created_at", "") + "] " + entry.value("source", "");
-  if (entry.contains("author_agent_id")) line += " " + entry.value("author_agent_id", "");
-  if (entry.contains("agent_id")) line += " -> " + entry.value("agent_id", "");
-  std::string topics;
-  for (const auto& topic : entry.value("topics", nlohmann::json::array())) {
-    if (!topic.is_string()) continue;
-    topics += (topics.empty() ? "" : ", ") + topic.get<std::string>();
-  }
-  if (!topics.empty()) line += " (" + topics + ")";
+  std::string line = "[" + textField(entry, "created_at") + "] " + textField(entry, "source");
+  std::string author = textField(entry, "author_agent_id");
+  std::string about = textField(entry, "agent_id");
+  if (!author.empty()) line += " " + author;
+  if (!about.empty() && about != author) line += " -> " + about;
+  if (std::string topic = textField(entry, "topic"); !topic.empty()) line += " (" + topic + ")";
+  std::string importance = textField(entry, "importance");
+  if (!importance.empty() && importance != "normal") line += " !" + importance;
   if (with_delivery && entry.contains("delivered")) {
     line += entry.value("delivered", false) ? " [delivered]" : " [pending]";
   }

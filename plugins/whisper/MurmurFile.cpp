@@ -83,7 +83,7 @@ std::optional<MurmurFile> MurmurFile::Parse(const std::string& text, std::string
   }
   if (object->has("importance") && object->get("importance").isInteger()) {
     murmur.importance =
-        std::clamp(object->getValue<int>("importance"), kImportanceAmbient, kImportanceUrgent);
+        std::clamp(object->getValue<int>("importance"), kImportanceAmbient, kImportanceCritical);
   }
   return murmur;
 }

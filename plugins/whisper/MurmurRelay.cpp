@@ -89,7 +89,7 @@ RelayOutcome MurmurRelay::RelayFromPath(const fs::path& checkout, WhisperStore& 
     WhisperEntry entry;
     entry.source = "murmur";
     entry.author_agent_id = murmur.agent_id;
-    entry.topics = std::move(murmur.topics);
+    if (!murmur.topics.empty()) entry.topic = murmur.topics.front();
     entry.importance = murmur.importance;
     entry.content = std::move(murmur.content);
     entries.push_back(std::move(entry));

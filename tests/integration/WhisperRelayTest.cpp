@@ -79,7 +79,7 @@ TEST_F(WhisperRelayTest, ATeammatesMurmurIsWhisperedOnceAndNotAgainAfterRestartO
   EXPECT_EQ(entries[0]["content"], "refactoring the parser");
   EXPECT_EQ(entries[0]["source"], "murmur");
   EXPECT_EQ(entries[0]["author_agent_id"], "Mate1");
-  EXPECT_EQ(entries[0]["topics"], json({"parser"}));
+  EXPECT_EQ(entries[0]["topic"], "parser");
   EXPECT_EQ(entries[0]["scope"], "ledger");
 
   ASSERT_NO_FATAL_FAILURE(RestartSync());
@@ -101,7 +101,7 @@ TEST_F(WhisperRelayTest, AnAgentsOwnMurmurReachesLocalCoworkersAndIsNeverEchoed)
   json coworker = Take("Local2");
   ASSERT_EQ(coworker.size(), 1u) << coworker.dump(2);
   EXPECT_EQ(coworker[0]["author_agent_id"], "Local1");
-  EXPECT_EQ(coworker[0]["topics"], json({"cache"}));
+  EXPECT_EQ(coworker[0]["topic"], "cache");
   EXPECT_TRUE(Take("Local1").empty()) << "an agent is not told what it said";
 
   // The sync plugin commits and pushes the file; the teammate sees the documented format.

@@ -41,7 +41,7 @@ TEST(MurmurFileTest, RefusesWhatItCannotReadAndSaysWhy) {
   auto clamped = MurmurFile::Parse(
       R"({"id":"m","agent_id":"a","content":"c","created_at":"2026-11-23T10:00:00Z","importance":9,"extra":true})");
   ASSERT_TRUE(clamped);
-  EXPECT_EQ(clamped->importance, 3);
+  EXPECT_EQ(clamped->importance, kImportanceCritical);
 }
 
 class MurmurRelayTest : public ::testing::Test {

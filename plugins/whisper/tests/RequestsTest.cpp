@@ -73,7 +73,16 @@ TEST(RequestsTest, AddValidatesScopeTeamImportanceAndContent) {
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","source":"Bad Source"})"),
             "source: expected 1-32 of a-z and _, got \"Bad Source\"");
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","importance":-1})"),
-            "importance: expected 0 (ambient) to 3 (urgent), got -1");
+            "importance: expected \"critical\", \"normal\" or \"ambient\", got -1");
+  EXPECT_EQ(AddRequest::Parse(Parse(R"({"content":"x","importance":"critical"})")).entry.importance,
+            kImportanceCritical);
+  EXPECT_EQ(AddRequest::Parse(Parse(R"({"content":"x","importance":3})")).entry.importance,
+            kImportanceCritical);
+  AddRequest tagged = AddRequest::Parse(Parse(
+      R"({"content":"x","topics":["a","b"],"principal_id":"u1","metadata":{"files":"a.cc"}})"));
+  EXPECT_EQ(tagged.entry.topic, "a");
+  EXPECT_EQ(tagged.entry.principal_id, "u1");
+  EXPECT_EQ(tagged.entry.metadata, (std::map<std::string, std::string>{{"files", "a.cc"}}));
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","expires_at":"soon"})"),
             "expires_at: expected an RFC 3339 time, got \"soon\"");
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","murmur_id":"a/b"})"),

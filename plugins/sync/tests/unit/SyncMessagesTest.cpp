@@ -99,7 +99,8 @@ TEST_F(SyncMessagesTest, SyncPullsTheLedgerAndAnnouncesIt) {
 
   auto history = host_->send("sync_history");
   ASSERT_TRUE(history.reply.success);
-  Poco::JSON::Array::Ptr events = ObjectOf(history.reply.data)->getArray("events");
+  ASSERT_EQ(history.reply.data.type(), typeid(Poco::JSON::Array::Ptr));
+  auto events = history.reply.data.extract<Poco::JSON::Array::Ptr>();
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ(events->getObject(0)->getValue<int>("files_changed"), 1);
   EXPECT_EQ(ObjectOf(host_->statusSectionValue("workspaces"))->getArray("ledger")->size(), 1u);

@@ -5,6 +5,7 @@
 #include <oxd/calls.h>
 #include <oxd/events.h>
 #include <oxd/plugin.h>
+#include <oxd/whisper_events.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -58,6 +59,11 @@ TEST_F(WhisperMessagesTest, AWhisperAddedIsDeliveredOnceAndShowsInHistoryAndStat
   EXPECT_EQ(entries->getObject(0)->getValue<std::string>("content"), "hello");
   auto second = host_->send("whispers", R"({"agent_id":"Ox1"})");
   EXPECT_EQ(ObjectOf(second.reply.data)->getArray("entries")->size(), 0u) << "exactly once";
+  // The core stamps instances[].last_whisper from this: once, for the reply that had entries.
+  auto delivered = host_->published<sdk::WhispersDeliveredEvent>();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].agent_id, "Ox1");
+  EXPECT_EQ(delivered[0].count, 1);
 
   auto history = host_->send("whisper_history", R"({"agent_id":"Ox1"})");
   ASSERT_TRUE(history.reply.success) << history.reply.error;
@@ -94,14 +100,17 @@ TEST_F(WhisperMessagesTest, EveryBadPayloadIsRefusedWithTheField) {
             "invalid payload: before: expected an RFC 3339 time, got \"yesterday\"");
   EXPECT_EQ(ErrorOf("whisper_add", "{}"), "invalid payload: content: required");
   EXPECT_EQ(ErrorOf("whisper_add", R"({"content":"x","importance":"high"})"),
-            "invalid payload: importance: expected integer, got string");
+            "invalid payload: importance: expected \"critical\", \"normal\" or \"ambient\", "
+            "got \"high\"");
   EXPECT_EQ(ErrorOf("murmur_pause", "{}"),
             "invalid payload: agent_id: required (an agent id such as Oxa7b3)");
   EXPECT_EQ(ErrorOf("murmur_resume", R"({"agent_id":true})"),
             "invalid payload: agent_id: expected string, got boolean");
-  EXPECT_EQ(ErrorOf("whisper_history", R"({"agent_id":"Oxnobody"})"),
-            "unknown agent \"Oxnobody\": it has sent this daemon no heartbeat and polled no "
-            "whispers");
+  // Not an error: an agent never seen has an empty page, as in the original.
+  auto nobody = host_->send("whisper_history", R"({"agent_id":"Oxnobody"})");
+  ASSERT_TRUE(nobody.reply.success) << nobody.reply.error;
+  EXPECT_EQ(ObjectOf(nobody.reply.data)->getArray("entries")->size(), 0u);
+  EXPECT_FALSE(ObjectOf(nobody.reply.data)->getValue<bool>("has_more"));
 }
 
 TEST_F(WhisperMessagesTest, AHeartbeatEventMakesTheAgentKnownAndAMalformedOneIsRefused) {
