@@ -126,13 +126,14 @@ TEST(RequestsTest, ATeamChangeNamesUpToFiveFilesAndLeavesMurmursOut) {
   pulled.scope = "team-context";
   pulled.id = "team_1";
   pulled.path = "/x";
-  pulled.paths = {"SOUL.md", "murmurs/2026-11-23/m.json"};
+  pulled.paths = {"SOUL.md", "data/murmurs/2026-11-23/14/0193a.json", "murmurs/2026-11-23/m.json"};
   auto entry = TeamChangeWhisper(pulled, "Platform");
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->content,
             "Team context Platform changed (1 file): SOUL.md. Re-read what applies to your work.");
-  pulled.paths = {"murmurs/2026-11-23/m.json"};
-  EXPECT_FALSE(TeamChangeWhisper(pulled, "Platform")) << "only murmurs: the relay covers them";
+  pulled.paths = {"data/murmurs/2026-11-23/14/0193a.json", "murmurs/2026-11-23/m.json"};
+  EXPECT_FALSE(TeamChangeWhisper(pulled, "Platform"))
+      << "only murmurs, in either layout: the relay covers them";
   pulled.paths = {"a", "b", "c", "d", "e", "f", "g"};
   EXPECT_NE(TeamChangeWhisper(pulled, "P")->content.find("(7 files): a, b, c, d, e and 2 more"),
             std::string::npos);

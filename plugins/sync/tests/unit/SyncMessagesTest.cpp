@@ -172,7 +172,8 @@ TEST_F(SyncMessagesTest, CheckoutRefusesABadPayloadBeforeTouchingTheDisk) {
 TEST_F(SyncMessagesTest, AMurmurIsCommittedAndPushed) {
   Start(true);
   sdk::MurmurRequest murmur{(scratch_ / "data/ledgers/abcd1234").string(),
-                            "murmurs/2026-11-23/m_1.json", "hello team", "{\"id\":\"m_1\"}\n"};
+                            "data/murmurs/2026-11-23/10/m_1.json", "hello team",
+                            "{\"id\":\"m_1\"}\n"};
   sdk::Reply reply = host_->call(murmur.toRequest());
   ASSERT_TRUE(reply.success);
   // The handler returns once the murmur is spooled; the drain thread commits and pushes it.

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "Concurrency.h"
+#include "MurmurFile.h"
 #include "PluginMessagesTest.h"
 
 namespace oxd::whisper {
@@ -160,9 +161,15 @@ TEST_F(WhisperMessagesTest, FileChangesBecomeOneMurmurThroughTheSyncPluginsTyped
   ASSERT_EQ(written.size(), 1u);
   EXPECT_EQ(written[0].target_dir, (scratch_ / "data/ledgers/abcd1234").string());
   EXPECT_EQ(written[0].content, "Ox7 changed 1 file: src/a.cpp (modified)");
-  EXPECT_EQ(written[0].rel_path.rfind("murmurs/", 0), 0u) << written[0].rel_path;
+  EXPECT_EQ(written[0].rel_path.rfind("data/murmurs/", 0), 0u) << written[0].rel_path;
   auto murmur = Poco::JSON::Parser().parse(written[0].bytes).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(murmur->getValue<std::string>("agent_id"), "Ox7");
+  // The original's schema: a named importance, one topic, metadata.files a string.
+  EXPECT_EQ(murmur->getValue<std::string>("schema_version"), "1");
+  EXPECT_EQ(murmur->getValue<std::string>("importance"), "ambient");
+  EXPECT_EQ(murmur->getValue<std::string>("topic"), "files");
+  EXPECT_EQ(murmur->getObject("metadata")->getValue<std::string>("files"), "src/a.cpp");
+  EXPECT_EQ(written[0].rel_path, MurmurFile::Parse(written[0].bytes)->RelativePath());
   host_->runTask("file-change-murmurs");
   EXPECT_EQ(written.size(), 1u) << "nothing new, nothing written";
 }
