@@ -10,6 +10,8 @@
 #include <map>
 #include <regex>
 
+#include <oxd/json.h>
+
 #include "SyncFixture.h"
 
 namespace oxd::testing {
