@@ -229,6 +229,11 @@ TEST_F(WhisperRelayTest, AnAgentsOwnMurmurIsWrittenAsTheOriginalWritesItAndNever
   // The default topic is the original's.
   ASSERT_EQ(oxctl({"murmur", "no topic", "--agent", "Local1"}).exit_code, 0);
   EXPECT_EQ(Take("Local2")[0]["topic"], "general");
+  // Pushed before the teammate pushes again (else the teammate's push is the one refused).
+  ASSERT_TRUE(WaitFor([&] {
+    return git::testing::Sh(remotes_, remote + " log --format=%s main").find("murmur: no topic") !=
+           std::string::npos;
+  })) << daemonDiagnostics();
 
   // The pull that brings our own files back relays nothing.
   Push("ledger", "notes/other.md", "unrelated\n");
