@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -126,7 +127,8 @@ class DaemonFixture : public ::testing::Test {
   std::filesystem::path daemon_output_;
   pid_t daemon_pid_ = -1;
   std::map<std::string, std::optional<std::string>> saved_environment_;
-  int program_runs_ = 0;
+  // Names each run's redirect files; tests run oxctl from several threads at once.
+  std::atomic<int> program_runs_{0};
 };
 
 // A DaemonFixture whose tests all end with a clean exit of the daemon on SIGTERM.
