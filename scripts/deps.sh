@@ -9,6 +9,8 @@ packages=(build-essential cmake ninja-build pkg-config git ccache
           prometheus-cpp-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           clang libclang-rt-14-dev clang-format hyperfine jq procps python3
+          # the fuzz targets link with lld (--gc-sections: tests/fuzz/CMakeLists.txt)
+          lld
           # the oxctl man page and zsh completion tests render and parse what oxctl generates
           groff-base zsh
           # packaging tests: systemd-analyze verify, cpack DEB (dpkg-shlibdeps), man page lookup

@@ -214,8 +214,12 @@ std::optional<MurmurFile> MurmurFile::ParseLegacy(const std::string& text, std::
       murmur.topic = list->getElement<std::string>(0);
   }
   if (object->has("importance") && object->get("importance").isInteger()) {
-    murmur.importance =
-        std::clamp(object->getValue<int>("importance"), kImportanceAmbient, kImportanceCritical);
+    // Any integer is clamped; one past int's range threw Poco::RangeException out of Parse
+    // (found by tests/fuzz). As a double every JSON integer converts without throwing.
+    double importance = object->get("importance").convert<double>();
+    murmur.importance = importance < kImportanceAmbient    ? kImportanceAmbient
+                        : importance > kImportanceCritical ? kImportanceCritical
+                                                           : static_cast<int>(importance);
   }
   return murmur;
 }

@@ -5,9 +5,14 @@
 // everything under that directory (`src/`). Pure functions.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace oxd::codedb {
+
+// Longer path filters are refused (CheckSearchQuery): matching one candidate file costs up to
+// pattern length x path length squared steps (PathGlob.cpp).
+inline constexpr std::size_t kMaxPathGlobBytes = 1024;
 
 bool MatchPathGlob(std::string_view pattern, std::string_view path);
 

@@ -99,6 +99,9 @@ IndexStats SearchIndex::ReadStats() {
 
 std::string CheckSearchQuery(const SearchQuery& query, std::optional<Language>& language) {
   std::string error = CheckQueryText(query.query);
+  if (error.empty() && query.path.size() > kMaxPathGlobBytes) {
+    error = "path filter longer than " + std::to_string(kMaxPathGlobBytes) + " bytes";
+  }
   if (error.empty() && (query.limit < 1 || query.limit > kMaxSearchLimit)) {
     error = "limit must be between 1 and " + std::to_string(kMaxSearchLimit);
   }

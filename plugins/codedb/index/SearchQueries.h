@@ -44,8 +44,8 @@ struct ValidQuery {
 };
 
 // Empty when `query` may run; otherwise the error SearchIndex::Search returns (query text,
-// limit, language name, filters on a commit search, checked in that order). Sets `language`
-// when query.lang names one. Also used by the dirty overlay's search.
+// path filter length, limit, language name, filters on a commit search, checked in that order).
+// Sets `language` when query.lang names one. Also used by the dirty overlay's search.
 std::string CheckSearchQuery(const SearchQuery& query, std::optional<Language>& language);
 
 void SearchText(Database& db, const ValidQuery& query, SearchResult& result);

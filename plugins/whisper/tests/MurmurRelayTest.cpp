@@ -103,6 +103,28 @@ TEST(MurmurFileTest, ReadsOxdsEarlierSchema) {
   EXPECT_EQ(why, "no created_at");
 }
 
+// Found by tests/fuzz: an importance past int's range threw Poco::RangeException out of Parse,
+// which promises a murmur or nullopt; the relay reads files teammates push. oxd's earlier
+// schema, the one with an integer importance, is ParseLegacy now.
+TEST(MurmurFileTest, AnImportancePastIntIsClampedNotThrown) {
+  auto with = [](const std::string& importance) {
+    return MurmurFile::ParseLegacy(
+        R"({"id":"m","agent_id":"a","content":"c","created_at":"2026-11-23T10:00:00Z","importance":)" +
+        importance + "}");
+  };
+  for (const char* huge : {"10000000000", "9223372036854775807", "18446744073709551615"}) {
+    auto murmur = with(huge);
+    ASSERT_TRUE(murmur) << huge;
+    EXPECT_EQ(murmur->importance, kImportanceCritical) << huge;
+  }
+  auto low = with("-10000000000");
+  ASSERT_TRUE(low);
+  EXPECT_EQ(low->importance, 0);
+  auto normal = with("2");
+  ASSERT_TRUE(normal);
+  EXPECT_EQ(normal->importance, kImportanceCritical);
+}
+
 class MurmurRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -61,6 +61,25 @@ TEST(RequestsTest, HistoryLimitDefaultsClampsAndRefusesNegatives) {
   EXPECT_EQ(request.before, 1'795'428'000'500'000'000LL);
 }
 
+// Found by tests/fuzz: a number past int64 and a time past what sdk::Time holds (about
+// 1678-2262) were cast with undefined behaviour, which accepted them as some other value.
+TEST(RequestsTest, AHugeNumberOrAnUnrepresentableTimeIsRefusedNotWrapped) {
+  EXPECT_EQ(ErrorOf<HistoryRequest>(R"({"limit":1e300})"), "limit: integer out of range");
+  EXPECT_EQ(ErrorOf<HistoryRequest>(R"({"limit":-1e19})"), "limit: integer out of range");
+  EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","importance":9.3e18})"),
+            "importance: integer out of range");
+  EXPECT_EQ(ErrorOf<HistoryRequest>(R"({"before":"0596-01-01T00:00:00Z"})"),
+            "before: expected an RFC 3339 time, got \"0596-01-01T00:00:00Z\"");
+  EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","expires_at":"5836-01-01T00:00:00Z"})"),
+            "expires_at: expected an RFC 3339 time, got \"5836-01-01T00:00:00Z\"");
+  // The edges that fit still parse.
+  EXPECT_EQ(HistoryRequest::Parse(Parse(R"({"limit":9.2e18})")).limit, 200);
+  EXPECT_EQ(HistoryRequest::Parse(Parse(R"({"before":"2262-01-01T00:00:00Z"})")).before,
+            9'214'646'400'000'000'000LL);
+  EXPECT_EQ(HistoryRequest::Parse(Parse(R"({"before":"1700-01-01T00:00:00Z"})")).before,
+            -8'520'336'000'000'000'000LL);
+}
+
 TEST(RequestsTest, AddValidatesScopeTeamImportanceAndContent) {
   AddRequest add = AddRequest::Parse(Parse(R"({"content":"hi"})"));
   EXPECT_EQ(add.entry.scope, "ledger");

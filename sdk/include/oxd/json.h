@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,6 +106,10 @@ inline std::optional<Time> parseTime(std::string_view text) {
   utc.tm_min = minute;
   utc.tm_sec = second;
   std::int64_t seconds = static_cast<std::int64_t>(timegm(&utc)) - offset;
+  // Time counts nanoseconds in 64 bits, about the years 1678 to 2262: a time outside them is
+  // refused, not wrapped (found by tests/fuzz).
+  constexpr std::int64_t kLimit = std::numeric_limits<Time::rep>::max() / 1'000'000'000 - 1;
+  if (seconds < -kLimit || seconds > kLimit) return std::nullopt;
   return Time{std::chrono::duration_cast<Time::duration>(std::chrono::seconds(seconds) +
                                                          std::chrono::nanoseconds(nanos))};
 }

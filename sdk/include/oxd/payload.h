@@ -52,6 +52,10 @@ class Payload {
     }
     if (!value.isInteger()) {
       double number = value.convert<double>();
+      // Outside [-2^63, 2^63) the cast below would be undefined (found by tests/fuzz): 1e300.
+      if (!(number >= -9223372036854775808.0 && number < 9223372036854775808.0)) {
+        throw BadPayload(key + ": integer out of range");
+      }
       if (number != static_cast<double>(static_cast<std::int64_t>(number))) {
         throw BadPayload(key + ": expected integer, got fraction");
       }

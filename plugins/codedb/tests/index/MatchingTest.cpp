@@ -1,6 +1,9 @@
 // The path filter's glob and the line matcher that decides text hits.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+
 #include "index/LineMatcher.h"
 #include "index/PathGlob.h"
 
@@ -23,6 +26,27 @@ TEST(PathGlobTest, PatternWithSlashMatchesTheWholePath) {
   EXPECT_FALSE(MatchPathGlob("src/?", "src/"));
   EXPECT_TRUE(MatchPathGlob("src/", "src/a/b.c"));
   EXPECT_FALSE(MatchPathGlob("src/", "srcx/b.c"));
+}
+
+// Found by tests/fuzz: stars backtracked exponentially, so one `path` filter held a search for
+// hours. Each case is decided within a bound of pattern length times path length.
+TEST(PathGlobTest, ManyStarsAreDecidedWithoutExponentialBacktracking) {
+  std::string stars;
+  std::string double_stars;
+  for (int i = 0; i < 40; ++i) {
+    stars += "*a";
+    double_stars += "**a";
+  }
+  std::string name(300, 'a');
+  std::string path;
+  for (int i = 0; i < 60; ++i) path += "aaaa/";
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(MatchPathGlob(stars + "b", name));
+  EXPECT_TRUE(MatchPathGlob(stars, name));
+  EXPECT_FALSE(MatchPathGlob("x/" + double_stars + "b", "x/" + path + "a"));
+  EXPECT_TRUE(MatchPathGlob("x/" + double_stars, "x/" + path + "a"));
+  EXPECT_FALSE(MatchPathGlob("x/" + stars + "/b", "x/" + name + "/c"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 TEST(LineMatcherTest, OneHitPerLineWithColumns) {

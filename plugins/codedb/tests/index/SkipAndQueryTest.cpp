@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "TestRepo.h"
+#include "index/PathGlob.h"
 #include "index/QueryText.h"
 #include "index/Sqlite.h"
 
@@ -76,6 +77,9 @@ TEST_F(SkipAndQueryTest, BadLimitsAndFiltersAreRefused) {
   query.limit = kMaxSearchLimit + 1;
   EXPECT_EQ(SearchAny(index_, query).error, "limit must be between 1 and 1000");
   query.limit = 10;
+  query.path = std::string(kMaxPathGlobBytes + 1, '*');
+  EXPECT_EQ(SearchAny(index_, query).error, "path filter longer than 1024 bytes");
+  query.path.clear();
   query.lang = "cobol";
   EXPECT_EQ(SearchAny(index_, query).error, "unknown language \"cobol\"");
   query.lang.clear();
