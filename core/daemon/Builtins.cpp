@@ -13,6 +13,7 @@
 #include <oxd/events.h>
 #include <oxd/json.h>
 #include <oxd/payload.h>
+#include <oxd/whisper_events.h>
 
 #include <Poco/JSON/Array.h>
 
@@ -74,6 +75,29 @@ Poco::JSON::Object::Ptr doctorReport(Daemon& daemon) {
   return report;
 }
 
+// `settings_get` (docs/protocol.md#settings_get): the original's CLISettingsResponse. The original
+// relays feature flags its cloud evaluated; oxd has no such service, so it answers what this
+// daemon actually runs: a feature is on when its plugin runs, off when its plugin is installed
+// but not running, and left out ("no opinion") when no such plugin exists. No kill switch is
+// ever set. Always an object: oxd never waits on a fetch, so the original's null ("nothing
+// fetched yet") has no case here.
+Poco::JSON::Object::Ptr effectiveSettings(Daemon& daemon) {
+  Poco::JSON::Object::Ptr features = new Poco::JSON::Object(true);
+  for (const char* name : {"codedb", "whisper"}) {
+    std::string state = daemon.plugins().state(name);
+    if (state.empty() || state == "unknown") continue;
+    features->set(name, state == "running");
+  }
+  Poco::JSON::Object::Ptr killswitches = new Poco::JSON::Object(true);
+  killswitches->set("disable_file_delete_tools", false);
+  killswitches->set("disable_shell_exec_tools", false);
+  Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+  data->set("features", features);
+  data->set("killswitches", killswitches);
+  data->set("fetched_at", sdk::formatTime(std::chrono::system_clock::now()));
+  return data;
+}
+
 }  // namespace
 
 void registerBuiltins(Daemon& daemon) {
@@ -116,6 +140,16 @@ void registerBuiltins(Daemon& daemon) {
     sdk::HeartbeatEvent event = daemon.heartbeats().handle(request.payload, request.caller_id);
     daemon.bus().publish(sdk::HeartbeatEvent::kTopic, event.toVar());
   });
+  // instances[].last_whisper: when the whisper plugin last handed the agent entries.
+  daemon.bus().subscribe(sdk::WhispersDeliveredEvent::kTopic, "core",
+                         [&daemon](const Poco::Dynamic::Var& var) {
+                           auto event = sdk::WhispersDeliveredEvent::fromVar(var);
+                           if (auto at = sdk::parseTime(event.at)) {
+                             daemon.instances().setLastWhisper(event.agent_id, *at);
+                           }
+                         });
+  add(router, "settings_get",
+      [&daemon](const Request&, sdk::Progress&) { return Reply::ok(effectiveSettings(daemon)); });
   add(router, "instances", [&daemon](const Request&, sdk::Progress&) {
     daemon.instances().cleanup();  // lazily, instead of a timer waking an idle daemon
     return Reply::ok(daemon.instances().instancesJson());

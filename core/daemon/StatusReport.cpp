@@ -1,6 +1,7 @@
 #include "daemon/StatusReport.h"
 
 #include "daemon/Daemon.h"
+#include "daemon/WorkspaceLoader.h"
 #include "host/PluginManager.h"
 #include "state/Credentials.h"
 #include "state/ErrorStore.h"
@@ -24,6 +25,10 @@ Poco::JSON::Object::Ptr statusReport(Daemon& daemon, bool activity_timestamps) {
   data->set("workspace_path", workspace.project_root.string());
   data->set("workspace_id", workspace.workspace_id);
   if (!workspace.repo_id.empty()) data->set("repo_id", workspace.repo_id);
+  // The project's own team: its team context is shown under "This Project"
+  // (docs/protocol.md#status).
+  if (std::string team = loadProjectTeamId(workspace.project_root); !team.empty())
+    data->set("project_team_id", team);
   data->set("ledger_path",
             workspace.ledger_url.empty() ? std::string() : workspace.ledger_path.string());
 

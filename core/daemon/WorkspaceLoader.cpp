@@ -96,6 +96,15 @@ std::string sanitizeTeamId(const std::string& team_id) {
   return out.substr(first, out.find_last_not_of("_.") - first + 1);
 }
 
+std::string loadProjectTeamId(const fs::path& project_root) {
+  fs::path file = project_root / ".oxd" / "project.json";
+  try {
+    return optionalString(readProjectFile(file), "team_id", file.string());
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 sdk::Workspace loadWorkspace(const fs::path& project_root) {
   sdk::Workspace workspace;
   workspace.project_root = project_root;
@@ -103,6 +112,7 @@ sdk::Workspace loadWorkspace(const fs::path& project_root) {
   std::string where = file.string();
   auto project = readProjectFile(file);
   workspace.repo_id = optionalString(project, "repo_id", where);
+  optionalString(project, "team_id", where);  // checked now: `status` reads it later
   workspace.workspace_id = project::workspaceId(project_root, workspace.repo_id);
   workspace.data_dir = paths::dataDir();
   workspace.workspace_data_dir = paths::workspaceDataDir(workspace.workspace_id);

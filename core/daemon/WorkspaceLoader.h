@@ -7,11 +7,18 @@
 #include <oxd/workspace.h>
 
 #include <filesystem>
+#include <string>
 
 namespace oxd::core {
 
 // Throws std::runtime_error("<file>: <problem>") on a malformed project file.
 sdk::Workspace loadWorkspace(const std::filesystem::path& project_root);
+
+// `team_id` of the project file: the project's own team, whose team context `status` shows as
+// "This Project" (docs/protocol.md#status). "" when absent, or when the file cannot be read now
+// (loadWorkspace already refused a malformed one at start). Reads the file each call; not part
+// of sdk::Workspace because no plugin needs it.
+std::string loadProjectTeamId(const std::filesystem::path& project_root);
 
 // Team ids become directory names: path separators, reserved characters, spaces and ".." are
 // replaced by "_", leading/trailing "_" and "." trimmed, empty → "unknown"

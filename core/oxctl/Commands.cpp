@@ -72,9 +72,10 @@ constexpr std::array<OptionSpec, 6> kWhispersOptions{{
     {"--limit", "N", "with --history: at most N whispers (default 50, at most 200)"},
 }};
 
-constexpr std::array<OptionSpec, 3> kMurmurOptions{{
+constexpr std::array<OptionSpec, 4> kMurmurOptions{{
     {"--agent", "ID", "the agent that speaks (default $OXD_AGENT_ID); pause|resume: the agent"},
-    {"--topic", "TOPIC", "tag the murmur with a topic (repeatable)"},
+    {"--topic", "TOPIC", "the murmur's topic (default general)"},
+    {"--importance", "LEVEL", "critical, normal (default) or ambient"},
     {"--team", "ID", "murmur into this team context instead of the ledger"},
 }};
 constexpr std::array<std::string_view, 2> kMurmurSubcommands{"pause", "resume"};

@@ -24,17 +24,23 @@ nlohmann::json requestWhisper(Invocation& invocation, std::string_view type,
   return requestPlugin(invocation, type, std::move(payload), kNoWhisperPlugin);
 }
 
-// "[2026-11-23T14:03:11+01:00] murmur Oxa7b3 (parser): text"
+std::string textField(const nlohmann::json& entry, const char* key) {
+  auto found = entry.find(key);
+  return found != entry.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// "[2026-11-23T14:03:11+01:00] murmur Oxa7b3 (parser) !critical: text". The entry is the
+// original's shape (docs/protocol.md#whisperentry): agent_id is the agent the entry is about, its
+// author when author_agent_id says the same; importance is shown unless normal.
 std::string entryLine(const nlohmann::json& entry, bool with_delivery) {
-  std::string line = "[" + entry.value("created_at", "") + "] " + entry.value("source", "");
-  if (entry.contains("author_agent_id")) line += " " + entry.value("author_agent_id", "");
-  if (entry.contains("agent_id")) line += " -> " + entry.value("agent_id", "");
-  std::string topics;
-  for (const auto& topic : entry.value("topics", nlohmann::json::array())) {
-    if (!topic.is_string()) continue;
-    topics += (topics.empty() ? "" : ", ") + topic.get<std::string>();
-  }
-  if (!topics.empty()) line += " (" + topics + ")";
+  std::string line = "[" + textField(entry, "created_at") + "] " + textField(entry, "source");
+  std::string author = textField(entry, "author_agent_id");
+  std::string about = textField(entry, "agent_id");
+  if (!author.empty()) line += " " + author;
+  if (!about.empty() && about != author) line += " -> " + about;
+  if (std::string topic = textField(entry, "topic"); !topic.empty()) line += " (" + topic + ")";
+  std::string importance = textField(entry, "importance");
+  if (!importance.empty() && importance != "normal") line += " !" + importance;
   if (with_delivery && entry.contains("delivered")) {
     line += entry.value("delivered", false) ? " [delivered]" : " [pending]";
   }
@@ -60,19 +66,13 @@ int runHistoryView(Invocation& invocation) {
   return kExitOk;
 }
 
-// --- murmur files (plugins/whisper/MurmurFile.h: the same format, written here) -------------
-
-std::string randomHex(std::size_t digits) {
-  std::random_device device;
-  std::string out;
-  const char* hex = "0123456789abcdef";
-  while (out.size() < digits) out += hex[device() & 15];
-  return out;
-}
+// --- murmur files: the original's layout and schema (plugins/whisper/MurmurFile.h) ----------
 
 struct UtcStamp {
   std::string rfc3339;  // 2026-11-23T14:03:11.123456789Z
   std::string date;     // 2026-11-23
+  std::string hour;     // 14
+  std::int64_t unix_ms = 0;
 };
 
 UtcStamp utcNow() {
@@ -81,12 +81,32 @@ UtcStamp utcNow() {
   std::time_t seconds = static_cast<std::time_t>(nanos / 1'000'000'000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char date[16], time[16], fraction[16];
+  char date[16], hour[8], time[16], fraction[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+  std::strftime(hour, sizeof hour, "%H", &utc);
   std::strftime(time, sizeof time, "%H:%M:%S", &utc);
   std::snprintf(fraction, sizeof fraction, ".%09lld",
                 static_cast<long long>(nanos % 1'000'000'000));
-  return {std::string(date) + "T" + time + fraction + "Z", date};
+  return {std::string(date) + "T" + time + fraction + "Z", date, hour, nanos / 1'000'000};
+}
+
+// A UUIDv7 (RFC 9562 §5.7) as the original names its murmurs: 48 bits of Unix milliseconds,
+// version 7, variant 10, random bits. (The whisper plugin has the same in its UuidV7.h; the CLI
+// and the plugins share no code but the SDK.)
+std::string uuidV7(std::int64_t unix_ms) {
+  std::random_device device;
+  auto random64 = [&] { return (static_cast<std::uint64_t>(device()) << 32) | device(); };
+  std::uint64_t high = ((static_cast<std::uint64_t>(unix_ms) & 0xFFFFFFFFFFFFull) << 16) | 0x7000 |
+                       (random64() & 0x0FFF);
+  std::uint64_t low = (random64() & 0x3FFFFFFFFFFFFFFFull) | (1ull << 63);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+    std::uint64_t word = i < 16 ? high : low;
+    out += kHex[(word >> (60 - 4 * (i % 16))) & 0xF];
+  }
+  return out;
 }
 
 std::string speakingAgent(Invocation& invocation) {
@@ -162,29 +182,39 @@ int runMurmur(Invocation& invocation) {
   std::string agent = speakingAgent(invocation);
   std::string team = invocation.value("--team").value_or("");
   std::vector<std::string> topics = invocation.values("--topic");
+  if (topics.size() > 1) throw UsageError("murmur: one --topic (a murmur has one topic)");
+  std::string topic = topics.empty() || topics.front().empty() ? "general" : topics.front();
+  std::string importance = invocation.value("--importance").value_or("normal");
+  if (importance != "critical" && importance != "normal" && importance != "ambient") {
+    throw UsageError("murmur: --importance: expected critical, normal or ambient, got '" +
+                     importance + "'");
+  }
   std::string checkout = murmurCheckout(invocation, team);
 
   UtcStamp stamp = utcNow();
-  std::string id = "m_" + randomHex(20);
-  nlohmann::json file = {
-      {"version", 1},     {"id", id},        {"agent_id", agent},          {"content", text},
-      {"topics", topics}, {"importance", 1}, {"created_at", stamp.rfc3339}};
+  std::string id = uuidV7(stamp.unix_ms);
+  // The original's MurmurFile, field for field (schema_version "1"), so its relay reads it.
+  nlohmann::ordered_json file = {
+      {"schema_version", "1"}, {"id", id}, {"timestamp", stamp.rfc3339}, {"agent_id", agent}};
+  if (const char* type = std::getenv("OXD_AGENT_TYPE"); type && *type) file["agent_type"] = type;
+  file["topic"] = topic;
+  file["importance"] = importance;
+  file["content"] = text;
+  file["scope"] = team.empty() ? "ledger" : "team";
   // Local coworkers hear it at once, and the relay will not echo it back after a pull.
-  nlohmann::json local = {{"source", "murmur"},
-                          {"author_agent_id", agent},
-                          {"content", text},
-                          {"topics", topics},
-                          {"murmur_id", id}};
+  nlohmann::json local = {{"source", "murmur"}, {"author_agent_id", agent}, {"content", text},
+                          {"topic", topic},     {"importance", importance}, {"murmur_id", id}};
   if (!team.empty()) {
     local["scope"] = "team";
     local["team_id"] = team;
   }
   requireSuccess(requestWhisper(invocation, "whisper_add", local));
   // Teammates hear it through git: the sync plugin writes, commits and pushes the file.
-  nlohmann::json murmur = {{"target_dir", checkout},
-                           {"content", text},
-                           {"rel_path", "murmurs/" + stamp.date + "/" + id + ".json"},
-                           {"murmur_json", encoding::base64Encode(file.dump())}};
+  nlohmann::json murmur = {
+      {"target_dir", checkout},
+      {"content", text},
+      {"rel_path", "data/murmurs/" + stamp.date + "/" + stamp.hour + "/" + id + ".json"},
+      {"murmur_json", encoding::base64Encode(file.dump())}};
   // Exit 0 promises the murmur reaches the remote: with "confirm" the daemon answers once it has
   // the murmur in its spool on disk (docs/reliability.md#murmurs).
   nlohmann::json message = invocation.message("murmur", murmur);

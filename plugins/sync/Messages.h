@@ -3,7 +3,7 @@
 //                     fetching / pulling / complete; error "ledger fetch failed: …" etc.
 //   team_sync     ST  every team context; stages starting / syncing / skipped / cloning /
 //                     synced / error / complete; success even when a team failed
-//   sync_history  RR  {"events":[{time, type, workspace_id, duration(ns), files_changed}]}
+//   sync_history  RR  [{time, type, workspace_id, duration(ns), files_changed}]
 //   checkout      ST  sdk::CheckoutRequest {repo_path, clone_url, repo_type} →
 //                     {path, already_exists, cloned}
 //   trigger_gc    RR  GcMessages.h

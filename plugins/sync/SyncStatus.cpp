@@ -45,7 +45,7 @@ Poco::JSON::Object::Ptr WorkspaceJson(const Repo& repo, const RepoRuntime& state
 
 }  // namespace
 
-Poco::JSON::Object::Ptr HistoryJson(const SyncHistory& history) {
+Poco::JSON::Array::Ptr HistoryJson(const SyncHistory& history) {
   Poco::JSON::Array::Ptr events = sdk::emptyList();
   for (const SyncEvent& event : history.Events()) {
     Poco::JSON::Object::Ptr item = new Poco::JSON::Object(true);
@@ -56,9 +56,7 @@ Poco::JSON::Object::Ptr HistoryJson(const SyncHistory& history) {
     item->set("files_changed", event.files_changed);
     events->add(item);
   }
-  Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
-  data->set("events", events);
-  return data;
+  return events;
 }
 
 Poco::Dynamic::Var LastSyncSection(const RepoSet& repos) {

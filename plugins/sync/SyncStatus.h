@@ -9,6 +9,8 @@
 
 #include <oxd/host.h>
 
+#include <Poco/JSON/Array.h>
+
 #include "RepoSet.h"
 #include "SyncHistory.h"
 #include "SyncSettings.h"
@@ -24,7 +26,8 @@ Poco::Dynamic::Var AvgSyncTimeSection(const SyncHistory& history);
 Poco::Dynamic::Var P95SyncTimeSection(const SyncHistory& history);
 Poco::Dynamic::Var WorkspacesSection(const RepoSet& repos, int gc_interval_days);
 
-// {"events":[{time, type, workspace_id, duration(ns), files_changed}]} oldest first.
-Poco::JSON::Object::Ptr HistoryJson(const SyncHistory& history);
+// [{time, type, workspace_id, duration(ns), files_changed}] oldest first: a bare array of
+// SyncEvent, as the original's client decodes it (docs/protocol.md#sync_history).
+Poco::JSON::Array::Ptr HistoryJson(const SyncHistory& history);
 
 }  // namespace oxd::sync

@@ -2,17 +2,18 @@
 
 #include <oxd/calls.h>
 
-#include <Poco/UUIDGenerator.h>
-
 #include <algorithm>
 
 #include "ActiveAgents.h"
+#include "UuidV7.h"
 
 namespace oxd::whisper {
 
 namespace {
 
 constexpr std::size_t kPathsNamed = 8;
+// metadata.files (the original's comma-separated list) names at most this many paths.
+constexpr std::size_t kPathsInMetadata = 200;
 
 }  // namespace
 
@@ -43,10 +44,11 @@ std::optional<MurmurFile> ChangeBatch::Drain(const std::vector<std::string>& act
   }
   if (kinds_.empty() && overflow_ == 0) return std::nullopt;
   std::size_t total = kinds_.size() + overflow_;
-  std::string named;
-  std::size_t shown = 0;
+  std::string named, files;
+  std::size_t shown = 0, listed = 0;
   for (const auto& [path, kind] : kinds_) {
-    if (shown == kPathsNamed) break;
+    if (listed < kPathsInMetadata) files += (listed++ == 0 ? "" : ",") + path;
+    if (shown == kPathsNamed) continue;
     named += (shown++ == 0 ? "" : ", ") + path + (kind.empty() ? "" : " (" + kind + ")");
   }
   if (total > shown) named += " and " + std::to_string(total - shown) + " more";
@@ -55,16 +57,17 @@ std::optional<MurmurFile> ChangeBatch::Drain(const std::vector<std::string>& act
   std::string who;
   for (const std::string& agent : agents) who += (who.empty() ? "" : ", ") + agent;
   MurmurFile murmur;
-  std::string uuid = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-  uuid.erase(std::remove(uuid.begin(), uuid.end(), '-'), uuid.end());
-  murmur.id = "m_" + uuid.substr(0, 20);
-  // A teammate's relay shows one author; the text names every active agent.
-  murmur.agent_id = agents.empty() ? "oxd" : agents.front();
+  murmur.timestamp = now;
+  murmur.id = NewUuidV7(now / 1'000'000);
+  // A teammate's relay shows one author; the text names every active agent. With none active
+  // the murmur has no agent (optional in the original's schema).
+  if (!agents.empty()) murmur.agent_id = agents.front();
   murmur.content = (who.empty() ? std::string("Project files changed") : who + " changed") + " " +
                    std::to_string(total) + " file" + (total == 1 ? "" : "s") + ": " + named;
-  murmur.topics = {"files"};
+  murmur.topic = "files";
   murmur.importance = kImportanceAmbient;
-  murmur.created_at = now;
+  murmur.scope = kLedgerScope;
+  if (!files.empty()) murmur.metadata["files"] = files;
   kinds_.clear();
   overflow_ = 0;
   return murmur;

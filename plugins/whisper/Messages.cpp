@@ -2,6 +2,7 @@
 
 #include <oxd/handlers.h>
 #include <oxd/json.h>
+#include <oxd/whisper_events.h>
 
 #include <Poco/Data/DataException.h>
 #include <Poco/JSON/Array.h>
@@ -58,7 +59,7 @@ Reply Whispers(Runtime& runtime, const WhispersRequest& parsed) {
     Reply reply = Reply::ok(data);
     // The cursors move once the reply is in the agent's socket: a reply a crash or a hang-up
     // cuts off leaves its entries for the next poll (docs/reliability.md#whispers).
-    reply.on_sent = [&runtime, delivery](bool written) {
+    reply.on_sent = [&runtime, delivery, parsed_agent = parsed.agent_id](bool written) {
       if (!written) return;  // dropped: the agent's next poll gets the same entries
       try {
         delivery->Commit(NowNanos());
@@ -67,6 +68,11 @@ Reply Whispers(Runtime& runtime, const WhispersRequest& parsed) {
         throw;  // logged by the host; the entries come again with the next poll
       }
       runtime.deliveries.increment(static_cast<double>(delivery->entries().size()));
+      if (!delivery->entries().empty()) {
+        sdk::publish(runtime.publisher, sdk::WhispersDeliveredEvent{
+                                            parsed_agent, FormatNanos(NowNanos()),
+                                            static_cast<std::int64_t>(delivery->entries().size())});
+      }
     };
     return reply;
   });
@@ -74,12 +80,16 @@ Reply Whispers(Runtime& runtime, const WhispersRequest& parsed) {
 
 Reply History(Runtime& runtime, const HistoryRequest& parsed) {
   return Guarded(runtime, [&] {
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
     if (!parsed.agent_id.empty() && !runtime.agents->Knows(parsed.agent_id)) {
-      return Reply::fail("unknown agent \"" + parsed.agent_id +
-                         "\": it has sent this daemon no heartbeat and polled no whispers");
+      // An agent never seen has an empty history, as in the original: not an error.
+      data->set("entries", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+      data->set("cursor", FormatNanos(0));
+      data->set("has_cursor", false);
+      data->set("has_more", false);
+      return Reply::ok(data);
     }
     HistoryPage page = runtime.stores->Page(parsed.agent_id, parsed.before, parsed.limit);
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
     Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
     // Delivered or not is per store: each store has its own cursor for the agent.
     std::map<std::string, std::optional<Nanos>> cursors;

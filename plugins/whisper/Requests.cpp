@@ -22,6 +22,33 @@ Nanos ParseTimeField(const sdk::Payload& payload, const std::string& key) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(time->time_since_epoch()).count();
 }
 
+// "critical" | "normal" | "ambient" (the original's names); an integer 0..3 from an older
+// client is still read (0 ambient, 1 normal, 2 and 3 critical).
+int ParseImportanceField(const sdk::Payload& payload) {
+  if (!payload.has("importance")) return kImportanceNormal;
+  if (payload.object()->get("importance").isString()) {
+    std::string name = *payload.optionalString("importance");
+    if (std::optional<int> level = ParseImportance(name)) return *level;
+    throw sdk::BadPayload("importance: expected \"critical\", \"normal\" or \"ambient\", got \"" +
+                          name + "\"");
+  }
+  std::int64_t level = *payload.optionalInt("importance");
+  if (level < 0 || level > 3) {
+    throw sdk::BadPayload("importance: expected \"critical\", \"normal\" or \"ambient\", got " +
+                          std::to_string(level));
+  }
+  return static_cast<int>(std::min<std::int64_t>(level, kImportanceCritical));
+}
+
+std::string ShortText(const sdk::Payload& payload, const std::string& key) {
+  std::string value = payload.optionalString(key).value_or("");
+  if (value.size() > kMaxAgentIdBytes || HasControlCharacter(value)) {
+    throw sdk::BadPayload(key + ": at most " + std::to_string(kMaxAgentIdBytes) +
+                          " bytes without control characters");
+  }
+  return value;
+}
+
 }  // namespace
 
 void ValidateAgentId(const std::string& field, const std::string& value) {
@@ -116,14 +143,24 @@ AddRequest AddRequest::Parse(const sdk::Payload& payload) {
   if (!entry.agent_id.empty()) ValidateAgentId("agent_id", entry.agent_id);
   entry.author_agent_id = payload.optionalString("author_agent_id").value_or("");
   if (!entry.author_agent_id.empty()) ValidateAgentId("author_agent_id", entry.author_agent_id);
-  entry.topics = payload.optionalStrings("topics").value_or(std::vector<std::string>{});
-  ValidateTopics("topics", entry.topics);
-  std::int64_t importance = payload.optionalInt("importance").value_or(kImportanceNormal);
-  if (importance < kImportanceAmbient || importance > kImportanceUrgent) {
-    throw sdk::BadPayload("importance: expected 0 (ambient) to 3 (urgent), got " +
-                          std::to_string(importance));
+  // One topic, as in the original; an older client's `topics` list gives its first.
+  entry.topic = payload.optionalString("topic").value_or("");
+  if (!payload.has("topic")) {
+    std::vector<std::string> topics =
+        payload.optionalStrings("topics").value_or(std::vector<std::string>{});
+    ValidateTopics("topics", topics);
+    if (!topics.empty()) entry.topic = topics.front();
   }
-  entry.importance = static_cast<int>(importance);
+  if (!entry.topic.empty()) ValidateTopics("topic", {entry.topic});
+  entry.importance = ParseImportanceField(payload);
+  entry.principal_id = ShortText(payload, "principal_id");
+  entry.principal_type = ShortText(payload, "principal_type");
+  if (Poco::JSON::Object::Ptr metadata = payload.optionalObject("metadata")) {
+    for (const auto& [key, value] : *metadata) {
+      if (!value.isString()) throw sdk::BadPayload("metadata." + key + ": expected string");
+      entry.metadata[key] = value.convert<std::string>();
+    }
+  }
   entry.content = payload.optionalString("content").value_or("");
   if (entry.content.empty()) throw sdk::BadPayload("content: required");
   if (entry.content.size() > kMaxContentBytes) {

@@ -31,10 +31,12 @@ struct StatusBoard {
 };
 
 struct Runtime {
-  Runtime(sdk::Reporting reporting_to, sdk::Caller& calls_to, sdk::Metrics& metrics_ref,
-          const sdk::Workspace& workspace_ref, WhisperSettings settings_value)
+  Runtime(sdk::Reporting reporting_to, sdk::Caller& calls_to, sdk::Publisher& publisher_to,
+          sdk::Metrics& metrics_ref, const sdk::Workspace& workspace_ref,
+          WhisperSettings settings_value)
       : reporting(reporting_to),
         calls(calls_to),
+        publisher(publisher_to),
         metrics(metrics_ref),
         workspace(workspace_ref),
         settings(settings_value),
@@ -43,7 +45,8 @@ struct Runtime {
         disk(reporting.issues, "whisper") {}
 
   sdk::Reporting reporting;
-  sdk::Caller& calls;  // instances (active agents) and the sync plugin's murmur
+  sdk::Caller& calls;         // instances (active agents) and the sync plugin's murmur
+  sdk::Publisher& publisher;  // whispers.delivered (the core stamps instances[].last_whisper)
   sdk::Metrics& metrics;
   const sdk::Workspace& workspace;
   const WhisperSettings settings;

@@ -52,7 +52,30 @@ void CreateVersion1(Poco::Data::Session& session) {
   session << "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID", now;
 }
 
-const std::vector<std::function<void(Poco::Data::Session&)>> kMigrations{CreateVersion1};
+// Version 2: the original's entry shape (docs/protocol.md#whisperentry). One `topic` instead of a
+// list (an entry keeps its first topic), the original's `type`, a murmur's principal and
+// metadata (a JSON object of strings, '' = none), and three importance levels: the old
+// important (2) and urgent (3) both become critical (2).
+void MigrateToVersion2(Poco::Data::Session& session) {
+  session << "ALTER TABLE whispers ADD COLUMN topic TEXT NOT NULL DEFAULT ''", now;
+  session << "ALTER TABLE whispers ADD COLUMN type TEXT NOT NULL DEFAULT ''", now;
+  session << "ALTER TABLE whispers ADD COLUMN principal_id TEXT NOT NULL DEFAULT ''", now;
+  session << "ALTER TABLE whispers ADD COLUMN principal_type TEXT NOT NULL DEFAULT ''", now;
+  session << "ALTER TABLE whispers ADD COLUMN metadata TEXT NOT NULL DEFAULT ''", now;
+  session << "UPDATE whispers SET topic = CASE WHEN instr(topics, char(31)) > 0"
+             " THEN substr(topics, 1, instr(topics, char(31)) - 1) ELSE topics END",
+      now;
+  session << "UPDATE whispers SET importance = 2 WHERE importance > 2", now;
+  session << "UPDATE whispers SET importance = 0 WHERE importance < 0", now;
+  session << "UPDATE whispers SET type = CASE source"
+             " WHEN 'nudge' THEN 'time-based' WHEN 'activity' THEN 'time-based'"
+             " WHEN 'murmur' THEN 'trigger' WHEN 'sync' THEN 'trigger' ELSE 'structural' END",
+      now;
+  session << "ALTER TABLE whispers DROP COLUMN topics", now;
+}
+
+const std::vector<std::function<void(Poco::Data::Session&)>> kMigrations{CreateVersion1,
+                                                                         MigrateToVersion2};
 
 }  // namespace
 

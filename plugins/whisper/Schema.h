@@ -8,7 +8,7 @@
 
 namespace oxd::whisper {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // REQUIRES: a write transaction is open on `session`. Throws std::runtime_error for a database
 // of a newer version.

@@ -12,9 +12,12 @@ std::optional<WhisperEntry> TeamChangeWhisper(const sdk::RepoPulledEvent& pulled
                                               const std::string& team_name) {
   if (pulled.scope != "team-context") return std::nullopt;
   std::vector<std::string> changed;
+  // Murmurs are relayed on their own: a pull that brought only murmurs (in either layout) is no
+  // news about the team context.
   const std::string murmurs = std::string(kMurmurDirectory) + "/";
+  const std::string legacy_murmurs = std::string(kLegacyMurmurDirectory) + "/";
   for (const std::string& path : pulled.paths) {
-    if (path.rfind(murmurs, 0) != 0) changed.push_back(path);
+    if (path.rfind(murmurs, 0) != 0 && path.rfind(legacy_murmurs, 0) != 0) changed.push_back(path);
   }
   if (changed.empty()) return std::nullopt;
   std::string named;

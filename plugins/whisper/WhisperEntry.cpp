@@ -2,8 +2,6 @@
 
 #include <oxd/json.h>
 
-#include <Poco/JSON/Array.h>
-
 #include <algorithm>
 #include <chrono>
 #include <tuple>
@@ -21,20 +19,47 @@ std::string FormatNanos(Nanos nanos) {
       sdk::Time{std::chrono::duration_cast<sdk::Time::duration>(std::chrono::nanoseconds(nanos))});
 }
 
+const char* ImportanceName(int importance) {
+  if (importance <= kImportanceAmbient) return "ambient";
+  if (importance >= kImportanceCritical) return "critical";
+  return "normal";
+}
+
+std::optional<int> ParseImportance(const std::string& name) {
+  if (name == "ambient") return kImportanceAmbient;
+  if (name == "normal") return kImportanceNormal;
+  if (name == "critical") return kImportanceCritical;
+  return std::nullopt;
+}
+
+std::string TypeForSource(const std::string& source) {
+  if (source == "nudge" || source == "activity") return kTypeTimeBased;
+  if (source == "murmur" || source == "sync") return kTypeTrigger;
+  return kTypeStructural;
+}
+
 Poco::JSON::Object::Ptr ToJson(const WhisperEntry& entry, std::optional<bool> delivered) {
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object(true);
   out->set("id", entry.id);
   out->set("scope", entry.scope);
-  if (!entry.team_id.empty()) out->set("team_id", entry.team_id);
+  out->set("type", entry.type.empty() ? TypeForSource(entry.source) : entry.type);
   out->set("source", entry.source);
-  if (!entry.agent_id.empty()) out->set("agent_id", entry.agent_id);
-  if (!entry.author_agent_id.empty()) out->set("author_agent_id", entry.author_agent_id);
-  Poco::JSON::Array::Ptr topics = new Poco::JSON::Array;
-  for (const std::string& topic : entry.topics) topics->add(topic);
-  out->set("topics", topics);
-  out->set("importance", entry.importance);
+  out->set("topic", entry.topic);
   out->set("content", entry.content);
+  out->set("importance", std::string(ImportanceName(entry.importance)));
   out->set("created_at", FormatNanos(entry.created_at));
+  const std::string& about = entry.agent_id.empty() ? entry.author_agent_id : entry.agent_id;
+  if (!about.empty()) out->set("agent_id", about);
+  if (!entry.principal_id.empty()) out->set("principal_id", entry.principal_id);
+  if (!entry.principal_type.empty()) out->set("principal_type", entry.principal_type);
+  if (!entry.team_id.empty()) out->set("team_id", entry.team_id);
+  if (!entry.metadata.empty()) {
+    Poco::JSON::Object::Ptr metadata = new Poco::JSON::Object(true);
+    for (const auto& [key, value] : entry.metadata) metadata->set(key, value);
+    out->set("metadata", metadata);
+  }
+  // oxd's extras: a client of the original ignores them.
+  if (!entry.author_agent_id.empty()) out->set("author_agent_id", entry.author_agent_id);
   if (entry.expires_at != 0) out->set("expires_at", FormatNanos(entry.expires_at));
   if (delivered) out->set("delivered", *delivered);
   return out;
@@ -54,17 +79,15 @@ int MinimumImportance(Attention attention) {
     case Attention::kNormal:
       return kImportanceNormal;
     case Attention::kFocused:
-      return kImportanceImportant;
+      return kImportanceCritical;
   }
   return kImportanceNormal;
 }
 
 bool DeliveryFilter::Passes(const WhisperEntry& entry) const {
   if (entry.importance < MinimumImportance(attention)) return false;
-  if (topics.empty() || entry.topics.empty()) return true;
-  return std::any_of(entry.topics.begin(), entry.topics.end(), [&](const std::string& topic) {
-    return std::find(topics.begin(), topics.end(), topic) != topics.end();
-  });
+  if (topics.empty() || entry.topic.empty() || entry.topic == kGeneralTopic) return true;
+  return std::find(topics.begin(), topics.end(), entry.topic) != topics.end();
 }
 
 bool DeliveryOrder(const WhisperEntry& a, const WhisperEntry& b) {

@@ -36,9 +36,9 @@ namespace whisper = oxd::whisper;
 class WhisperPlugin final : public oxd::sdk::Plugin {
  public:
   void start(oxd::sdk::Host& host) override {
-    runtime_ =
-        std::make_unique<whisper::Runtime>(host.reporting(), host, host.metrics(), host.workspace(),
-                                           whisper::ReadWhisperSettings(host.config()));
+    runtime_ = std::make_unique<whisper::Runtime>(host.reporting(), host, host, host.metrics(),
+                                                  host.workspace(),
+                                                  whisper::ReadWhisperSettings(host.config()));
     whisper::Runtime& runtime = *runtime_;
     const oxd::sdk::Workspace& workspace = host.workspace();
     std::vector<std::string> team_ids;

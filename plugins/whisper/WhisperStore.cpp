@@ -4,6 +4,8 @@
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <sqlite3.h>
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -27,30 +30,32 @@ using Poco::Data::Keywords::now;
 using Poco::Data::Keywords::use;
 using Int64 = Poco::Int64;
 
-constexpr char kTopicSeparator = '\x1f';
 const std::string kColumns =
-    "SELECT id, source, target_agent, author_agent, topics, importance, content, created_at,"
-    " expires_at FROM whispers ";
+    "SELECT id, source, target_agent, author_agent, topic, importance, content, created_at,"
+    " expires_at, type, principal_id, principal_type, metadata FROM whispers ";
 
-std::string JoinTopics(const std::vector<std::string>& topics) {
-  std::string joined;
-  for (const std::string& topic : topics) {
-    if (!joined.empty()) joined += kTopicSeparator;
-    joined += topic;
-  }
-  return joined;
+// Metadata is a JSON object of strings in one column; '' when there is none (most entries), so
+// the common row costs no JSON parse.
+std::string MetadataText(const std::map<std::string, std::string>& metadata) {
+  if (metadata.empty()) return {};
+  Poco::JSON::Object object(true);
+  for (const auto& [key, value] : metadata) object.set(key, value);
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
 }
 
-std::vector<std::string> SplitTopics(const std::string& joined) {
-  std::vector<std::string> topics;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    std::size_t end = joined.find(kTopicSeparator, start);
-    if (end == std::string::npos) end = joined.size();
-    topics.push_back(joined.substr(start, end - start));
-    start = end + 1;
+std::map<std::string, std::string> ParseMetadata(const std::string& text) {
+  std::map<std::string, std::string> metadata;
+  if (text.empty()) return metadata;
+  try {
+    auto object = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    for (const auto& [key, value] : *object) {
+      if (value.isString()) metadata[key] = value.convert<std::string>();
+    }
+  } catch (const std::exception&) {  // written by this class: never expected; show none
   }
-  return topics;
+  return metadata;
 }
 
 std::string NewEntryId() {
@@ -87,8 +92,9 @@ struct WhisperStore::RequestStatements {
                     " delivered_through = MAX(delivered_through, excluded.delivered_through),"
                     " updated_at = excluded.updated_at"),
         insert(db,
-               "INSERT INTO whispers (id, source, target_agent, author_agent, topics, importance,"
-               " content, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+               "INSERT INTO whispers (id, source, target_agent, author_agent, topic, importance,"
+               " content, created_at, expires_at, type, principal_id, principal_type, metadata)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         mark_relayed(db,
                      "INSERT OR IGNORE INTO relayed_murmurs (murmur_id, relayed_at) VALUES (?, ?)"),
         page_all(db, kColumns + "WHERE created_at < ? ORDER BY created_at DESC LIMIT ?"),
@@ -195,11 +201,13 @@ void WhisperStore::Append(std::vector<WhisperEntry>& entries, const CreatedAtClo
     entry.team_id = identity_.team_id;
     if (entry.id.empty()) entry.id = NewEntryId();
     entry.created_at = clock();
-    std::string topics = JoinTopics(entry.topics);
+    if (entry.type.empty()) entry.type = TypeForSource(entry.source);
+    std::string metadata = MetadataText(entry.metadata);
     CachedStatement::Run insert(requests_->insert);
     insert.Bind(entry.id).Bind(entry.source).Bind(entry.agent_id).Bind(entry.author_agent_id);
-    insert.Bind(topics).Bind(entry.importance).Bind(entry.content).Bind(entry.created_at);
-    insert.Bind(entry.expires_at).StepToEnd();
+    insert.Bind(entry.topic).Bind(entry.importance).Bind(entry.content).Bind(entry.created_at);
+    insert.Bind(entry.expires_at).Bind(entry.type).Bind(entry.principal_id);
+    insert.Bind(entry.principal_type).Bind(metadata).StepToEnd();
   }
   std::int64_t relayed_at = NowNanos();
   for (const std::string& murmur_id : relayed_murmur_ids) {
@@ -218,11 +226,15 @@ WhisperEntry WhisperStore::ReadEntry(const CachedStatement::Run& row) const {
   entry.source = row.Text(1);
   entry.agent_id = row.Text(2);
   entry.author_agent_id = row.Text(3);
-  entry.topics = SplitTopics(row.Text(4));
+  entry.topic = row.Text(4);
   entry.importance = static_cast<int>(row.Int64(5));
   entry.content = row.Text(6);
   entry.created_at = row.Int64(7);
   entry.expires_at = row.Int64(8);
+  entry.type = row.Text(9);
+  entry.principal_id = row.Text(10);
+  entry.principal_type = row.Text(11);
+  entry.metadata = ParseMetadata(row.Text(12));
   return entry;
 }
 

@@ -178,7 +178,7 @@ trigger() {  # KIND: the work to interrupt; oxctl runs in the background and die
     murmur)
       local body
       body=$(printf '{"iteration":%d}' "$iteration" | base64 -w0)
-      "$oxctl" send murmur "{\"target_dir\":\"$ledger\",\"rel_path\":\"murmurs/m-$iteration.json\",\"content\":\"fault $iteration\",\"murmur_json\":\"$body\"}" \
+      "$oxctl" send murmur "{\"target_dir\":\"$ledger\",\"rel_path\":\"data/murmurs/m-$iteration.json\",\"content\":\"fault $iteration\",\"murmur_json\":\"$body\"}" \
         >/dev/null 2>&1 & ;;
   esac
 }

@@ -105,7 +105,8 @@ TEST_F(CliSyncTest, HistoryListsTimeTypeIdDurationAndFiles) {
   EXPECT_TRUE(row.ends_with("  2\n")) << history.out;
 
   ProcessResult json_run = oxctl({"history", "--json"});
-  json events = json::parse(json_run.out)["events"];
+  json events = json::parse(json_run.out);
+  ASSERT_TRUE(events.is_array()) << json_run.out;
   ASSERT_EQ(events.size(), 1u) << json_run.out;
   EXPECT_EQ(events[0]["workspace_id"], "ledger");
 }

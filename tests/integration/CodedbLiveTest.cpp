@@ -157,7 +157,9 @@ TEST_F(CodedbLiveTest, SettledEditsBecomeAFileChangeMurmurInTheLedger) {
   WriteProject("src/a.cpp", "int changed = 3;\n");
   bool murmured = WaitFor([&] {
     std::string log = git::testing::Sh(remotes_, "git --git-dir=ledger.git log -p main");
-    return log.find("src/a.cpp") != std::string::npos;
+    // In the original's layout, with the path in metadata.files.
+    return log.find("+++ b/data/murmurs/") != std::string::npos &&
+           log.find("\"files\":\"src") != std::string::npos;
   });
   EXPECT_TRUE(murmured) << daemonDiagnostics();
 }

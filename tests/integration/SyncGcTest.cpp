@@ -1,6 +1,6 @@
-// GC of team contexts, sync-state files and heartbeat files through the real oxd with the real
-// sync plugin: real repositories built with the git CLI, served over file://, checked through
-// the socket (replies, status, issues), the files on disk and the daemon's log.
+// GC of the ledger and team contexts, sync-state files and heartbeat files through the real oxd
+// with the real sync plugin: real repositories built with the git CLI, served over file://, checked
+// through the socket (replies, status, issues), the files on disk and the daemon's log.
 #include <sys/stat.h>
 
 #include <chrono>
@@ -169,6 +169,40 @@ TEST_F(SyncGcTest, GcIsSkippedWithAnUntrackedFileAndDoneOnceItIsGone) {
   EXPECT_FALSE(fs::exists(team_path_ / ".git/old-clone-marker"));
   EXPECT_TRUE(IssuesOfType("dirty_workspace").empty());
   EXPECT_NE(Team()["last_gc_time"], kNeverTime);
+}
+
+// The ledger is GC'd by the same rules (the original's trigger_gc.ledger_triggered): never while
+// it holds local work — here a commit not yet pushed, as a murmur waiting for the network is.
+TEST_F(SyncGcTest, TriggerGcReclonesTheLedgerOnlyWithoutLocalWork) {
+  std::string url = MakeRemote("ledger");
+  fs::path ledger = tempDir() / "ledger-checkout";
+  writeProjectFile({{"repo_id", "repo_gc"}, {"ledger", {{"url", url}, {"path", ledger.string()}}}});
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitFor([&] { return fs::exists(ledger / "README.md"); })) << daemonDiagnostics();
+  WriteFile(ledger / ".git/old-clone-marker", "x");
+  WriteFile(ledger / "data/murmurs/note.json", "{}\n");
+  Sh(ledger, "git add -A && git commit -q -m 'murmur: not pushed yet'");
+
+  json reply = TriggerGc();
+  ASSERT_TRUE(reply["success"]) << reply.dump();
+  EXPECT_FALSE(reply["data"].contains("ledger_triggered")) << reply.dump();
+  EXPECT_EQ(reply["data"]["triggered"], 0) << reply.dump();
+  ASSERT_EQ(reply["data"]["errors"].size(), 1u) << reply.dump();
+  EXPECT_NE(reply["data"]["errors"][0].get<std::string>().find("uncommitted changes"),
+            std::string::npos)
+      << reply.dump();
+  EXPECT_TRUE(fs::exists(ledger / ".git/old-clone-marker")) << "recloned over local work";
+  EXPECT_EQ(ReadFile(ledger / "data/murmurs/note.json"), "{}\n");
+
+  Sh(ledger, "git push -q origin HEAD:main 2>&1");
+  reply = TriggerGc();
+  ASSERT_TRUE(reply["success"]) << reply.dump();
+  EXPECT_EQ(reply["data"]["ledger_triggered"], true) << reply.dump();
+  EXPECT_EQ(reply["data"]["triggered"], 0) << "team contexts only: " << reply.dump();
+  EXPECT_FALSE(fs::exists(ledger / ".git/old-clone-marker")) << "not recloned";
+  EXPECT_EQ(ReadFile(ledger / "data/murmurs/note.json"), "{}\n") << "the pushed work is kept";
+  EXPECT_FALSE(Leftovers(ledger));
+  EXPECT_NE(Status()["workspaces"]["ledger"][0].value("last_gc_time", ""), kNeverTime);
 }
 
 // What a SIGKILL can leave between the swap's steps, laid out before oxd starts: each must come

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -144,8 +145,18 @@ TEST_F(SyncPluginTest, FirstStartClonesTheLedgerThenSyncPullsATeammatesPush) {
            Log().find("\"files_changed\":2") != std::string::npos;
   })) << Log();
 
-  json history = request("sync_history")["data"]["events"];
+  json history = request("sync_history")["data"];
+  // The original's []SyncEvent: a bare array of {time, type, workspace_id, duration,
+  // files_changed}.
+  ASSERT_TRUE(history.is_array()) << history.dump();
   ASSERT_EQ(history.size(), 1u) << history.dump();
+  for (const auto& [key, value] : history[0].items()) {
+    EXPECT_TRUE((std::set<std::string>{"time", "type", "workspace_id", "duration", "files_changed"})
+                    .count(key))
+        << "unknown field " << key;
+  }
+  EXPECT_TRUE(history[0]["time"].is_string());
+  EXPECT_TRUE(history[0]["duration"].is_number_integer());
   EXPECT_EQ(history[0]["type"], "pull");
   EXPECT_EQ(history[0]["workspace_id"], "ledger");
   EXPECT_EQ(history[0]["files_changed"], 2);
@@ -164,7 +175,7 @@ TEST_F(SyncPluginTest, FirstStartClonesTheLedgerThenSyncPullsATeammatesPush) {
   EXPECT_NE(noop.out.find("Remote unchanged, skipping pull"), std::string::npos) << noop.out;
   EXPECT_EQ(noop.out.find("Fetching"), std::string::npos) << noop.out;
   EXPECT_EQ(fs::last_write_time(ledger_ / ".git/FETCH_HEAD"), fetched_at);
-  EXPECT_EQ(request("sync_history")["data"]["events"].size(), 1u);
+  EXPECT_EQ(request("sync_history")["data"].size(), 1u);
 
   // oxctl status shows the ledger as a synced workspace.
   ProcessResult shown = oxctl({"status", "--verbose"});
@@ -492,7 +503,7 @@ TEST_F(SyncPluginTest, TeamSyncPullsEveryTeamContext) {
   EXPECT_TRUE(sync.HasStage("complete", "Synced 2, skipped 0 team context(s)")) << sync.Describe();
   EXPECT_EQ(ReadFile(one_path / "SOUL.md"), "soul\n");
 
-  json history = request("sync_history")["data"]["events"];
+  json history = request("sync_history")["data"];
   ASSERT_EQ(history.size(), 1u) << history.dump();
   EXPECT_EQ(history[0]["type"], "team_context");
   EXPECT_EQ(history[0]["workspace_id"], "team_1");

@@ -101,17 +101,17 @@ TEST_F(SyncWritesTest, MurmurIsCommittedAndPushedOnTopOfATeammatesConcurrentPush
   TeammatePush("notes/theirs.md", "theirs\n");  // our clone has not seen it: the push must rebase
 
   const std::string murmur = R"({"id":"m1","agent_id":"Ox1","text":"refactoring the parser"})";
-  Murmur(LedgerPath() / "murmurs", "2026/11/Ox1-m1.json", "refactoring the parser\nand tests",
-         murmur);
+  Murmur(LedgerPath() / "data/murmurs", "2026-11-23/10/m1.json",
+         "refactoring the parser\nand tests", murmur);
   ASSERT_TRUE(WaitFor([&] {
     return RemoteLog().find("murmur: refactoring the parser") != std::string::npos;
   })) << RemoteLog()
       << daemonDiagnostics();
 
   EXPECT_EQ(RemoteLog(), "murmur: refactoring the parser\nteammate: notes/theirs.md\nseed\n");
-  EXPECT_EQ(RemoteFile("murmurs/2026/11/Ox1-m1.json"), murmur);
+  EXPECT_EQ(RemoteFile("data/murmurs/2026-11-23/10/m1.json"), murmur);
   EXPECT_EQ(RemoteFile("notes/theirs.md"), "theirs\n");
-  EXPECT_EQ(ReadFile(LedgerPath() / "murmurs/2026/11/Ox1-m1.json"), murmur);
+  EXPECT_EQ(ReadFile(LedgerPath() / "data/murmurs/2026-11-23/10/m1.json"), murmur);
   EXPECT_EQ(Sh(LedgerPath(), "git log -1 --format=%an"), "oxd\n");
   EXPECT_EQ(Sh(LedgerPath(), "git status --porcelain"), "");
   EXPECT_TRUE(WaitFor([&] {
@@ -145,8 +145,8 @@ TEST_F(SyncWritesTest, MurmursIntoATeamContextAndTheLedgerLandWhileSyncsRun) {
   // Writes and pulls of the same repos at once: each one waits for the other, none is lost.
   for (int i = 0; i < 3; ++i) {
     std::string n = std::to_string(i);
-    Murmur(team / "murmurs", "m" + n + ".json", "team murmur " + n, "{\"n\":" + n + "}");
-    Murmur(LedgerPath(), "murmurs/m" + n + ".json", "ledger murmur " + n, "{\"n\":" + n + "}");
+    Murmur(team / "data/murmurs", "m" + n + ".json", "team murmur " + n, "{\"n\":" + n + "}");
+    Murmur(LedgerPath(), "data/murmurs/m" + n + ".json", "ledger murmur " + n, "{\"n\":" + n + "}");
   }
   EXPECT_TRUE(request("sync", nullptr, 60s)["success"]);
   EXPECT_TRUE(request("team_sync", nullptr, 60s)["success"]);
@@ -156,8 +156,8 @@ TEST_F(SyncWritesTest, MurmursIntoATeamContextAndTheLedgerLandWhileSyncsRun) {
            Count(RemoteLog(), "ledger murmur") == 3;
   })) << RemoteLog()
       << daemonDiagnostics();
-  EXPECT_EQ(Sh(remotes_, team_git + " show main:murmurs/m2.json"), "{\"n\":2}");
-  EXPECT_EQ(RemoteFile("murmurs/m1.json"), "{\"n\":1}");
+  EXPECT_EQ(Sh(remotes_, team_git + " show main:data/murmurs/m2.json"), "{\"n\":2}");
+  EXPECT_EQ(RemoteFile("data/murmurs/m1.json"), "{\"n\":1}");
   EXPECT_EQ(Sh(team, "git status --porcelain"), "");
 }
 
@@ -173,7 +173,14 @@ TEST_F(SyncWritesTest, MurmurOutsideTheCheckoutsIsRefusedAndWritesNothing) {
   Murmur(LedgerPath() / "escape", "link-target.json", "x", "{}");
   Murmur(LedgerPath(), ".git/hooks/post-commit", "x", "#!/bin/sh\n");
   Murmur(LedgerPath() / "murmurs" / ".." / "..", "up.json", "x", "{}");
-  ASSERT_TRUE(WaitFor([&] { return Count(Log(), "murmur refused, nothing written") == 6; }))
+  // Inside the checkout but not under data/murmurs/: refused, as the original refuses it.
+  Murmur(LedgerPath(), "notes/not-a-murmur.json", "x", "{}");
+  Murmur(LedgerPath(), "murmurs/2026-11-23/m.json", "x", "{}");
+  ASSERT_TRUE(WaitFor([&] { return Count(Log(), "murmur refused, nothing written") == 8; }))
+      << Log();
+  EXPECT_FALSE(fs::exists(LedgerPath() / "notes/not-a-murmur.json"));
+  EXPECT_NE(Log().find("a murmur must be written under data/murmurs/, not notes/not-a-murmur.json"),
+            std::string::npos)
       << Log();
 
   EXPECT_TRUE(fs::is_empty(outside));
@@ -191,7 +198,7 @@ TEST_F(SyncWritesTest, MurmurOutsideTheCheckoutsIsRefusedAndWritesNothing) {
 TEST_F(SyncWritesTest, MurmurThatCouldNotBePushedIsPushedByTheNextSync) {
   ASSERT_NO_FATAL_FAILURE(StartWithLedger());
   fs::rename(Remote(), remotes_ / "away.git");
-  Murmur(LedgerPath(), "murmurs/offline.json", "written offline", "{\"id\":\"m2\"}");
+  Murmur(LedgerPath(), "data/murmurs/offline.json", "written offline", "{\"id\":\"m2\"}");
   ASSERT_TRUE(WaitFor([&] {
     return Log().find("committed locally, push failed") != std::string::npos;
   })) << Log();
@@ -208,7 +215,7 @@ TEST_F(SyncWritesTest, MurmurThatCouldNotBePushedIsPushedByTheNextSync) {
   }
   EXPECT_TRUE(pushing) << json(stages).dump(2);
   EXPECT_EQ(RemoteLog(), "murmur: written offline\nteammate: notes/meanwhile.md\nseed\n");
-  EXPECT_EQ(RemoteFile("murmurs/offline.json"), "{\"id\":\"m2\"}");
+  EXPECT_EQ(RemoteFile("data/murmurs/offline.json"), "{\"id\":\"m2\"}");
 }
 
 TEST_F(SyncWritesTest, SessionFinalizeCopiesTheSessionIntoTheLedgerAndPushes) {

@@ -102,32 +102,37 @@ TEST_F(WhisperDeliveryTest, EightAgentsPollingWhileWhispersArriveEachGetEveryOne
 
 TEST_F(WhisperDeliveryTest, AttentionAndTopicsChooseWhatAnAgentIsTold) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  Add({{"content", "ambient"}, {"importance", 0}});
-  Add({{"content", "normal"}, {"importance", 1}});
-  Add({{"content", "important"}, {"importance", 2}});
-  Add({{"content", "urgent"}, {"importance", 3}});
-  Add({{"content", "parser work"}, {"topics", {"parser"}}});
-  Add({{"content", "ui work"}, {"topics", {"ui"}}});
+  Add({{"content", "ambient"}, {"importance", "ambient"}});
+  Add({{"content", "normal"}, {"importance", "normal"}});
+  Add({{"content", "critical"}, {"importance", "critical"}});
+  Add({{"content", "old urgent"}, {"importance", 3}});  // an older client's integer
+  Add({{"content", "parser work"}, {"topic", "parser"}});
+  Add({{"content", "ui work"}, {"topics", {"ui"}}});  // an older client's list
+  Add({{"content", "general news"}, {"topic", "general"}});
   Add({{"content", "for Ox9 only"}, {"agent_id", "Ox9"}});
 
   EXPECT_EQ(Contents(Whispers({{"agent_id", "F"}, {"attention", "focused"}})),
-            (std::vector<std::string>{"urgent", "important"}));
+            (std::vector<std::string>{"critical", "old urgent"}));
   EXPECT_EQ(Contents(Whispers({{"agent_id", "N"}})),
-            (std::vector<std::string>{"urgent", "important", "normal", "parser work", "ui work"}));
+            (std::vector<std::string>{"critical", "old urgent", "normal", "parser work", "ui work",
+                                      "general news"}));
   EXPECT_EQ(Contents(Whispers({{"agent_id", "A"}, {"attention", "all"}})),
-            (std::vector<std::string>{"urgent", "important", "normal", "parser work", "ui work",
-                                      "ambient"}));
-  EXPECT_EQ(Contents(Whispers({{"agent_id", "T"}, {"topics", {"parser"}}})),
-            (std::vector<std::string>{"urgent", "important", "normal", "parser work"}))
-      << "untagged whispers pass a topic filter; other topics do not";
+            (std::vector<std::string>{"critical", "old urgent", "normal", "parser work", "ui work",
+                                      "general news", "ambient"}));
+  EXPECT_EQ(
+      Contents(Whispers({{"agent_id", "T"}, {"topics", {"parser"}}})),
+      (std::vector<std::string>{"critical", "old urgent", "normal", "parser work", "general news"}))
+      << "untagged and general whispers pass a topic filter; other topics do not";
   json entries = Whispers({{"agent_id", "Ox9"}, {"attention", "all"}});
-  EXPECT_EQ(entries.size(), 7u);
+  EXPECT_EQ(entries.size(), 8u);
   json targeted = *std::find_if(entries.begin(), entries.end(),
                                 [](const json& e) { return e["content"] == "for Ox9 only"; });
   EXPECT_EQ(targeted["agent_id"], "Ox9");
   EXPECT_EQ(targeted["scope"], "ledger");
   EXPECT_EQ(targeted["source"], "manual");
-  EXPECT_TRUE(targeted["topics"].is_array());
+  EXPECT_EQ(targeted["topic"], "");
+  EXPECT_EQ(targeted["importance"], "normal");
+  EXPECT_EQ(targeted["type"], "structural");
   EXPECT_TRUE(targeted["created_at"].is_string());
 }
 
@@ -224,9 +229,6 @@ TEST_F(WhisperDeliveryTest, EveryBadPayloadIsAnsweredWithWhatIsWrong) {
       {"whisper_history",
        {{"agent_id", ""}, {"before", "yesterday"}},
        "invalid payload: before: expected an RFC 3339 time, got \"yesterday\""},
-      {"whisper_history",
-       {{"agent_id", "Nobody"}},
-       "unknown agent \"Nobody\": it has sent this daemon no heartbeat and polled no whispers"},
       {"murmur_pause", json::object(),
        "invalid payload: agent_id: required (an agent id such as Oxa7b3)"},
       {"murmur_resume",
@@ -235,7 +237,14 @@ TEST_F(WhisperDeliveryTest, EveryBadPayloadIsAnsweredWithWhatIsWrong) {
       {"whisper_add", json::object(), "invalid payload: content: required"},
       {"whisper_add",
        {{"content", "x"}, {"importance", 9}},
-       "invalid payload: importance: expected 0 (ambient) to 3 (urgent), got 9"},
+       "invalid payload: importance: expected \"critical\", \"normal\" or \"ambient\", got 9"},
+      {"whisper_add",
+       {{"content", "x"}, {"importance", "high"}},
+       "invalid payload: importance: expected \"critical\", \"normal\" or \"ambient\", got "
+       "\"high\""},
+      {"whisper_add",
+       {{"content", "x"}, {"metadata", {{"files", 3}}}},
+       "invalid payload: metadata.files: expected string"},
       {"whisper_add",
        {{"content", "x"}, {"scope", "team"}, {"team_id", "team_x"}},
        "unknown team_id \"team_x\": not a team context of this project"},

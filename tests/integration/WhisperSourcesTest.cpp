@@ -85,7 +85,8 @@ TEST_F(WhisperSourcesTest, ActivitySummariesAreAmbientAndOnlyWhenSomethingChange
       },
       10s))
       << daemonDiagnostics();
-  EXPECT_EQ(summaries[0]["importance"], 0);
+  EXPECT_EQ(summaries[0]["importance"], "ambient");
+  EXPECT_EQ(summaries[0]["type"], "time-based");
   EXPECT_NE(summaries[0]["content"].get<std::string>().find("1 agent active on this machine"),
             std::string::npos)
       << summaries[0].dump();

@@ -41,6 +41,8 @@ Poco::JSON::Object::Ptr GcReport::ToJson() const {
   }
   data->set("triggered", triggered);
   data->set("skipped", skipped);
+  // The original's omitempty: present only when the ledger was recloned.
+  if (ledger_triggered) data->set("ledger_triggered", true);
   if (!errors.empty()) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const std::string& error : errors) list->add(error);
@@ -95,7 +97,7 @@ GcReport GarbageCollector::RunDue() {
     report.busy = true;
     return report;
   }
-  for (const Repo& repo : repos_.OfType(kTeamContextType)) {
+  for (const Repo& repo : Collectable()) {
     RepoRuntime state = repos_.State(repo.id);
     if (repo.url.empty() || !state.exists || state.cloning || !Due(repo)) continue;
     Collect(repo, report);
@@ -111,12 +113,18 @@ GcReport GarbageCollector::TriggerAll() {
     report.busy = true;
     return report;
   }
-  for (const Repo& repo : repos_.OfType(kTeamContextType)) {
+  for (const Repo& repo : Collectable()) {
     RepoRuntime state = repos_.State(repo.id);
     if (repo.url.empty() || !state.exists) continue;
     Collect(repo, report);
   }
   return report;
+}
+
+std::vector<Repo> GarbageCollector::Collectable() const {
+  std::vector<Repo> repos = repos_.OfType(kLedgerType);
+  for (Repo& team : repos_.OfType(kTeamContextType)) repos.push_back(std::move(team));
+  return repos;
 }
 
 GarbageCollector::Result GarbageCollector::Collect(const Repo& repo, GcReport& report) {
@@ -166,7 +174,11 @@ GarbageCollector::Result GarbageCollector::Collect(const Repo& repo, GcReport& r
     report_.issues.clear(kDirtyIssue, repo.id);
     logger.information("%s: GC done: %s recloned at %s", repo.name, repo.path.string(), head);
     events_.RepoCloned(repo, head, true);
-    ++report.triggered;
+    if (repo.is_ledger()) {
+      report.ledger_triggered = true;
+    } else {
+      ++report.triggered;
+    }
     return Result::kDone;
   } catch (const std::exception& error) {
     logger.error("%s: GC reclone failed, checkout kept: %s", repo.name, std::string(error.what()));

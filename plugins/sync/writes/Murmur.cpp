@@ -12,6 +12,8 @@ namespace oxd::sync {
 
 namespace {
 
+constexpr const char* kMurmurPrefix = "data/murmurs/";
+
 std::string Summary(const std::string& content, const std::string& rel_path) {
   std::string line = content.substr(0, content.find('\n'));
   if (line.size() > 72) line = line.substr(0, 69) + "...";
@@ -31,7 +33,13 @@ void RefuseMurmur(sdk::Reporting report, const sdk::BadPayload& invalid) {
 
 bool AcceptMurmur(sdk::Reporting report, const RepoSet& repos, const sdk::MurmurRequest& request) {
   try {
-    ResolveWriteTarget(repos, request.target_dir, request.rel_path);
+    WriteTarget target = ResolveWriteTarget(repos, request.target_dir, request.rel_path);
+    // As the original's daemon: a murmur lands in data/murmurs/ of its checkout, nowhere else.
+    if (target.repo_relative.rfind(kMurmurPrefix, 0) != 0) {
+      Refuse(report, "a murmur must be written under " + std::string(kMurmurPrefix) + ", not " +
+                         target.repo_relative);
+      return false;
+    }
     return true;
   } catch (const RefusedWrite& error) {
     Refuse(report, error.what());

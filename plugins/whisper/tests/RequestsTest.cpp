@@ -92,7 +92,16 @@ TEST(RequestsTest, AddValidatesScopeTeamImportanceAndContent) {
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","source":"Bad Source"})"),
             "source: expected 1-32 of a-z and _, got \"Bad Source\"");
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","importance":-1})"),
-            "importance: expected 0 (ambient) to 3 (urgent), got -1");
+            "importance: expected \"critical\", \"normal\" or \"ambient\", got -1");
+  EXPECT_EQ(AddRequest::Parse(Parse(R"({"content":"x","importance":"critical"})")).entry.importance,
+            kImportanceCritical);
+  EXPECT_EQ(AddRequest::Parse(Parse(R"({"content":"x","importance":3})")).entry.importance,
+            kImportanceCritical);
+  AddRequest tagged = AddRequest::Parse(Parse(
+      R"({"content":"x","topics":["a","b"],"principal_id":"u1","metadata":{"files":"a.cc"}})"));
+  EXPECT_EQ(tagged.entry.topic, "a");
+  EXPECT_EQ(tagged.entry.principal_id, "u1");
+  EXPECT_EQ(tagged.entry.metadata, (std::map<std::string, std::string>{{"files", "a.cc"}}));
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","expires_at":"soon"})"),
             "expires_at: expected an RFC 3339 time, got \"soon\"");
   EXPECT_EQ(ErrorOf<AddRequest>(R"({"content":"x","murmur_id":"a/b"})"),
@@ -136,13 +145,14 @@ TEST(RequestsTest, ATeamChangeNamesUpToFiveFilesAndLeavesMurmursOut) {
   pulled.scope = "team-context";
   pulled.id = "team_1";
   pulled.path = "/x";
-  pulled.paths = {"SOUL.md", "murmurs/2026-11-23/m.json"};
+  pulled.paths = {"SOUL.md", "data/murmurs/2026-11-23/14/0193a.json", "murmurs/2026-11-23/m.json"};
   auto entry = TeamChangeWhisper(pulled, "Platform");
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->content,
             "Team context Platform changed (1 file): SOUL.md. Re-read what applies to your work.");
-  pulled.paths = {"murmurs/2026-11-23/m.json"};
-  EXPECT_FALSE(TeamChangeWhisper(pulled, "Platform")) << "only murmurs: the relay covers them";
+  pulled.paths = {"data/murmurs/2026-11-23/14/0193a.json", "murmurs/2026-11-23/m.json"};
+  EXPECT_FALSE(TeamChangeWhisper(pulled, "Platform"))
+      << "only murmurs, in either layout: the relay covers them";
   pulled.paths = {"a", "b", "c", "d", "e", "f", "g"};
   EXPECT_NE(TeamChangeWhisper(pulled, "P")->content.find("(7 files): a, b, c, d, e and 2 more"),
             std::string::npos);

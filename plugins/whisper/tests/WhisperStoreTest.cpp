@@ -37,12 +37,12 @@ class WhisperStoreTest : public ::testing::Test {
   }
 
   static WhisperEntry Entry(const std::string& content, int importance = kImportanceNormal,
-                            std::vector<std::string> topics = {}) {
+                            std::string topic = {}) {
     WhisperEntry entry;
     entry.source = "manual";
     entry.content = content;
     entry.importance = importance;
-    entry.topics = std::move(topics);
+    entry.topic = std::move(topic);
     return entry;
   }
 
@@ -115,7 +115,7 @@ TEST_F(WhisperStoreTest, EachEntryIsDeliveredOnceAndAgainAfterReopenNothing) {
 TEST_F(WhisperStoreTest, ImportanceFirstThenOldestFirstAcrossStores) {
   auto stores = Open({"team_1"});
   Add(*stores, {Entry("old normal")});
-  Add(*stores, {Entry("urgent", kImportanceUrgent)}, "team_1");
+  Add(*stores, {Entry("urgent", kImportanceCritical)}, "team_1");
   Add(*stores, {Entry("new normal")}, "team_1");
   EXPECT_EQ(Contents(Deliver(*stores, "A")),
             (std::vector<std::string>{"urgent", "old normal", "new normal"}));
@@ -137,7 +137,7 @@ TEST_F(WhisperStoreTest, TargetsAuthorsAndExpiryDecideWhoSeesWhat) {
 TEST_F(WhisperStoreTest, AttentionAndTopicsFilterAndWhatTheyLeaveOutIsNotKept) {
   auto stores = Open();
   Add(*stores, {Entry("ambient", kImportanceAmbient), Entry("normal"),
-                Entry("important", kImportanceImportant), Entry("parser", 1, {"parser"}),
+                Entry("important", kImportanceCritical), Entry("parser", 1, "parser"),
                 Entry("ui", 1, {"ui"})});
   DeliveryFilter focused{Attention::kFocused, {}};
   EXPECT_EQ(Contents(Deliver(*stores, "F", focused)), (std::vector<std::string>{"important"}));

@@ -99,7 +99,8 @@ TEST_F(SyncMessagesTest, SyncPullsTheLedgerAndAnnouncesIt) {
 
   auto history = host_->send("sync_history");
   ASSERT_TRUE(history.reply.success);
-  Poco::JSON::Array::Ptr events = ObjectOf(history.reply.data)->getArray("events");
+  ASSERT_EQ(history.reply.data.type(), typeid(Poco::JSON::Array::Ptr));
+  auto events = history.reply.data.extract<Poco::JSON::Array::Ptr>();
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ(events->getObject(0)->getValue<int>("files_changed"), 1);
   EXPECT_EQ(ObjectOf(host_->statusSectionValue("workspaces"))->getArray("ledger")->size(), 1u);
@@ -171,7 +172,8 @@ TEST_F(SyncMessagesTest, CheckoutRefusesABadPayloadBeforeTouchingTheDisk) {
 TEST_F(SyncMessagesTest, AMurmurIsCommittedAndPushed) {
   Start(true);
   sdk::MurmurRequest murmur{(scratch_ / "data/ledgers/abcd1234").string(),
-                            "murmurs/2026-11-23/m_1.json", "hello team", "{\"id\":\"m_1\"}\n"};
+                            "data/murmurs/2026-11-23/10/m_1.json", "hello team",
+                            "{\"id\":\"m_1\"}\n"};
   sdk::Reply reply = host_->call(murmur.toRequest());
   ASSERT_TRUE(reply.success);
   // The handler returns once the murmur is spooled; the drain thread commits and pushes it.

@@ -5,6 +5,7 @@
 #include <oxd/calls.h>
 #include <oxd/events.h>
 #include <oxd/plugin.h>
+#include <oxd/whisper_events.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -13,6 +14,7 @@
 #include <memory>
 
 #include "Concurrency.h"
+#include "MurmurFile.h"
 #include "PluginMessagesTest.h"
 
 namespace oxd::whisper {
@@ -58,6 +60,11 @@ TEST_F(WhisperMessagesTest, AWhisperAddedIsDeliveredOnceAndShowsInHistoryAndStat
   EXPECT_EQ(entries->getObject(0)->getValue<std::string>("content"), "hello");
   auto second = host_->send("whispers", R"({"agent_id":"Ox1"})");
   EXPECT_EQ(ObjectOf(second.reply.data)->getArray("entries")->size(), 0u) << "exactly once";
+  // The core stamps instances[].last_whisper from this: once, for the reply that had entries.
+  auto delivered = host_->published<sdk::WhispersDeliveredEvent>();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].agent_id, "Ox1");
+  EXPECT_EQ(delivered[0].count, 1);
 
   auto history = host_->send("whisper_history", R"({"agent_id":"Ox1"})");
   ASSERT_TRUE(history.reply.success) << history.reply.error;
@@ -94,14 +101,17 @@ TEST_F(WhisperMessagesTest, EveryBadPayloadIsRefusedWithTheField) {
             "invalid payload: before: expected an RFC 3339 time, got \"yesterday\"");
   EXPECT_EQ(ErrorOf("whisper_add", "{}"), "invalid payload: content: required");
   EXPECT_EQ(ErrorOf("whisper_add", R"({"content":"x","importance":"high"})"),
-            "invalid payload: importance: expected integer, got string");
+            "invalid payload: importance: expected \"critical\", \"normal\" or \"ambient\", "
+            "got \"high\"");
   EXPECT_EQ(ErrorOf("murmur_pause", "{}"),
             "invalid payload: agent_id: required (an agent id such as Oxa7b3)");
   EXPECT_EQ(ErrorOf("murmur_resume", R"({"agent_id":true})"),
             "invalid payload: agent_id: expected string, got boolean");
-  EXPECT_EQ(ErrorOf("whisper_history", R"({"agent_id":"Oxnobody"})"),
-            "unknown agent \"Oxnobody\": it has sent this daemon no heartbeat and polled no "
-            "whispers");
+  // Not an error: an agent never seen has an empty page, as in the original.
+  auto nobody = host_->send("whisper_history", R"({"agent_id":"Oxnobody"})");
+  ASSERT_TRUE(nobody.reply.success) << nobody.reply.error;
+  EXPECT_EQ(ObjectOf(nobody.reply.data)->getArray("entries")->size(), 0u);
+  EXPECT_FALSE(ObjectOf(nobody.reply.data)->getValue<bool>("has_more"));
 }
 
 TEST_F(WhisperMessagesTest, AHeartbeatEventMakesTheAgentKnownAndAMalformedOneIsRefused) {
@@ -151,9 +161,15 @@ TEST_F(WhisperMessagesTest, FileChangesBecomeOneMurmurThroughTheSyncPluginsTyped
   ASSERT_EQ(written.size(), 1u);
   EXPECT_EQ(written[0].target_dir, (scratch_ / "data/ledgers/abcd1234").string());
   EXPECT_EQ(written[0].content, "Ox7 changed 1 file: src/a.cpp (modified)");
-  EXPECT_EQ(written[0].rel_path.rfind("murmurs/", 0), 0u) << written[0].rel_path;
+  EXPECT_EQ(written[0].rel_path.rfind("data/murmurs/", 0), 0u) << written[0].rel_path;
   auto murmur = Poco::JSON::Parser().parse(written[0].bytes).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(murmur->getValue<std::string>("agent_id"), "Ox7");
+  // The original's schema: a named importance, one topic, metadata.files a string.
+  EXPECT_EQ(murmur->getValue<std::string>("schema_version"), "1");
+  EXPECT_EQ(murmur->getValue<std::string>("importance"), "ambient");
+  EXPECT_EQ(murmur->getValue<std::string>("topic"), "files");
+  EXPECT_EQ(murmur->getObject("metadata")->getValue<std::string>("files"), "src/a.cpp");
+  EXPECT_EQ(written[0].rel_path, MurmurFile::Parse(written[0].bytes)->RelativePath());
   host_->runTask("file-change-murmurs");
   EXPECT_EQ(written.size(), 1u) << "nothing new, nothing written";
 }
