@@ -146,7 +146,7 @@ CommitReport CommitAndPush(const fs::path& work_tree, const CommitRequest& reque
       break;
     }
     FetchUpstream(work_tree, options);
-    PullReport pull = IntegrateUpstream(work_tree);
+    PullReport pull = IntegrateUpstream(work_tree, request.default_rules);
     if (pull.outcome == PullOutcome::kMergeConflict) {
       std::string paths;
       for (const std::string& path : pull.conflicted_paths) {

@@ -1,0 +1,39 @@
+#include "writes/LedgerWrite.h"
+
+#include "git/ConflictRules.h"
+#include "writes/WritePaths.h"
+
+namespace oxd::sync {
+
+LedgerWriteOutcome WriteLedgerFiles(const RepoSet& repos, RepoWriter& writer,
+                                    const sdk::LedgerWriteRequest& request) {
+  std::vector<Repo> ledgers = repos.OfType(kLedgerType);
+  if (ledgers.empty()) throw RefusedWrite("no ledger is configured for this project");
+  const Repo& ledger = ledgers.front();
+  if (!repos.State(ledger.id).exists) throw RefusedWrite("the ledger is not cloned yet");
+
+  std::vector<WriteTarget> targets;
+  targets.reserve(request.files.size());
+  for (const auto& file : request.files) targets.push_back(ResolveInRepo(ledger, file.path));
+
+  std::vector<git::ResolveRule> defaults;
+  if (!request.theirs_prefix.empty()) {
+    defaults.push_back({git::ResolveMode::kTheirs, request.theirs_prefix});
+  }
+  LedgerWriteOutcome outcome;
+  outcome.write = writer.Write(
+      ledger, "ledger_write of " + std::to_string(targets.size()) + " file(s)",
+      [&] {
+        std::vector<std::string> paths;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+          WriteFileAtomically(targets[i].file, request.files[i].content);
+          paths.push_back(targets[i].repo_relative);
+        }
+        return paths;
+      },
+      request.message, defaults);
+  for (const WriteTarget& target : targets) outcome.paths.push_back(target.repo_relative);
+  return outcome;
+}
+
+}  // namespace oxd::sync
