@@ -34,7 +34,10 @@ new_world ghfault
 export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
 remotes=$world/remotes
 project=$world/project
-mkdir "$remotes"
+mkdir "$remotes" "$world/plugins"
+# Only the two plugins under test, copied: a rebuild of the tree's others never reaches this run.
+cp "$plugins/sync.so" "$plugins/github.so" "$world/plugins/"
+plugins=$world/plugins
 cd "$project"
 
 daemon_pid=

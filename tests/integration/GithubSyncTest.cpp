@@ -169,6 +169,10 @@ TEST_F(GithubSyncTest, AnEditAndANewCommentChangeOnlyTheirFilesAndSecretsAreReda
       },
       60s))
       << request("code_status").dump(2) << daemonDiagnostics();
+  EXPECT_TRUE(WaitFor([&] {
+    json stats = request("code_status")["data"];
+    return stats.value("prs", 0) == 30 && stats.value("issues", 0) == 30;
+  })) << request("code_status").dump(2);
 }
 
 TEST_F(GithubSyncTest, EnterpriseServerUnderApiV3) {
