@@ -178,6 +178,30 @@ TEST_F(GithubSyncTest, AnEditAndANewCommentChangeOnlyTheirFilesAndSecretsAreReda
   })) << request("code_status").dump(2);
 }
 
+TEST_F(GithubSyncTest, OxctlGithubSyncAndStatusSayWhatHappened) {
+  FakeGithub github;
+  github.seed({.prs = 3, .issues = 2});
+  github.setReleaseTag("v99.0.0");
+  ASSERT_NO_FATAL_FAILURE(StartMirror(github, {}, {"--define", "github.release_repo=acme/oxd"}));
+  ProcessResult sync = oxctl({"github", "sync"}, {.timeout = 60s});
+  EXPECT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_NE(sync.out.find("github acme/widgets: 3 PR(s) and 2 issue(s) changed, committed and "
+                          "pushed"),
+            std::string::npos)
+      << sync.out;
+  ProcessResult status = oxctl({"github"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("github: acme/widgets"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("mirrored 3 PRs, 2 issues"), std::string::npos) << status.out;
+  EXPECT_EQ(oxctl({"github", "frobnicate"}).exit_code, 2);
+  // The release check (every 30 minutes, the first at start): a newer release is announced.
+  EXPECT_TRUE(WaitFor([&] {
+    return oxctl({"status"}).out.find("update available: v99.0.0") != std::string::npos;
+  })) << oxctl({"status"}).out;
+  std::string cache = ReadFile(tempDir() / "cache/oxd/version-check.json");
+  EXPECT_NE(cache.find("\"latest_version\": \"v99.0.0\""), std::string::npos) << cache;
+}
+
 TEST_F(GithubSyncTest, EnterpriseServerUnderApiV3) {
   FakeGithub github("/api/v3");
   github.seed({.prs = 3, .issues = 2});
