@@ -84,8 +84,13 @@ TEST_F(GithubSyncTest, FirstSyncIsOnePushedCommitAndASecondSyncIsOnly304s) {
   github.seed({.prs = 250, .issues = 250, .comments_per_item = 1, .review_comments_per_pr = 1});
   ASSERT_NO_FATAL_FAILURE(StartMirror(github));
 
-  json first = Sync();
+  std::vector<std::string> stages;
+  json first = request("github_sync", nullptr, 120s, [&stages](const json& line) {
+    std::string stage = line["progress"].value("stage", "");
+    if (stages.empty() || stages.back() != stage) stages.push_back(stage);
+  });
   ASSERT_TRUE(first["success"]) << first.dump(2) << daemonDiagnostics();
+  EXPECT_EQ(stages, (std::vector<std::string>{"listing", "items", "writing", "done"}));
   EXPECT_EQ(first["data"]["prs_changed"], 250);
   EXPECT_EQ(first["data"]["issues_changed"], 250);
   EXPECT_EQ(first["data"]["committed"], true);
@@ -200,6 +205,21 @@ TEST_F(GithubSyncTest, OxctlGithubSyncAndStatusSayWhatHappened) {
   })) << oxctl({"status"}).out;
   std::string cache = ReadFile(tempDir() / "cache/oxd/version-check.json");
   EXPECT_NE(cache.find("\"latest_version\": \"v99.0.0\""), std::string::npos) << cache;
+}
+
+TEST_F(GithubSyncTest, AnUnknownRepositoryIsAnIssueAndNothingIsWritten) {
+  FakeGithub github("", "acme", "other");
+  github.seed({.prs = 1});
+  ASSERT_NO_FATAL_FAILURE(StartMirror(github));
+  json reply = Sync();
+  EXPECT_FALSE(reply["success"]);
+  EXPECT_NE(reply.value("error", "").find("not found"), std::string::npos) << reply.dump();
+  ASSERT_EQ(IssuesOfType("github_not_found").size(), 1u) << Status().dump(2);
+  EXPECT_NE(IssuesOfType("github_not_found")[0].value("summary", "").find("acme/widgets"),
+            std::string::npos);
+  EXPECT_EQ(github.count(), 1u);
+  EXPECT_EQ(RemoteLog(), "seed\n");
+  EXPECT_EQ(Sh(ledger_, "git status --porcelain"), "");
 }
 
 TEST_F(GithubSyncTest, EnterpriseServerUnderApiV3) {
