@@ -145,6 +145,15 @@ void PluginHost::handleOneWay(const std::string& type, sdk::OneWayHandler handle
   addRoute(type, std::move(route));
 }
 
+void PluginHost::handleQuickOneWay(const std::string& type, sdk::OneWayHandler handler) {
+  requireRegistering("a one-way handler");
+  Route route;
+  route.kind = Route::Kind::OneWay;
+  route.one_way = std::move(handler);
+  route.quick = std::make_shared<QuickOneWay>();
+  addRoute(type, std::move(route));
+}
+
 void PluginHost::every(const std::string& task_name, sdk::TaskSchedule schedule, sdk::Task task) {
   requireRegistering("a task");
   // Checked now so that a bad schedule fails start(), not commit().

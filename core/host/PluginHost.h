@@ -103,6 +103,7 @@ class PluginHost final : public sdk::Host {
 
   void handle(const std::string& type, sdk::Handler handler) override;
   void handleOneWay(const std::string& type, sdk::OneWayHandler handler) override;
+  void handleQuickOneWay(const std::string& type, sdk::OneWayHandler handler) override;
   void every(const std::string& task_name, sdk::TaskSchedule schedule, sdk::Task task) override;
   void subscribe(const std::string& topic, sdk::EventHandler handler) override;
   void statusSection(const std::string& section, sdk::StatusProvider provider) override;

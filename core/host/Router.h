@@ -13,6 +13,7 @@
 #include <oxd/host.h>
 #include <oxd/message.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -20,12 +21,21 @@
 
 namespace oxd::core {
 
+// The state of a quick one-way route, shared by every copy of the route.
+struct QuickOneWay {
+  std::atomic<int> slow_calls{0};
+  std::atomic<bool> on_ipc_thread{true};  // false for good once slow_calls reached the limit
+};
+
 struct Route {
   enum class Kind { Request, OneWay };
   Kind kind = Kind::Request;
   // Core handlers that never block and run no plugin code may run on the IPC thread itself;
   // everything else is handed to the worker pool.
   bool run_inline = false;
+  // Kind::OneWay from Host::handleQuickOneWay: runs on the IPC thread until it proves slow
+  // (docs/sdk.md#quick-one-way-messages).
+  std::shared_ptr<QuickOneWay> quick;
   sdk::Handler handler;            // Kind::Request
   sdk::OneWayHandler one_way;      // Kind::OneWay
   std::string owner;               // "" for the core, else the plugin's name

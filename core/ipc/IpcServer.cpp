@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +37,10 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr int kMaxEvents = 64;
 constexpr std::chrono::milliseconds kAcceptBackoffFirst = 100ms;
 constexpr std::chrono::milliseconds kAcceptBackoffCap = 10s;
+// A quick one-way handler records into memory in microseconds. One that waits past the budget
+// this often blocks on something and would stall every client: it moves to the workers.
+constexpr std::chrono::milliseconds kQuickOneWayBudget = 10ms;
+constexpr int kQuickOneWaySlowCalls = 3;
 
 Poco::Logger& logger() {
   static Poco::Logger& instance = Poco::Logger::get("oxd.ipc");
@@ -43,6 +48,14 @@ Poco::Logger& logger() {
 }
 
 std::string errnoText(int error) { return std::system_category().message(error); }
+
+// The calling thread's voluntary context switches: it went to sleep (a lock, I/O, a sleep) rather
+// than being preempted, which on a loaded machine can stretch any handler past its budget.
+long voluntaryContextSwitches() {
+  rusage usage{};
+  ::getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_nvcsw;
+}
 
 // Best effort, never blocks: used on the IO thread for short error replies.
 void sendOnce(int fd, std::string_view bytes) {
@@ -336,6 +349,10 @@ void IpcServer::dispatch(int fd, bool registered, std::string_view line) {
 }
 
 void IpcServer::dispatchOneWay(int fd, bool registered, RoutePtr route, DecodedRequest decoded) {
+  if (route->quick && route->quick->on_ipc_thread.load(std::memory_order_relaxed)) {
+    runQuickOneWay(fd, registered, *route, decoded);
+    return;
+  }
   std::string type = decoded.request.type;
   const std::string& owner = route->owner;
   if (!decoded.confirm) {
@@ -361,6 +378,29 @@ void IpcServer::dispatchOneWay(int fd, bool registered, RoutePtr route, DecodedR
     static const std::string busy = encodeReply(sdk::Reply::fail(std::string(kDaemonBusy)));
     sendOnce(fd, busy);  // the ticket, now ours alone, closes fd as it goes
   }
+}
+
+void IpcServer::runQuickOneWay(int fd, bool registered, const Route& route,
+                               const DecodedRequest& decoded) {
+  if (!decoded.confirm) closeConnection(fd);
+  long waits_before = voluntaryContextSwitches();
+  auto started = SteadyClock::now();
+  sdk::Reply reply = invokeOneWay(route, decoded.request);
+  // Slow and it waited (slept, blocked on a lock or on I/O): preemption alone does not count.
+  if (SteadyClock::now() - started > kQuickOneWayBudget &&
+      voluntaryContextSwitches() != waits_before &&
+      route.quick->slow_calls.fetch_add(1, std::memory_order_relaxed) + 1 ==
+          kQuickOneWaySlowCalls) {
+    route.quick->on_ipc_thread.store(false, std::memory_order_relaxed);
+    logger().warning(
+        "one-way %s (plugin %s) waited over %d ms %d times on the IPC thread: it runs on the "
+        "workers from now on",
+        decoded.request.type, route.owner,
+        static_cast<int>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(kQuickOneWayBudget).count()),
+        kQuickOneWaySlowCalls);
+  }
+  if (decoded.confirm) replyAndClose(fd, registered, encodeReply(reply));
 }
 
 void IpcServer::dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request) {

@@ -98,6 +98,8 @@ class IpcServer {
   void dispatch(int fd, bool registered, std::string_view line);
   void dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request);
   void dispatchOneWay(int fd, bool registered, RoutePtr route, DecodedRequest decoded);
+  // A quick one-way route's handler, here on the IPC thread (Host::handleQuickOneWay).
+  void runQuickOneWay(int fd, bool registered, const Route& route, const DecodedRequest& decoded);
   void replyAndClose(int fd, bool registered, std::string bytes);
   void refuseWrongUser(int fd, uid_t uid);
   void closeConnection(int fd);

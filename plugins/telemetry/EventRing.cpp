@@ -29,9 +29,10 @@ std::vector<TelemetryEvent> EventRing::pendingFor(int consumer, std::size_t max)
 }
 
 std::size_t EventRing::pendingCount(int consumer) const {
+  // The ring holds consecutive sequence numbers: counting needs only its ends.
   std::uint64_t from = next_[static_cast<std::size_t>(consumer)];
-  return static_cast<std::size_t>(std::count_if(
-      events_.begin(), events_.end(), [from](const TelemetryEvent& e) { return e.seq >= from; }));
+  if (events_.empty() || from > events_.back().seq) return 0;
+  return static_cast<std::size_t>(events_.back().seq + 1 - std::max(from, events_.front().seq));
 }
 
 void EventRing::delivered(int consumer, std::uint64_t seq) {

@@ -77,8 +77,9 @@ TelemetryMessage TelemetryMessage::Parse(const sdk::Payload& payload) {
 void RegisterMessages(sdk::Host& host, Runtime& runtime) {
   Collector& collector = runtime.collector;
 
-  // Hooks send these fire-and-forget: recording only appends to a buffer under a mutex.
-  sdk::handleOneWayTyped<TelemetryMessage>(
+  // Hooks send these fire-and-forget. Recording only appends to a buffer under a mutex that no
+  // one holds across I/O: quick one-way handlers, run without a hand-off to a worker.
+  sdk::handleQuickOneWayTyped<TelemetryMessage>(
       host, "telemetry",
       [&collector](const TelemetryMessage& message) {
         collector.recordJson(message.event, message.props_json);
@@ -92,7 +93,7 @@ void RegisterMessages(sdk::Host& host, Runtime& runtime) {
       return {FrictionEvent::Parse(payload)};
     }
   };
-  sdk::handleOneWayTyped<FrictionMessage>(
+  sdk::handleQuickOneWayTyped<FrictionMessage>(
       host, "friction",
       [&collector](const FrictionMessage& message) { collector.recordFriction(message.event); },
       [&collector](const sdk::BadPayload& invalid) {

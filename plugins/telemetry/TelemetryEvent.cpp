@@ -15,7 +15,8 @@ Poco::JSON::Object::Ptr TelemetryEvent::toJson() const {
   Poco::JSON::Object::Ptr json = new Poco::JSON::Object(true);
   json->set("uuid", uuid);
   json->set("ts", ts_ms);
-  json->set("tslocal", tslocal);
+  json->set("tslocal",
+            Rfc3339Local(std::chrono::system_clock::time_point(std::chrono::milliseconds(ts_ms))));
   json->set("event", name);
   json->set("props", props());
   return json;
@@ -30,11 +31,18 @@ std::string NewUuid() {
   std::uint64_t low = random();
   high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // variant 10
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  // Formatted by hand: snprintf was a visible part of taking a `telemetry` message in.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(36, '-');
+  std::size_t at = 0;
+  auto put = [&](std::uint64_t bits, int digits) {
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+      if (at == 8 || at == 13 || at == 18 || at == 23) ++at;  // the dashes
+      text[at++] = kHex[(bits >> shift) & 0xF];
+    }
+  };
+  put(high, 16);
+  put(low, 16);
   return text;
 }
 
@@ -79,7 +87,6 @@ TelemetryEvent NewEventFromJson(std::string name, std::string props_json,
   event.uuid = NewUuid();
   event.ts_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  event.tslocal = Rfc3339Local(now);
   event.name = std::move(name);
   event.props_json = std::move(props_json);
   return event;

@@ -13,8 +13,7 @@ namespace oxd::telemetry {
 struct TelemetryEvent {
   std::uint64_t seq = 0;   // set by the ring, increasing
   std::string uuid;        // v4
-  std::int64_t ts_ms = 0;  // Unix milliseconds
-  std::string tslocal;     // RFC 3339 in local time with the offset
+  std::int64_t ts_ms = 0;  // Unix milliseconds; ox's "tslocal" is written from it when sent
   std::string name;        // "app:startup", "sync:complete", or what a hook sent
   // The props as JSON text: a ring of 500 parsed objects costs about twice the memory
   // (tests/bench/README.md), and the text is what ox's format sends anyway.

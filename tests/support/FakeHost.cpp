@@ -255,6 +255,11 @@ bool FakeHost::handlesOneWay(const std::string& type) const {
   return one_way_.count(type) > 0;
 }
 
+bool FakeHost::handlesQuickOneWay(const std::string& type) const {
+  std::lock_guard lock(mutex_);
+  return quick_one_way_.count(type) > 0;
+}
+
 bool FakeHost::hasTask(const std::string& name) const {
   std::lock_guard lock(mutex_);
   return tasks_.count(name) > 0;
@@ -358,6 +363,12 @@ void FakeHost::handleOneWay(const std::string& type, sdk::OneWayHandler handler)
     throw std::logic_error("message type " + type + " is already registered");
   }
   one_way_[type] = std::move(handler);
+}
+
+void FakeHost::handleQuickOneWay(const std::string& type, sdk::OneWayHandler handler) {
+  handleOneWay(type, std::move(handler));
+  std::lock_guard lock(mutex_);
+  quick_one_way_.insert(type);
 }
 
 void FakeHost::every(const std::string& task_name, sdk::TaskSchedule schedule, sdk::Task task) {

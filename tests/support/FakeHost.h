@@ -31,6 +31,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -122,6 +123,8 @@ class FakeHost : public sdk::Host {
   // --- what was registered ------------------------------------------------------------------
   bool handles(const std::string& type) const;
   bool handlesOneWay(const std::string& type) const;
+  // Registered with handleQuickOneWay (the fake runs it like any one-way handler).
+  bool handlesQuickOneWay(const std::string& type) const;
   bool hasTask(const std::string& name) const;
   bool subscribes(const std::string& topic) const;
   bool hasStatusSection(const std::string& section) const;
@@ -153,6 +156,7 @@ class FakeHost : public sdk::Host {
   // --- sdk::Host ----------------------------------------------------------------------------
   void handle(const std::string& type, sdk::Handler handler) override;
   void handleOneWay(const std::string& type, sdk::OneWayHandler handler) override;
+  void handleQuickOneWay(const std::string& type, sdk::OneWayHandler handler) override;
   void every(const std::string& task_name, sdk::TaskSchedule schedule, sdk::Task task) override;
   void subscribe(const std::string& topic, sdk::EventHandler handler) override;
   void statusSection(const std::string& section, sdk::StatusProvider provider) override;
@@ -216,6 +220,7 @@ class FakeHost : public sdk::Host {
   std::optional<sdk::Credentials> credentials_;
   std::map<std::string, sdk::Handler> handlers_;
   std::map<std::string, sdk::OneWayHandler> one_way_;
+  std::set<std::string> quick_one_way_;
   std::map<std::string, sdk::Handler> callables_;
   std::map<std::string, TaskEntry> tasks_;
   std::multimap<std::string, sdk::EventHandler> subscribers_;

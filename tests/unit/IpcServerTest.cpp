@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <poll.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -269,6 +270,50 @@ TEST_F(IpcServerTest, OneWayGetsNoReplyAndItsHandlerRuns) {
   expectSilentClose(roundTrip(path_, "{\"type\":\"notify\",\"payload\":{\"note\":\"hi\"}}\n"));
   std::unique_lock lock(mutex_);
   EXPECT_TRUE(changed_.wait_for(lock, 1s, [&] { return one_way_payload_ == "hi"; }));
+}
+
+std::string currentThreadName() {
+  char name[16] = {};
+  ::pthread_getname_np(::pthread_self(), name, sizeof name);
+  return name;
+}
+
+// A quick one-way handler runs on the IPC thread, before the loop reads the next line; one that
+// keeps taking longer than its budget moves to the workers, and serving goes on meanwhile.
+TEST_F(IpcServerTest, QuickOneWayRunsOnTheIpcThreadUntilItProvesSlow) {
+  std::vector<std::string> threads;
+  Route quick;
+  quick.kind = Route::Kind::OneWay;
+  quick.quick = std::make_shared<QuickOneWay>();
+  quick.one_way = [&](const sdk::Request& request) {
+    if (request.payload->optValue<bool>("slow", false)) std::this_thread::sleep_for(15ms);
+    std::lock_guard lock(mutex_);
+    threads.push_back(currentThreadName());
+  };
+  router_.add("quick", std::move(quick));
+  start();
+  auto ran = [&](std::size_t count) {
+    return waitFor([&] {
+      std::lock_guard lock(mutex_);
+      return threads.size() == count;
+    });
+  };
+  expectSilentClose(roundTrip(path_, "{\"type\":\"quick\"}\n"));
+  ASSERT_TRUE(ran(1));
+  // With "confirm" the client reads the outcome, as for any one-way message.
+  expectOnlyReply("{\"type\":\"quick\",\"confirm\":true}\n", "{\"success\":true}");
+  ASSERT_TRUE(ran(2));
+  for (int slow = 0; slow < 3; ++slow) {
+    expectSilentClose(roundTrip(path_, "{\"type\":\"quick\",\"payload\":{\"slow\":true}}\n"));
+    expectOnlyReply(kPing, kPong);
+  }
+  ASSERT_TRUE(ran(5));
+  expectSilentClose(roundTrip(path_, "{\"type\":\"quick\"}\n"));
+  ASSERT_TRUE(ran(6));
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(std::vector<std::string>(threads.begin(), threads.begin() + 5),
+            std::vector<std::string>(5, "oxd-ipc"));
+  EXPECT_EQ(threads[5].rfind("oxd-worker-", 0), 0u) << threads[5];
 }
 
 TEST_F(IpcServerTest, ThrowingHandlerBecomesAnErrorReplyAndServingGoesOn) {

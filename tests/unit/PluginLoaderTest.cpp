@@ -72,15 +72,15 @@ TEST(PluginLoaderTest, MissingDescriptorSymbol) {
 
 TEST(PluginLoaderTest, AbiMismatchIsReadFromTheFirstMemberAlone) {
   EXPECT_EQ(PluginLoader().load(testPlugin("broken_abi")).error,
-            "broken_abi: built for SDK ABI version 999, this oxd has SDK ABI version 2 (rebuild "
-            "the plugin against this oxd's SDK)");
+            "broken_abi: built for SDK ABI version 999, this oxd has SDK ABI version " +
+                std::to_string(sdk::kAbiVersion) + " (rebuild the plugin against this oxd's SDK)");
 }
 
-// A plugin built against the SDK before metrics (ABI 1) is refused, naming both versions.
-TEST(PluginLoaderTest, PluginOfThePreviousAbiIsRefusedNamingBothVersions) {
-  static_assert(sdk::kAbiVersion == 2);
+// A plugin built against an earlier SDK (ABI 1, before metrics) is refused, naming both versions.
+TEST(PluginLoaderTest, PluginOfAnEarlierAbiIsRefusedNamingBothVersions) {
+  static_assert(sdk::kAbiVersion == 3);
   EXPECT_EQ(PluginLoader().load(OXD_OLD_ABI_PLUGIN).error,
-            "old_abi: built for SDK ABI version 1, this oxd has SDK ABI version 2 (rebuild the "
+            "old_abi: built for SDK ABI version 1, this oxd has SDK ABI version 3 (rebuild the "
             "plugin against this oxd's SDK)");
 }
 

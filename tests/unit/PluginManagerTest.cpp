@@ -285,8 +285,8 @@ TEST_F(PluginManagerTest, BrokenLibrariesFailAloneWithClearReasons) {
   start({"broken_abi", "missing_symbol", "no_descriptor", "wrong_fingerprint", "test_plugin"});
   EXPECT_EQ(manager_->state("test_plugin"), "running");
   EXPECT_EQ(pluginJson("broken_abi")->getValue<std::string>("last_error"),
-            "broken_abi: built for SDK ABI version 999, this oxd has SDK ABI version 2 (rebuild "
-            "the plugin against this oxd's SDK)");
+            "broken_abi: built for SDK ABI version 999, this oxd has SDK ABI version " +
+                std::to_string(sdk::kAbiVersion) + " (rebuild the plugin against this oxd's SDK)");
   EXPECT_EQ(pluginJson("missing_symbol")->getValue<std::string>("last_error"),
             (dir_ / "missing_symbol.so").string() + ": missing symbol oxd_create_plugin");
   EXPECT_EQ(pluginJson("no_descriptor")->getValue<std::string>("last_error"),

@@ -12,7 +12,7 @@
 namespace oxd::sdk {
 
 // Bump on any incompatible change to a header under sdk/include/oxd/.
-inline constexpr int kAbiVersion = 2;  // 2: Host::metrics(), typed ConfigKey
+inline constexpr int kAbiVersion = 3;  // 3: Host::handleQuickOneWay
 
 // Set by the build (CMake, in a generated header) to a hash of the compiler identity and the SDK
 // headers. Boost.DLL promises no C++ ABI stability, so plugins must be built with the daemon; the

@@ -62,24 +62,39 @@ void handleTyped(Host& host, const std::string& type,
   });
 }
 
-// A one-way message. A payload Parse refuses goes to `on_invalid` when given (a one-way
-// message has no reply: the plugin reports it where the user looks, e.g. Host::errors()); else
-// it propagates and the host logs "one-way <type> failed: invalid payload: …".
+// The handler of a typed one-way message. A payload Parse refuses goes to `on_invalid` when
+// given (a one-way message has no reply: the plugin reports it where the user looks, e.g.
+// Host::errors()); else it propagates and the host logs "one-way <type> failed: invalid
+// payload: …".
+template <TypedRequest Req>
+OneWayHandler typedOneWay(std::function<void(const Req&)> handler,
+                          std::function<void(const BadPayload&)> on_invalid) {
+  return
+      [handler = std::move(handler), on_invalid = std::move(on_invalid)](const Request& request) {
+        if (!on_invalid) return handler(parseRequest<Req>(request));
+        std::optional<Req> parsed;
+        try {
+          parsed.emplace(parseRequest<Req>(request));
+        } catch (const BadPayload& invalid) {
+          on_invalid(invalid);
+          return;
+        }
+        handler(*parsed);
+      };
+}
+
 template <TypedRequest Req>
 void handleOneWayTyped(Host& host, const std::string& type, std::function<void(const Req&)> handler,
                        std::function<void(const BadPayload&)> on_invalid = nullptr) {
-  host.handleOneWay(type, [handler = std::move(handler),
-                           on_invalid = std::move(on_invalid)](const Request& request) {
-    if (!on_invalid) return handler(parseRequest<Req>(request));
-    std::optional<Req> parsed;
-    try {
-      parsed.emplace(parseRequest<Req>(request));
-    } catch (const BadPayload& invalid) {
-      on_invalid(invalid);
-      return;
-    }
-    handler(*parsed);
-  });
+  host.handleOneWay(type, typedOneWay<Req>(std::move(handler), std::move(on_invalid)));
+}
+
+// The same for a handler that only records into memory (Host::handleQuickOneWay).
+template <TypedRequest Req>
+void handleQuickOneWayTyped(Host& host, const std::string& type,
+                            std::function<void(const Req&)> handler,
+                            std::function<void(const BadPayload&)> on_invalid = nullptr) {
+  host.handleQuickOneWay(type, typedOneWay<Req>(std::move(handler), std::move(on_invalid)));
 }
 
 }  // namespace oxd::sdk

@@ -119,6 +119,11 @@ class Host : public Publisher, public Caller, public KeepAlive, public Credentia
   virtual void handle(const std::string& type, Handler handler) = 0;
   // A one-way (fire-and-forget) type: the client gets no reply; runs after the connection closed.
   virtual void handleOneWay(const std::string& type, OneWayHandler handler) = 0;
+  // A one-way type whose handler only records into memory: a short lock, no I/O, no waiting.
+  // It runs on the IPC thread as the line is read, sparing the hand-off to a worker that costs
+  // more than such a handler (docs/sdk.md#quick-one-way-messages). A handler that proves slow is
+  // moved to the workers for good, and the log says so once.
+  virtual void handleQuickOneWay(const std::string& type, OneWayHandler handler) = 0;
   virtual void every(const std::string& task_name, TaskSchedule schedule, Task task) = 0;
   // The core's own topic: `daemon.stopping` {"reason": "signal" | "stop" | "inactivity" |
   // "version_mismatch" | "parent_exit"}, published once before any plugin is stopped; the
