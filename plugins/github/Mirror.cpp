@@ -44,6 +44,9 @@ Mirror::Mirror(sdk::Host& host, GithubConfig config, Environment environment)
 
 void Mirror::CheckRelease(const std::function<bool()>& cancelled) {
   if (!release_) return;
+  // Requests go one at a time: while a sync runs, this check waits for its next turn.
+  std::unique_lock run(run_mutex_, std::try_to_lock);
+  if (!run.owns_lock()) return;
   GithubApi::Options options;
   options.api_url = config_.api_url;
   options.token = FindToken(config_, environment_, host_name_).value;

@@ -70,7 +70,7 @@ class Mirror {
   const Environment environment_;
   const std::string host_name_;  // the API's web host (github.com, or the Enterprise host)
   http::HttpClient client_;
-  http::HttpClient release_client_;  // its own: a release check never waits behind a sync
+  http::HttpClient release_client_;
   RateLimitBook book_;
   std::unique_ptr<ReleaseCheck> release_;
 

@@ -174,6 +174,12 @@ std::map<std::int64_t, IndexedFile> IndexLedger(const fs::path& ledger) {
 SyncOutcome RunMirrorSync(const SyncJob& job, GithubApi& api, sdk::Caller& caller) {
   SyncOutcome outcome;
   RepoCursor cursor = LoadCursor(job.cursor_path);
+  std::map<std::int64_t, IndexedFile> index = IndexLedger(job.ledger);
+  // A ledger without the mirror's files (a new ledger, a teammate removed them) gets them back:
+  // the cursor of a mirror that is not there starts over.
+  bool saw_items = false;
+  for (const auto& [name, list] : cursor.lists) saw_items = saw_items || !list.newest.empty();
+  if (index.empty() && saw_items) cursor = RepoCursor{};
   if (cursor.window_start.empty()) {
     cursor.window_start = IsoUtc(std::chrono::system_clock::now() - job.lookback);
   }
@@ -204,7 +210,6 @@ SyncOutcome RunMirrorSync(const SyncJob& job, GithubApi& api, sdk::Caller& calle
         ReadList(api, job, spec.name, spec.path, cursor.lists[spec.name], stop_of(spec.name));
   }
 
-  std::map<std::int64_t, IndexedFile> index = IndexLedger(job.ledger);
   std::map<std::int64_t, Item> changed;
   for (const Object::Ptr& pull : reads["pulls"].items) {
     Item item = PullFromApi(pull);
