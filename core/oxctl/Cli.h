@@ -145,6 +145,7 @@ int runMurmur(Invocation&);
 int runIndex(Invocation&);  // CommandsCode.cpp
 int runSearch(Invocation&);
 int runTelemetry(Invocation&);  // CommandsTelemetry.cpp
+int runGithub(Invocation&);     // CommandsGithub.cpp
 
 // The whole CLI: parses argv, runs the command, maps failures to messages and exit codes.
 int run(int argc, char** argv);

@@ -101,6 +101,7 @@ constexpr std::array<OptionSpec, 11> kSearchOptions{{
 }};
 
 constexpr std::array<std::string_view, 1> kTelemetrySubcommands{"flush"};
+constexpr std::array<std::string_view, 2> kGithubSubcommands{"sync", "status"};
 
 constexpr std::array<std::string_view, 3> kPluginsSubcommands{"list", "enable", "disable"};
 constexpr std::array<std::string_view, 2> kCompletionShells{"bash", "zsh"};
@@ -252,6 +253,16 @@ constexpr Command kCommands[] = {
      1,
      runTelemetry,
      kTelemetrySubcommands},
+    {"github",
+     "[sync | status]",
+     "mirror the project's GitHub PRs and issues into the ledger now (sync, with progress), or "
+     "show the mirror's state (status, the default)",
+     "oxctl github sync   |   oxctl github status   |   oxctl github --json",
+     {},
+     0,
+     1,
+     runGithub,
+     kGithubSubcommands},
     {"plugins",
      "[list | enable NAME | disable NAME]",
      "list plugins; enable/disable saves [NAME] enabled in the user config and applies it",

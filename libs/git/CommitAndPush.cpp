@@ -76,6 +76,11 @@ bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRe
   }
   git_error_clear();
   git_oid tree_id = TreeWithPaths(repo, work_tree, request.paths, parent.get());
+  // The index learns the paths before the commit moves HEAD: a process killed in between leaves
+  // them staged (the next write commits them), never an index older than HEAD, which `git
+  // status` would show as changes nobody made. With nothing to commit it is refreshed too, which
+  // heals such an index left by an older build.
+  UpdateIndexFor(repo, work_tree, request.paths);
   if (parent && git_oid_equal(git_commit_tree_id(parent.get()), &tree_id)) return false;
   git_tree* raw_tree = nullptr;
   ThrowIfFailed(git_tree_lookup(&raw_tree, repo, &tree_id), "read tree");
@@ -91,7 +96,6 @@ bool CommitPaths(git_repository* repo, const fs::path& work_tree, const CommitRe
   ThrowIfFailed(git_commit_create(&commit_id, repo, "HEAD", author.get(), author.get(), nullptr,
                                   request.message.c_str(), tree.get(), parent ? 1 : 0, parents),
                 "commit");
-  UpdateIndexFor(repo, work_tree, request.paths);
   return true;
 }
 
@@ -146,7 +150,7 @@ CommitReport CommitAndPush(const fs::path& work_tree, const CommitRequest& reque
       break;
     }
     FetchUpstream(work_tree, options);
-    PullReport pull = IntegrateUpstream(work_tree);
+    PullReport pull = IntegrateUpstream(work_tree, request.default_rules);
     if (pull.outcome == PullOutcome::kMergeConflict) {
       std::string paths;
       for (const std::string& path : pull.conflicted_paths) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "git/ConflictRules.h"
 #include "git/NetworkOptions.h"
 
 namespace oxd::git {
@@ -18,6 +19,9 @@ struct CommitRequest {
   std::string author_name;
   std::string author_email;
   int max_push_attempts = 3;  // each failed non-fast-forward push costs one fetch + rebase
+  // Conflict rules of the writer's own (the github mirror: `theirs data/github/`), used on a
+  // rebase after a lost push race; a rule of .oxd/sync.manifest for the same prefix wins.
+  std::vector<ResolveRule> default_rules{};
 };
 
 struct CommitReport {

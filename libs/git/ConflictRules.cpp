@@ -87,6 +87,13 @@ ConflictRules ConflictRules::FromTree(git_repository* repo, git_tree* tree) {
   return Parse(text);
 }
 
+ConflictRules ConflictRules::WithDefaults(const std::vector<ResolveRule>& defaults) const {
+  ConflictRules result;
+  result.rules_ = defaults;
+  result.rules_.insert(result.rules_.end(), rules_.begin(), rules_.end());
+  return result;
+}
+
 std::optional<ResolveMode> ConflictRules::ModeFor(std::string_view path) const {
   const ResolveRule* best = nullptr;
   size_t best_length = 0;

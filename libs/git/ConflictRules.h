@@ -38,6 +38,10 @@ class ConflictRules {
   // The mode of the most specific rule covering `path`, or nullopt when none does.
   std::optional<ResolveMode> ModeFor(std::string_view path) const;
 
+  // These rules with `defaults` added beneath them: a default applies only where no rule of
+  // the same prefix exists (ModeFor prefers the later of two rules of one length).
+  ConflictRules WithDefaults(const std::vector<ResolveRule>& defaults) const;
+
   const std::vector<ResolveRule>& rules() const { return rules_; }
 
  private:

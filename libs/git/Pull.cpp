@@ -53,7 +53,8 @@ ConflictRules LoadRules(git_repository* repo, const git_oid& upstream, const git
 
 }  // namespace
 
-PullReport IntegrateUpstream(const std::filesystem::path& work_tree) {
+PullReport IntegrateUpstream(const std::filesystem::path& work_tree,
+                             const std::vector<ResolveRule>& default_rules) {
   RepositoryPtr repo = OpenRepository(work_tree);
   Upstream upstream = ResolveUpstream(repo.get());
   git_oid head_id = ReferenceTarget(repo.get(), upstream.branch_ref);
@@ -77,7 +78,7 @@ PullReport IntegrateUpstream(const std::filesystem::path& work_tree) {
   SignaturePtr committer = DefaultSignature(repo.get());
   git_oid target = upstream_id;
   if (ahead > 0) {
-    ConflictRules rules = LoadRules(repo.get(), upstream_id, head_id);
+    ConflictRules rules = LoadRules(repo.get(), upstream_id, head_id).WithDefaults(default_rules);
     RebaseOutcome rebase = RebaseInMemory(repo.get(), head_id, upstream_id, rules, committer.get());
     if (!rebase.completed) {
       report.outcome = PullOutcome::kMergeConflict;

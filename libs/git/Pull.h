@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "git/ConflictRules.h"
+
 namespace oxd::git {
 
 enum class PullOutcome {
@@ -37,7 +39,10 @@ std::string_view PullOutcomeName(PullOutcome outcome);
 
 // On kMergeConflict the working tree, index, HEAD and refs are as before the call. Conflict
 // rules are read from .oxd/sync.manifest in the upstream commit (else in HEAD), so a rule change
-// pushed by a teammate applies to the very pull that brings it. Throws GitError otherwise.
-PullReport IntegrateUpstream(const std::filesystem::path& work_tree);
+// pushed by a teammate applies to the very pull that brings it; `default_rules` (a writer's own,
+// e.g. `theirs data/github/`) apply where no manifest rule of the same prefix does. Throws
+// GitError otherwise.
+PullReport IntegrateUpstream(const std::filesystem::path& work_tree,
+                             const std::vector<ResolveRule>& default_rules = {});
 
 }  // namespace oxd::git

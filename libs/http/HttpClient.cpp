@@ -112,8 +112,10 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     }
     std::string target = uri.getPathEtc().empty() ? "/" : uri.getPathEtc();
     Poco::Net::HTTPRequest outgoing(request.method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    outgoing.setContentType(request.content_type);
-    outgoing.setContentLength(static_cast<std::streamsize>(request.body.size()));
+    if (request.method != "GET" || !request.body.empty()) {
+      outgoing.setContentType(request.content_type);
+      outgoing.setContentLength(static_cast<std::streamsize>(request.body.size()));
+    }
     for (const auto& [name, value] : request.headers) outgoing.set(name, value);
     std::ostream& body = session->sendRequest(outgoing);
     body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
@@ -124,8 +126,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     response.status = static_cast<int>(incoming.getStatus());
     for (const auto& [name, value] : incoming) response.headers[Lower(name)] = value;
     char buffer[8192];
-    // A server that drips its answer still ends by the deadline; a body beyond 1 MB is not read.
-    while (answer && response.body.size() < (1u << 20)) {
+    // A server that drips its answer still ends by the deadline; a body beyond the request's
+    // max_body_bytes (1 MiB by default) is not read.
+    while (answer && response.body.size() < request.max_body_bytes) {
       if (Clock::now() >= deadline) throw Poco::TimeoutException("reading the answer");
       session->socket().setReceiveTimeout(Remaining(deadline));
       answer.read(buffer, sizeof buffer);

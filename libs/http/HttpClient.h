@@ -31,6 +31,7 @@ struct HttpRequest {
   std::string content_type = "application/json";
   std::string body{};
   std::chrono::milliseconds deadline{5000};  // connect + send + answer
+  std::size_t max_body_bytes = 1u << 20;     // an answer's body beyond this is not read
 };
 
 struct HttpResponse {

@@ -119,6 +119,9 @@ class CodedbPlugin final : public oxd::sdk::Plugin {
     oxd::sdk::subscribe<oxd::sdk::RepoClonedEvent>(
         host,
         [ledger_moved](const oxd::sdk::RepoClonedEvent& cloned) { ledger_moved(cloned.scope); });
+    // The daemon's own commits in the ledger (the github mirror through sync's ledger_write).
+    oxd::sdk::subscribe<oxd::sdk::LedgerChangedEvent>(
+        host, [ledger_moved](const oxd::sdk::LedgerChangedEvent&) { ledger_moved("ledger"); });
   }
 
   void Schedule(oxd::sdk::Host& host) {

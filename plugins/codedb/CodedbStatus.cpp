@@ -88,9 +88,9 @@ Poco::JSON::Object::Ptr CodeDbStats(Runtime& runtime, bool cold_read) {
   stats->set("blobs", static_cast<Poco::UInt64>(project.stats.blobs));
   stats->set("symbols", static_cast<Poco::UInt64>(project.stats.symbols));
   stats->set("comments", static_cast<Poco::UInt64>(project.stats.comments));
-  // Mirrored GitHub pull requests and issues are the github plugin's, not built yet.
-  stats->set("prs", 0);
-  stats->set("issues", 0);
+  // Pull requests and issues the github plugin mirrored into the ledger, as of its last index.
+  stats->set("prs", static_cast<Poco::UInt64>(ledger.stats.prs));
+  stats->set("issues", static_cast<Poco::UInt64>(ledger.stats.issues));
   Poco::JSON::Array::Ptr repos = new Poco::JSON::Array;
   if (runtime.project) repos->add(RepoJson(*runtime.project, project));
   if (runtime.ledger) repos->add(RepoJson(*runtime.ledger, ledger));

@@ -1,12 +1,14 @@
 #include "Messages.h"
 
 #include <oxd/calls.h>
+#include <oxd/events.h>
 #include <oxd/handlers.h>
 
 #include <Poco/JSON/Object.h>
 
 #include "SyncStatus.h"
 #include "gc/GcMessages.h"
+#include "writes/WritePaths.h"
 
 namespace oxd::sync {
 
@@ -52,6 +54,28 @@ void RegisterMessages(sdk::Host& host, const MessageParts& parts) {
     bool from_plugin = !request.calling_plugin.empty();
     return Reply::ok(checkout.Run(parsed, from_plugin, progress));
   });
+  // Another plugin's files into the ledger (the github mirror): written, committed, pushed, and
+  // announced on ledger.changed so codedb indexes them.
+  sdk::handleTyped<sdk::LedgerWriteRequest>(
+      host, sdk::LedgerWriteRequest::kType,
+      [&writes, &host](const sdk::LedgerWriteRequest& request, Progress&) {
+        LedgerWriteOutcome outcome;
+        try {
+          outcome = writes.WriteLedger(request);
+        } catch (const RefusedWrite& refused) {
+          return Reply::fail(std::string("ledger_write refused, nothing written: ") +
+                             refused.what());
+        }
+        if (outcome.write.committed) {
+          sdk::publish(host, sdk::LedgerChangedEvent{outcome.paths});
+        }
+        Poco::JSON::Object::Ptr data = new Poco::JSON::Object(true);
+        data->set("committed", outcome.write.committed);
+        data->set("pushed", outcome.write.pushed);
+        data->set("commit", outcome.write.commit);
+        data->set("error", outcome.write.error);
+        return Reply::ok(data);
+      });
   sdk::handleTyped<NoPayload>(host, "trigger_gc",
                               [&gc](const NoPayload&, Progress&) { return TriggerGc(gc); });
 

@@ -7,6 +7,8 @@
 //   checkout      ST  sdk::CheckoutRequest {repo_path, clone_url, repo_type} →
 //                     {path, already_exists, cloned}
 //   trigger_gc    RR  GcMessages.h
+//   ledger_write  RR  sdk::LedgerWriteRequest {files, message, theirs_prefix} (in process, from
+//                     the github plugin) → {committed, pushed, commit, error}; ledger.changed
 //   murmur, session_finalize, session_watch_start, session_watch_stop   one-way, DaemonWrites.h
 // the status sections of SyncStatus.h, and the doctor hook: anti-entropy now →
 // {anti_entropy_triggered:true, clones_triggered:N}. Payloads and replies: docs/protocol.md.5.

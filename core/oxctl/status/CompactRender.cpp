@@ -122,6 +122,9 @@ std::string headline(const StatusView& view, const RenderContext& context, const
                             : style.yellow("⚠ (mismatch: daemon v" + daemon + ")");
     parts.push_back("v" + daemon + " " + match);
   }
+  if (!view.update_available.empty()) {
+    parts.push_back(style.yellow("update available: " + view.update_available));
+  }
   if (!parts.empty()) line += " — " + join(parts, ", ");
   return line;
 }

@@ -182,6 +182,9 @@ StatusView parseStatus(const json& data) {
   if (!data.is_object()) return view;
   view.pid = integer(data, "pid");
   view.version = text(data, "version");
+  if (const json* github = member(data, "github"); github && github->is_object()) {
+    view.update_available = text(*github, "update_available");
+  }
   view.uptime_ns = integer(data, "uptime");
   view.workspace_path = text(data, "workspace_path");
   view.ledger_path = text(data, "ledger_path");

@@ -72,7 +72,8 @@ struct SyncEventView {
 
 struct StatusView {
   std::optional<std::int64_t> pid;
-  std::string version;  // the daemon's semver
+  std::string version;           // the daemon's semver
+  std::string update_available;  // github.update_available: a newer release's tag, else ""
   std::optional<std::int64_t> uptime_ns;
   std::string workspace_path;
   std::string ledger_path;

@@ -91,6 +91,12 @@ IndexStats SearchIndex::ReadStats() {
   stats.blobs_skipped = count("SELECT count(*) FROM blobs WHERE skip_reason != 0");
   stats.symbols = count("SELECT count(*) FROM symbols");
   stats.comments = count("SELECT count(*) FROM comments");
+  stats.prs = count(
+      "SELECT count(*) FROM head_files JOIN paths ON paths.id = head_files.path_id "
+      "WHERE paths.path GLOB 'data/github/*/pr/*.json'");
+  stats.issues = count(
+      "SELECT count(*) FROM head_files JOIN paths ON paths.id = head_files.path_id "
+      "WHERE paths.path GLOB 'data/github/*/issue/*.json'");
   std::string indexed_at = ReadMeta(*db_, "indexed_at");
   stats.indexed_at = indexed_at.empty() ? 0 : std::stoll(indexed_at);
   stats.fingerprint = ReadMeta(*db_, "fingerprint");

@@ -77,6 +77,9 @@ struct IndexStats {
   std::uint64_t blobs_skipped = 0;
   std::uint64_t symbols = 0;
   std::uint64_t comments = 0;
+  // Files of the github plugin's mirror at HEAD (plugins/github/README.md): in the ledger's index.
+  std::uint64_t prs = 0;        // data/github/YYYY/MM/DD/pr/<n>.json
+  std::uint64_t issues = 0;     // data/github/YYYY/MM/DD/issue/<n>.json
   std::int64_t indexed_at = 0;  // seconds since the epoch of the last good run; 0: none
   std::string fingerprint;      // HEAD's at the last good run
 };

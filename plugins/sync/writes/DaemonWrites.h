@@ -18,6 +18,7 @@
 
 #include "BackgroundClones.h"
 #include "RepoSet.h"
+#include "writes/LedgerWrite.h"
 #include "writes/MurmurSpool.h"
 #include "writes/RepoWriter.h"
 #include "writes/SessionFinalize.h"
@@ -38,6 +39,10 @@ class DaemonWrites {
 
   // The handlers. Each reports its own refusals and failures (log and error store).
   void Murmur(const sdk::MurmurRequest& request);
+  // ledger_write (a request, not one-way): throws RefusedWrite before writing anything.
+  LedgerWriteOutcome WriteLedger(const sdk::LedgerWriteRequest& request) {
+    return WriteLedgerFiles(repos_, writer_, request);
+  }
   void Finalize(const SessionFinalizeRequest& request);
   void WatchStart(const SessionWatchStartRequest& request);
   void WatchStop(const SessionWatchStopRequest& request);

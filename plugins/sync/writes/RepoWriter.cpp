@@ -31,7 +31,8 @@ RepoWriter::RepoWriter(sdk::Reporting report, sdk::KeepAlive& keep_alive, RepoSe
       stopping_(stopping) {}
 
 WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const WriteFiles& write,
-                               const std::string& message) {
+                               const std::string& message,
+                               const std::vector<git::ResolveRule>& default_rules) {
   WriteOutcome outcome;
   sdk::PendingWork hold = keep_alive_.keepAlive(what);
   git::NetworkOptions network = network_();
@@ -66,6 +67,7 @@ WriteOutcome RepoWriter::Write(const Repo& repo, const std::string& what, const 
 
   git::CommitRequest request;
   request.message = message;
+  request.default_rules = default_rules;
   try {
     request.paths = write();
     git::Identity identity = git::CommitIdentity(repo.path);

@@ -17,6 +17,7 @@
 
 #include "BackgroundClones.h"
 #include "RepoSet.h"
+#include "git/ConflictRules.h"
 
 namespace oxd::sync {
 
@@ -37,8 +38,11 @@ class RepoWriter {
 
   // `what` names the write in logs ("murmur notes/x.json"). Waits for a running pull of the repo
   // (at most the network timeout twice over). Never throws.
+  // `default_rules` settle a rebase conflict where .oxd/sync.manifest has no rule of the same
+  // prefix (ledger_write: the remote's side of data/github/).
   WriteOutcome Write(const Repo& repo, const std::string& what, const WriteFiles& write,
-                     const std::string& message);
+                     const std::string& message,
+                     const std::vector<git::ResolveRule>& default_rules = {});
 
  private:
   sdk::Reporting report_;

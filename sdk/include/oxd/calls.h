@@ -5,6 +5,7 @@
 //
 //   checkout  sync's handler; codedb calls it to clone a remote it indexes (repo_type "mirror")
 //   murmur    sync's one-way handler; whisper calls it to write its file-change murmurs
+//   ledger_write  sync's handler; github calls it to commit its mirror of PRs and issues
 //
 // Parse throws BadPayload naming the field (the host answers "invalid payload: <field>: …").
 // Header-only.
@@ -15,9 +16,12 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace oxd::sdk {
 
@@ -98,6 +102,64 @@ struct MurmurRequest {
     request.payload->set("rel_path", rel_path);
     request.payload->set("content", content);
     request.payload->set("murmur_json", encoded.str());
+    return request;
+  }
+};
+
+// `ledger_write`: write `files` (paths relative to the ledger checkout) into the ledger, commit
+// exactly those with `message` and push with fetch-rebase-retry; on a rebase conflict under
+// `theirs_prefix` the remote's side wins (a .oxd/sync.manifest rule for the same prefix wins
+// over it). Files whose bytes match HEAD make no commit. Then `ledger.changed` is published with
+// the paths. Reply data {committed, pushed, commit, error}: `error` is "" when pushed; a commit
+// that could not be pushed stays local and the next sync pushes it.
+struct LedgerWriteRequest {
+  static constexpr const char* kType = "ledger_write";
+
+  struct File {
+    std::string path;
+    std::string content;
+  };
+  std::vector<File> files;
+  std::string message;
+  std::string theirs_prefix;  // "" for none, else a directory ending in '/'
+
+  static LedgerWriteRequest Parse(const Payload& payload) {
+    LedgerWriteRequest request;
+    request.message = payload.requiredString("message");
+    if (request.message.empty()) throw BadPayload("message: empty");
+    request.theirs_prefix = payload.optionalString("theirs_prefix").value_or("");
+    if (!request.theirs_prefix.empty() && request.theirs_prefix.back() != '/') {
+      throw BadPayload("theirs_prefix: expected a directory ending in '/'");
+    }
+    Poco::JSON::Array::Ptr files = payload.object()->getArray("files");
+    if (!files) throw BadPayload("files: expected an array");
+    for (std::size_t i = 0; i < files->size(); ++i) {
+      Poco::JSON::Object::Ptr file = files->getObject(static_cast<unsigned>(i));
+      std::string at = "files[" + std::to_string(i) + "]";
+      if (!file) throw BadPayload(at + ": expected an object");
+      Payload fields(file);
+      try {
+        request.files.push_back({fields.requiredString("path"), fields.requiredString("content")});
+      } catch (const BadPayload& bad) {
+        throw BadPayload(at + "." + bad.what());
+      }
+    }
+    return request;
+  }
+
+  Request toRequest() const {
+    Request request;
+    request.type = kType;
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const File& file : files) {
+      Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(true);
+      entry->set("path", file.path);
+      entry->set("content", file.content);
+      list->add(entry);
+    }
+    request.payload->set("files", list);
+    request.payload->set("message", message);
+    request.payload->set("theirs_prefix", theirs_prefix);
     return request;
   }
 };
