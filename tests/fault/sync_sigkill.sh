@@ -18,6 +18,8 @@
 # message the daemon answers with "unknown message type" are skipped (printed at the start).
 # Prints "N iterations, M failures"; exit 1 on any failure (the world is then kept).
 set -uo pipefail
+# The script starts and kills oxd itself: an oxctl in its loops must not start another one.
+export OXD_NO_AUTOSTART=1
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 iterations=${SYNC_SIGKILL_ITERATIONS:-200}

@@ -16,6 +16,8 @@
 #
 # Prints "N iterations, M failures"; exit 1 on any failure (the world is then kept).
 set -uo pipefail
+# The script starts and kills oxd itself: an oxctl in its loops must not start another one.
+export OXD_NO_AUTOSTART=1
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 iterations=${WHISPER_SIGKILL_ITERATIONS:-200}
