@@ -10,8 +10,6 @@
 #
 # Prints "N iterations, M failures"; exit 1 on any failure (the world is then kept).
 set -uo pipefail
-# The script starts and kills oxd itself: an oxctl in its loops must not start another one.
-export OXD_NO_AUTOSTART=1
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 iterations=${MURMUR_SIGKILL_ITERATIONS:-50}
@@ -29,6 +27,9 @@ echo "seed $seed"
 
 source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
 new_world mfault
+# The script starts and kills oxd itself: an oxctl in its loops must not start another one
+# (after new_world, which clears every OXD_ variable).
+export OXD_NO_AUTOSTART=1
 export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0  # as sync_sigkill.sh
 export OXD_AGENT_ID=Ox1
 remotes=$world/remotes

@@ -18,8 +18,6 @@
 # message the daemon answers with "unknown message type" are skipped (printed at the start).
 # Prints "N iterations, M failures"; exit 1 on any failure (the world is then kept).
 set -uo pipefail
-# The script starts and kills oxd itself: an oxctl in its loops must not start another one.
-export OXD_NO_AUTOSTART=1
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 iterations=${SYNC_SIGKILL_ITERATIONS:-200}
@@ -35,6 +33,9 @@ done
 
 source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
 new_world fault
+# The script starts and kills oxd itself: an oxctl in its loops must not start another one
+# (after new_world, which clears every OXD_ variable).
+export OXD_NO_AUTOSTART=1
 # No automatic `git gc` from the script's own commits: it runs in the background and leaves
 # gc.log.lock and vanishing object directories that would be blamed on oxd (libgit2 never
 # auto-gcs).

@@ -16,8 +16,6 @@
 #
 # Prints "N iterations, M failures"; exit 1 on any failure (the world is then kept).
 set -uo pipefail
-# The script starts and kills oxd itself: an oxctl in its loops must not start another one.
-export OXD_NO_AUTOSTART=1
 
 build_dir=$(cd "${1:-${BUILD_DIR:-build}}" && pwd)
 iterations=${WHISPER_SIGKILL_ITERATIONS:-200}
@@ -32,6 +30,9 @@ done
 
 source "$(dirname "${BASH_SOURCE[0]}")/../support/world.sh"
 new_world wfault
+# The script starts and kills oxd itself: an oxctl in its loops must not start another one
+# (after new_world, which clears every OXD_ variable).
+export OXD_NO_AUTOSTART=1
 mkdir "$world/logs"
 touch "$world/logs/acked"
 cd "$world/project"
