@@ -133,17 +133,7 @@ void IpcServer::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   stopping_.store(true, std::memory_order_release);
-  std::uint64_t one = 1;
-  while (::write(wake_fd_, &one, sizeof one) < 0 && errno == EINTR) {
-  }
-  io_thread_.join();
-  {
-    MutexLock lock(inflight_mutex_);
-    while (inflight_ != 0) inflight_idle_.wait(inflight_mutex_);
-  }
-  ::close(epoll_fd_);
-  ::close(wake_fd_);
-  epoll_fd_ = wake_fd_ = -1;
+  endLoop();
   removeSocketFileIfOurs(options_.socket_path, listener_);
 }
 
@@ -153,6 +143,11 @@ int IpcServer::stopKeepingListener() {
   keep_listener_.store(true, std::memory_order_release);
   stopped_ = true;
   stopping_.store(true, std::memory_order_release);
+  endLoop();
+  return listen_fd;
+}
+
+void IpcServer::endLoop() {
   std::uint64_t one = 1;
   while (::write(wake_fd_, &one, sizeof one) < 0 && errno == EINTR) {
   }
@@ -164,7 +159,6 @@ int IpcServer::stopKeepingListener() {
   ::close(epoll_fd_);
   ::close(wake_fd_);
   epoll_fd_ = wake_fd_ = -1;
-  return listen_fd;
 }
 
 void IpcServer::enterInflight() {

@@ -102,6 +102,8 @@ class IpcServer {
   // excluded) inside read_chunk_ or `buffer`, valid until the next read. Close: EOF, error or
   // a line longer than max_line.
   ReadResult readFirstLine(int fd, std::string& buffer, std::string_view& line);
+  // Wakes and joins the IO thread, waits for the replies in flight, closes epoll and the wake fd.
+  void endLoop();
   void dispatch(int fd, bool registered, std::string_view line);
   void dispatchToWorker(int fd, bool registered, RoutePtr route, sdk::Request request);
   void dispatchOneWay(int fd, bool registered, RoutePtr route, DecodedRequest decoded);

@@ -13,18 +13,6 @@ namespace {
 
 constexpr std::string_view kNoGithubPlugin = "this daemon has no github plugin";
 
-std::string text(const nlohmann::json& data, const char* key) {
-  auto found = data.find(key);
-  if (found == data.end() || !found->is_string() || found->get<std::string>().empty()) return "-";
-  return found->get<std::string>();
-}
-
-std::string number(const nlohmann::json& data, const char* key) {
-  auto found = data.find(key);
-  if (found == data.end() || !found->is_number_integer()) return "0";
-  return std::to_string(found->get<std::int64_t>());
-}
-
 }  // namespace
 
 int runGithub(Invocation& invocation) {
@@ -36,14 +24,15 @@ int runGithub(Invocation& invocation) {
     std::string outcome =
         data.value("committed", false) ? "committed and pushed" : "nothing changed in the ledger";
     if (data.value("committed", false) && !data.value("pushed", true)) {
-      outcome =
-          "committed; the push waits for the next ledger sync (" + text(data, "push_error") + ")";
+      outcome = "committed; the push waits for the next ledger sync (" +
+                fieldText(data, "push_error") + ")";
     }
-    printOut("github " + text(data, "owner") + "/" + text(data, "repo") + ": " +
-             number(data, "prs_changed") + " PR(s) and " + number(data, "issues_changed") +
-             " issue(s) changed, " + outcome + "; " + number(data, "requests") + " request(s), " +
-             number(data, "not_modified") + " answered 304; mirrored " + number(data, "prs") +
-             " PRs, " + number(data, "issues") + " issues");
+    printOut("github " + fieldText(data, "owner") + "/" + fieldText(data, "repo") + ": " +
+             fieldNumber(data, "prs_changed") + " PR(s) and " +
+             fieldNumber(data, "issues_changed") + " issue(s) changed, " + outcome + "; " +
+             fieldNumber(data, "requests") + " request(s), " + fieldNumber(data, "not_modified") +
+             " answered 304; mirrored " + fieldNumber(data, "prs") + " PRs, " +
+             fieldNumber(data, "issues") + " issues");
     return kExitOk;
   }
   if (action != "status") {
@@ -55,16 +44,18 @@ int runGithub(Invocation& invocation) {
     printOut(data.dump());
     return kExitOk;
   }
-  std::string repo = text(data, "owner") == "-" ? "no repository found yet"
-                                                : text(data, "owner") + "/" + text(data, "repo");
+  std::string repo = fieldText(data, "owner") == "-"
+                         ? "no repository found yet"
+                         : fieldText(data, "owner") + "/" + fieldText(data, "repo");
   printOut("github: " + repo + (data.value("syncing", false) ? " (syncing now)" : ""));
-  printOut("  mirrored " + number(data, "prs") + " PRs, " + number(data, "issues") +
-           " issues; last sync " + text(data, "last_sync"));
-  if (text(data, "last_error") != "-") printOut("  last error: " + text(data, "last_error"));
+  printOut("  mirrored " + fieldNumber(data, "prs") + " PRs, " + fieldNumber(data, "issues") +
+           " issues; last sync " + fieldText(data, "last_sync"));
+  if (fieldText(data, "last_error") != "-")
+    printOut("  last error: " + fieldText(data, "last_error"));
   const nlohmann::json rate = data.value("rate_limit", nlohmann::json::object());
   if (rate.contains("remaining")) {
-    printOut("  API rate limit: " + number(rate, "remaining") + " left, resets " +
-             text(rate, "reset"));
+    printOut("  API rate limit: " + fieldNumber(rate, "remaining") + " left, resets " +
+             fieldText(rate, "reset"));
   }
   return kExitOk;
 }

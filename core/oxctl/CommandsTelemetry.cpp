@@ -13,48 +13,39 @@ namespace {
 
 constexpr std::string_view kNoTelemetryPlugin = "this daemon has no telemetry plugin";
 
-std::string text(const nlohmann::json& data, const char* key) {
-  auto found = data.find(key);
-  if (found == data.end() || !found->is_string() || found->get<std::string>().empty()) return "-";
-  return found->get<std::string>();
-}
-
-std::string number(const nlohmann::json& data, const char* key) {
-  auto found = data.find(key);
-  if (found == data.end() || !found->is_number()) return "0";
-  return found->is_number_integer() ? std::to_string(found->get<std::int64_t>())
-                                    : std::to_string(found->get<double>());
-}
-
 void printStatus(const nlohmann::json& data) {
   if (!data.value("enabled", false)) {
-    printOut("telemetry: off (" + text(data, "disabled_by") + "): nothing is recorded or sent");
+    printOut("telemetry: off (" + fieldText(data, "disabled_by") +
+             "): nothing is recorded or sent");
     return;
   }
-  printOut("telemetry: on, client id " + text(data, "client_id"));
-  printOut("  buffered " + number(data, "buffered") + "/" + number(data, "buffer_size") +
-           ", dropped " + number(data, "dropped") + ", sent " + number(data, "sent") +
-           ", last send " + text(data, "last_send") + ", next flush " + text(data, "next_flush"));
-  if (text(data, "last_error") != "-") printOut("  last error: " + text(data, "last_error"));
-  if (text(data, "retry_at") != "-") printOut("  retrying at " + text(data, "retry_at"));
+  printOut("telemetry: on, client id " + fieldText(data, "client_id"));
+  printOut("  buffered " + fieldNumber(data, "buffered") + "/" + fieldNumber(data, "buffer_size") +
+           ", dropped " + fieldNumber(data, "dropped") + ", sent " + fieldNumber(data, "sent") +
+           ", last send " + fieldText(data, "last_send") + ", next flush " +
+           fieldText(data, "next_flush"));
+  if (fieldText(data, "last_error") != "-")
+    printOut("  last error: " + fieldText(data, "last_error"));
+  if (fieldText(data, "retry_at") != "-") printOut("  retrying at " + fieldText(data, "retry_at"));
   const nlohmann::json exporters = data.value("exporters", nlohmann::json::array());
   if (exporters.empty()) printOut("  no exporter: events stay on this machine");
   for (const nlohmann::json& exporter : exporters) {
-    printOut("  " + text(exporter, "name") + " (" + text(exporter, "signal") + ") → " +
-             text(exporter, "endpoint") + ": sent " + number(exporter, "sent") + ", rejected " +
-             number(exporter, "rejected") + ", failures " + number(exporter, "failures") +
-             (text(exporter, "last_error") == "-"
+    printOut("  " + fieldText(exporter, "name") + " (" + fieldText(exporter, "signal") + ") → " +
+             fieldText(exporter, "endpoint") + ": sent " + fieldNumber(exporter, "sent") +
+             ", rejected " + fieldNumber(exporter, "rejected") + ", failures " +
+             fieldNumber(exporter, "failures") +
+             (fieldText(exporter, "last_error") == "-"
                   ? ""
-                  : ", last error " + text(exporter, "last_error")));
+                  : ", last error " + fieldText(exporter, "last_error")));
   }
   const nlohmann::json friction = data.value("friction", nlohmann::json::object());
   if (friction.value("enabled", false)) {
-    printOut("  friction: buffered " + number(friction, "buffered") + "/" +
-             number(friction, "buffer_size") + ", sent " + number(friction, "sent") +
-             ", sample rate " + number(friction, "sample_rate") + ", retry after " +
-             text(friction, "retry_after"));
+    printOut("  friction: buffered " + fieldNumber(friction, "buffered") + "/" +
+             fieldNumber(friction, "buffer_size") + ", sent " + fieldNumber(friction, "sent") +
+             ", sample rate " + fieldNumber(friction, "sample_rate") + ", retry after " +
+             fieldText(friction, "retry_after"));
   } else {
-    printOut("  friction: off (" + text(friction, "disabled_by") + ")");
+    printOut("  friction: off (" + fieldText(friction, "disabled_by") + ")");
   }
 }
 
@@ -71,10 +62,11 @@ int runTelemetry(Invocation& invocation) {
     if (invocation.json) {
       printOut(data.dump());
     } else {
-      printOut(
-          "flushed: sent " + number(data, "sent") + " event(s) so far, " +
-          number(data, "buffered") + " buffered" +
-          (text(data, "last_error") == "-" ? "" : "; last error: " + text(data, "last_error")));
+      printOut("flushed: sent " + fieldNumber(data, "sent") + " event(s) so far, " +
+               fieldNumber(data, "buffered") + " buffered" +
+               (fieldText(data, "last_error") == "-"
+                    ? ""
+                    : "; last error: " + fieldText(data, "last_error")));
     }
     return kExitOk;
   }
@@ -88,7 +80,7 @@ int runTelemetry(Invocation& invocation) {
   printStatus(data);
   const nlohmann::json events = data.value("events", nlohmann::json::array());
   for (const nlohmann::json& event : events) {
-    printOut("  " + text(event, "tslocal") + "  " + text(event, "event") + "  " +
+    printOut("  " + fieldText(event, "tslocal") + "  " + fieldText(event, "event") + "  " +
              event.value("props", nlohmann::json::object()).dump());
   }
   return kExitOk;

@@ -48,4 +48,17 @@ Streamed streamRequest(Invocation& invocation, std::string_view type,
   return streamed;
 }
 
+std::string fieldText(const nlohmann::json& data, const char* key) {
+  auto found = data.find(key);
+  if (found == data.end() || !found->is_string() || found->get<std::string>().empty()) return "-";
+  return found->get<std::string>();
+}
+
+std::string fieldNumber(const nlohmann::json& data, const char* key) {
+  auto found = data.find(key);
+  if (found == data.end() || !found->is_number()) return "0";
+  return found->is_number_integer() ? std::to_string(found->get<std::int64_t>())
+                                    : std::to_string(found->get<double>());
+}
+
 }  // namespace oxd::cli

@@ -36,4 +36,9 @@ Streamed streamRequest(Invocation& invocation, std::string_view type,
                        std::optional<nlohmann::json> payload, std::string_view missing,
                        const std::function<bool(const std::string& stage)>& is_outcome = {});
 
+// A reply field for a plain-text view: the string, or "-" when absent, empty or not a string.
+std::string fieldText(const nlohmann::json& data, const char* key);
+// A number field as text ("0" when absent or not a number).
+std::string fieldNumber(const nlohmann::json& data, const char* key);
+
 }  // namespace oxd::cli
